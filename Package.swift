@@ -1,0 +1,71 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// One settings policy for every target (the swift-log / swift-nio way: define once, apply in a loop).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "Stapje",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "stapje", targets: ["stapje"]),
+        .library(name: "StapjeCore", targets: ["StapjeCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.25.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+    ],
+    targets: [
+        // MARK: - Core (pure: no sockets, no terminal, no clock of its own)
+
+        /// Text analysis: normalisation, tokens, stemmers, stop words.
+        .target(name: "StapjeText"),
+        /// The content model: FAQ answers, intent rules, messages; loading and structural checks.
+        .target(
+            name: "StapjeKnowledge",
+            dependencies: ["StapjeText", .product(name: "Yams", package: "Yams")]
+        ),
+        /// The matching engine: compiled rules, typo correction, scoring, decision, explanation.
+        .target(name: "StapjeEngine", dependencies: ["StapjeText", "StapjeKnowledge"]),
+        /// The conversation core: sessions, replies, step navigation, clarification, handoff requests.
+        .target(name: "StapjeCore", dependencies: ["StapjeText", "StapjeKnowledge", "StapjeEngine"]),
+
+        // MARK: - Faces
+
+        /// The `stapje` command.
+        .executableTarget(
+            name: "stapje",
+            dependencies: [
+                "StapjeCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: - Tests
+
+        .testTarget(
+            name: "StapjeTextTests",
+            dependencies: ["StapjeText"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "StapjeKnowledgeTests",
+            dependencies: ["StapjeKnowledge"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "StapjeEngineTests", dependencies: ["StapjeEngine", "StapjeKnowledge"]),
+        .testTarget(name: "StapjeCoreTests", dependencies: ["StapjeCore"]),
+        .testTarget(name: "StapjeCLITests", dependencies: []),
+    ]
+)
+
+for target in package.targets where target.type != .system && target.type != .plugin {
+    target.swiftSettings = (target.swiftSettings ?? []) + swiftSettings
+}
