@@ -1,0 +1,499 @@
+import Foundation
+public import StapjeEngine
+public import StapjeKnowledge
+public import StapjeText
+
+/// The conversation, as a pure function from (session, input, time) to (new session, reply).
+///
+/// Every face (kiosk, server, CLI) drives the same `Conversation`; none adds conversation logic of its own.
+public struct Conversation: Sendable {
+    /// The content answers come from.
+    public let content: ContentBundle
+    /// The compiled matcher.
+    public let matcher: Matcher
+
+    /// Creates a conversation over `content`, compiling its rules.
+    public init(content: ContentBundle, configuration: EngineConfiguration = EngineConfiguration()) {
+        self.content = content
+        self.matcher = Matcher(bundle: content, configuration: configuration)
+    }
+
+    /// Creates a conversation over content and an already compiled matcher.
+    public init(content: ContentBundle, matcher: Matcher) {
+        self.content = content
+        self.matcher = matcher
+    }
+
+    /// The longest input looked at; the rest is ignored (a question is short; a paste of 100 KB is not one).
+    public static let maximumInput = 2000
+
+    // MARK: - Entry points
+
+    /// The welcome for a new or wiped session, in its language.
+    public func welcome(_ session: Session) -> Reply {
+        let words = content.words(session.language)
+        var reply = Reply(kind: .chat, language: session.language, region: session.region)
+        reply.texts = [words.text("welcome")]
+        reply.suggestions = words.list("welcome_examples")
+        reply.hints = [words.text("welcome_human")]
+        return reply
+    }
+
+    /// Answers one message.
+    public func respond(to input: String, in session: Session, at time: Date) -> (Session, Reply) {
+        var session = session
+        session.lastActivity = time
+        let text = Self.clean(input)
+        guard !text.isEmpty else {
+            var reply = Reply(kind: .chat, language: session.language, region: session.region)
+            reply.texts = [content.words(session.language).text("empty_input")]
+            return (session, reply)
+        }
+        if text.hasPrefix("/") {
+            return command(text, session: session)
+        }
+        if let choice = Int(text) {
+            return choose(number: choice, session: session)
+        }
+        if case .handoffOffer = session.pending, let answer = yesOrNo(text, session: session) {
+            session.pending = .none
+            return answer ? requestHandoff(session, reason: "offered after repeated misses") : declined(session)
+        }
+        if let region = regionStatement(text, session: session) {
+            return switchRegion(to: region, session: session)
+        }
+        return question(text, session: session)
+    }
+
+    /// Removes control characters and cuts the input to `maximumInput` characters.
+    public static func clean(_ input: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        var count = 0
+        for scalar in input.unicodeScalars {
+            if count >= maximumInput { break }
+            let value = scalar.value
+            let isControl = value < 0x20 || (value >= 0x7F && value < 0xA0) || value == 0x2028 || value == 0x2029
+            if isControl {
+                if value == 0x09 || value == 0x0A || value == 0x0D { scalars.append(" ") }
+                continue
+            }
+            scalars.append(scalar)
+            count += 1
+        }
+        var text = String(scalars)
+        while text.first == " " { text.removeFirst() }
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+
+    // MARK: - Questions
+
+    func question(_ text: String, session: Session) -> (Session, Reply) {
+        var session = session
+        let related = session.topic.flatMap { content.answer($0, language: session.language)?.related } ?? []
+        let context = MatchContext(
+            language: session.languageSettled || session.languageLocked ? session.language : nil,
+            explicitLanguage: session.languageLocked, previousTopic: session.topic, relatedTopics: related)
+        let result = matcher.match(text, context: context)
+        if !session.languageLocked && (result.kind != .fallback || !session.languageSettled) {
+            session.language = result.language
+            session.languageSettled = result.kind != .fallback
+        }
+
+        if case .clarification(let options) = session.pending {
+            if let id = result.explanation.candidates.first?.id, options.contains(id),
+                result.kind != .fallback
+            {
+                session.pending = .none
+                return answer(id, session: session, result: result)
+            }
+        }
+        switch result.kind {
+        case .answer:
+            guard let id = result.intent else { return miss(session, result: result) }
+            return intent(id, session: session, result: result, text: text)
+        case .clarify:
+            if result.alternatives.count == 1, let id = result.alternatives.first, !content.isTopic(id) {
+                return miss(session, result: result)
+            }
+            return clarify(result.alternatives, session: session, result: result)
+        case .fallback:
+            return miss(session, result: result)
+        }
+    }
+
+    func intent(_ id: String, session: Session, result: MatchResult, text: String) -> (Session, Reply) {
+        if content.isTopic(id) {
+            var session = session
+            session.pending = .none
+            return answer(id, session: session, result: result)
+        }
+        var (session, reply) = conversationIntent(id, session: session, text: text)
+        reply.intent = id
+        reply.confidence = result.confidence
+        reply.match = result
+        return (session, reply)
+    }
+
+    func conversationIntent(_ id: String, session: Session, text: String) -> (Session, Reply) {
+        var session = session
+        let words = content.words(session.language)
+        var reply = Reply(kind: .chat, language: session.language, region: session.region)
+        switch id {
+        case "nav.next": return navigate(.next, session: session)
+        case "nav.previous": return navigate(.previous, session: session)
+        case "nav.repeat": return navigate(.repeat, session: session)
+        case "nav.all-steps": return navigate(.all, session: session)
+        case "nav.restart": return navigate(.restart, session: session)
+        case "handoff.request": return requestHandoff(session, reason: "asked for a person")
+        case "lang.switch":
+            return switchLanguage(to: targetLanguage(text) ?? session.language, session: session)
+        case "chat.greeting":
+            session.missedCount = 0
+            reply.texts = [words.text("greeting")]
+        case "chat.thanks":
+            session.missedCount = 0
+            reply.texts = [words.text("thanks")]
+        case "chat.goodbye":
+            reply.texts = [words.text("goodbye")]
+            reply.events = [.endSession]
+        case "chat.capabilities":
+            reply.texts = [words.text("capabilities")]
+            reply.suggestions = categoryNames(session.language)
+            reply.hints = [words.text("capabilities_commands")]
+        case "feedback.not-helpful":
+            session.missedCount += 1
+            if session.missedCount >= 2 {
+                session.pending = .handoffOffer
+                reply.kind = .fallback
+                reply.texts = [words.text("fallback_second")]
+            } else {
+                reply.texts = [words.text("not_helpful")]
+            }
+        default:
+            reply.kind = .fallback
+            reply.texts = [words.text("out_of_scope")]
+        }
+        return (session, reply)
+    }
+
+    func miss(_ session: Session, result: MatchResult?) -> (Session, Reply) {
+        var session = session
+        session.missedCount += 1
+        session.pending = .none
+        let words = content.words(session.language)
+        var reply = Reply(kind: .fallback, language: session.language, region: session.region)
+        reply.match = result
+        reply.confidence = result?.confidence ?? 0
+        if session.missedCount >= 2 {
+            session.pending = .handoffOffer
+            reply.texts = [words.text("fallback_second")]
+        } else {
+            reply.texts = [words.text("fallback_first")]
+            reply.suggestions = categoryNames(session.language)
+        }
+        return (session, reply)
+    }
+
+    func clarify(_ ids: [String], session: Session, result: MatchResult) -> (Session, Reply) {
+        var session = session
+        let topics = ids.filter { content.isTopic($0) || $0 == "handoff.request" }
+        guard !topics.isEmpty else { return miss(session, result: result) }
+        session.pending = .clarification(topics)
+        var reply = Reply(kind: .clarify, language: session.language, region: session.region)
+        reply.intent = result.intent
+        reply.confidence = result.confidence
+        reply.match = result
+        reply.texts = [content.words(session.language).text("clarify")]
+        reply.options = options(topics, language: session.language)
+        return (session, reply)
+    }
+
+    func choose(number: Int, session: Session) -> (Session, Reply) {
+        var session = session
+        let list: [String]
+        switch session.pending {
+        case .clarification(let ids), .followUps(let ids): list = ids
+        default: return question(String(number), session: session)
+        }
+        guard number >= 1 && number <= list.count else {
+            var reply = Reply(kind: .chat, language: session.language, region: session.region)
+            reply.texts = [content.words(session.language).text("clarify_none")]
+            reply.options = options(list, language: session.language)
+            return (session, reply)
+        }
+        session.pending = .none
+        let id = list[number - 1]
+        if id == "handoff.request" { return requestHandoff(session, reason: "chosen from a list") }
+        return answer(id, session: session, result: nil)
+    }
+
+    // MARK: - Answers and steps
+
+    func answer(_ id: String, session: Session, result: MatchResult?) -> (Session, Reply) {
+        var session = session
+        guard let answer = content.answer(id, language: session.language) ?? content.answers[id]?.values.first
+        else { return miss(session, result: result) }
+        session.topic = id
+        session.step = 0
+        session.missedCount = 0
+        var reply = render(answer, session: session, kind: .answer)
+        reply.intent = id
+        reply.confidence = result?.confidence ?? 1
+        reply.match = result
+        if reply.position.map({ $0.step == $0.total }) == true || session.allSteps {
+            session.pending = related(answer).isEmpty ? .none : .followUps(related(answer))
+        }
+        return (session, reply)
+    }
+
+    enum Move {
+        case next, previous, `repeat`, all, restart
+    }
+
+    func navigate(_ move: Move, session: Session) -> (Session, Reply) {
+        var session = session
+        let words = content.words(session.language)
+        guard let topic = session.topic, let answer = content.answer(topic, language: session.language) else {
+            var reply = Reply(kind: .chat, language: session.language, region: session.region)
+            reply.texts = [words.text("no_topic")]
+            return (session, reply)
+        }
+        let total = answer.steps(region: session.region).count
+        var note: String?
+        switch move {
+        case .next:
+            if session.step + 1 < total { session.step += 1 } else { note = words.text("last_step") }
+        case .previous:
+            if session.step > 0 { session.step -= 1 } else { note = words.text("first_step") }
+        case .repeat:
+            break
+        case .restart:
+            session.step = 0
+        case .all:
+            var all = session
+            all.allSteps = true
+            var reply = render(answer, session: all, kind: .step)
+            reply.texts = [words.text("all_steps_title")]
+            reply.answer = nil
+            let followUps = related(answer)
+            session.pending = followUps.isEmpty ? .none : .followUps(followUps)
+            session.step = max(total - 1, 0)
+            return (session, reply)
+        }
+        var reply = render(answer, session: session, kind: .step)
+        reply.answer = nil
+        reply.texts = note.map { [$0] } ?? []
+        if session.step == total - 1 {
+            let followUps = related(answer)
+            session.pending = followUps.isEmpty ? .none : .followUps(followUps)
+        } else {
+            session.pending = .none
+        }
+        return (session, reply)
+    }
+
+    /// The reply showing `answer` at the session's step (or all steps).
+    func render(_ answer: Answer, session: Session, kind: Reply.Kind) -> Reply {
+        let words = content.words(session.language)
+        let view = AnswerView(answer, region: session.region, bundle: content)
+        var reply = Reply(kind: kind, language: session.language, region: session.region)
+        reply.topic = answer.id
+        reply.answer = view
+        let total = view.steps.count
+        if session.allSteps {
+            reply.steps = view.steps
+            reply.position = total > 0 ? Reply.Position(step: total, total: total) : nil
+        } else if total > 0 {
+            let index = min(session.step, total - 1)
+            reply.steps = [view.steps[index]]
+            reply.position = Reply.Position(step: index + 1, total: total)
+        }
+        let atEnd = reply.position.map { $0.step == $0.total } ?? true
+        if atEnd {
+            reply.options = options(related(answer), language: session.language)
+            if !reply.options.isEmpty { reply.hints = [words.text("followups")] }
+        } else {
+            reply.hints = [words.text("next_hint")]
+        }
+        return reply
+    }
+
+    func related(_ answer: Answer) -> [String] {
+        answer.related.filter { content.isTopic($0) }
+    }
+
+    func options(_ ids: [String], language: Language) -> [Reply.Option] {
+        ids.enumerated().map { index, id in
+            let title =
+                content.answer(id, language: language)?.title
+                ?? (id == "handoff.request" ? content.words(language).text("welcome_human") : id)
+            return Reply.Option(number: index + 1, id: id, title: title)
+        }
+    }
+
+    func categoryNames(_ language: Language) -> [String] {
+        let table = content.words(language).table("categories")
+        var seen = Set<String>()
+        return content.topics.compactMap { topic in
+            guard topic.category != "helper", seen.insert(topic.category).inserted else { return nil }
+            if case .text(let name) = table[topic.category] { return name }
+            return nil
+        }
+    }
+
+    // MARK: - Handoff, language, region
+
+    func requestHandoff(_ session: Session, reason: String) -> (Session, Reply) {
+        var session = session
+        session.pending = .none
+        session.missedCount = 0
+        session.handoff = .requested(reason: reason, topicGuess: session.topic)
+        var reply = Reply(kind: .handoff, language: session.language, region: session.region)
+        reply.intent = "handoff.request"
+        reply.topic = session.topic
+        reply.texts = [content.words(session.language).text("handoff_requested")]
+        reply.events = [.handoffRequested(reason: reason, topicGuess: session.topic)]
+        return (session, reply)
+    }
+
+    /// Cancels a requested handoff (the person changed their mind).
+    public func cancelHandoff(_ session: Session) -> (Session, Reply) {
+        var session = session
+        session.handoff = .none
+        var reply = Reply(kind: .chat, language: session.language, region: session.region)
+        reply.texts = [content.words(session.language).text("handoff_cancelled")]
+        return (session, reply)
+    }
+
+    func declined(_ session: Session) -> (Session, Reply) {
+        var session = session
+        session.missedCount = 0
+        var reply = Reply(kind: .chat, language: session.language, region: session.region)
+        reply.texts = [content.words(session.language).text("handoff_offer_declined")]
+        return (session, reply)
+    }
+
+    /// Switches the language for good and shows the current step again in it.
+    public func switchLanguage(to language: Language, session: Session) -> (Session, Reply) {
+        var session = session
+        session.language = language
+        session.languageLocked = true
+        var reply = Reply(kind: .chat, language: language, region: session.region)
+        if let topic = session.topic, let answer = content.answer(topic, language: language) {
+            reply = render(answer, session: session, kind: .step)
+            reply.answer = nil
+        }
+        reply.intent = "lang.switch"
+        reply.texts.insert(content.words(language).text("language_switched"), at: 0)
+        return (session, reply)
+    }
+
+    /// Switches the region and shows the current step again in its variant.
+    public func switchRegion(to region: Region, session: Session) -> (Session, Reply) {
+        var session = session
+        session.region = region
+        let words = content.words(session.language)
+        var reply = Reply(kind: .chat, language: session.language, region: region)
+        if let topic = session.topic, let answer = content.answer(topic, language: session.language) {
+            session.step = min(session.step, max(answer.steps(region: region).count - 1, 0))
+            reply = render(answer, session: session, kind: .step)
+        }
+        reply.texts.insert(words.text("region_switched", ["region": words.entry("regions", region.rawValue)]), at: 0)
+        return (session, reply)
+    }
+
+    func targetLanguage(_ text: String) -> Language? {
+        let folded = Set(Tokenizer().tokens(text).map(\.folded))
+        for messages in content.messages.values.sorted(by: { $0.language < $1.language }) {
+            for (code, value) in messages.table("language_words").sorted(by: { $0.key < $1.key }) {
+                guard case .list(let names) = value, let language = Language(code: code) else { continue }
+                if names.contains(where: { folded.contains(TextFolding.fold($0)) }) { return language }
+            }
+        }
+        return nil
+    }
+
+    /// Words that say "I live in": only with one of them does a place name change the region.
+    static let residenceCues: Set<String> = [
+        "woon", "wonen", "woonachtig", "habite", "habiter", "habitons", "vis", "live", "living", "region", "regio",
+    ]
+
+    func regionStatement(_ text: String, session: Session) -> Region? {
+        let tokens = Tokenizer().tokens(text).map(\.folded)
+        guard tokens.count <= 8, tokens.contains(where: Self.residenceCues.contains) else { return nil }
+        return region(in: tokens, session: session)
+    }
+
+    func region(in tokens: [String], session: Session) -> Region? {
+        let words = Set(tokens)
+        for messages in content.messages.values.sorted(by: { $0.language < $1.language }) {
+            for (code, value) in messages.table("region_words").sorted(by: { $0.key < $1.key }) {
+                guard case .list(let names) = value, let region = Region(code: code) else { continue }
+                if names.contains(where: { words.contains(TextFolding.fold($0)) }) { return region }
+            }
+        }
+        return nil
+    }
+
+    func yesOrNo(_ text: String, session: Session) -> Bool? {
+        let folded = TextFolding.fold(text).trimmingCharacters(in: .punctuationCharacters.union(.whitespaces))
+        let words = content.words(session.language)
+        if words.list("yes_words").map(TextFolding.fold).contains(folded) { return true }
+        if words.list("no_words").map(TextFolding.fold).contains(folded) { return false }
+        return nil
+    }
+
+    // MARK: - Commands
+
+    func command(_ text: String, session: Session) -> (Session, Reply) {
+        let parts = text.dropFirst().split(separator: " ", maxSplits: 1).map(String.init)
+        let name = TextFolding.fold(parts.first ?? "")
+        let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        switch Self.commands[name] {
+        case .next: return navigate(.next, session: session)
+        case .previous: return navigate(.previous, session: session)
+        case .repeat: return navigate(.repeat, session: session)
+        case .all: return navigate(.all, session: session)
+        case .restart: return navigate(.restart, session: session)
+        case .help: return conversationIntent("chat.capabilities", session: session, text: text)
+        case .human: return requestHandoff(session, reason: "asked for a person")
+        case .done: return conversationIntent("chat.goodbye", session: session, text: text)
+        case .language:
+            if let language = Language(code: argument) ?? targetLanguage(argument) {
+                return switchLanguage(to: language, session: session)
+            }
+        case .region:
+            if let region = Region(code: argument) ?? region(in: [TextFolding.fold(argument)], session: session) {
+                return switchRegion(to: region, session: session)
+            }
+            var reply = Reply(kind: .chat, language: session.language, region: session.region)
+            reply.texts = [content.words(session.language).text("region_question")]
+            return (session, reply)
+        case nil:
+            break
+        }
+        var reply = Reply(kind: .chat, language: session.language, region: session.region)
+        reply.texts = [content.words(session.language).text("capabilities_commands")]
+        return (session, reply)
+    }
+
+    /// The slash commands, in the three languages.
+    public enum Command: Sendable, CaseIterable {
+        case next, previous, `repeat`, all, restart, help, human, done, language, region
+    }
+
+    /// Every command word (folded) and what it does.
+    public static let commands: [String: Command] = [
+        "next": .next, "volgende": .next, "suivant": .next, "verder": .next,
+        "back": .previous, "terug": .previous, "vorige": .previous, "retour": .previous, "precedent": .previous,
+        "repeat": .repeat, "herhaal": .repeat, "repeter": .repeat,
+        "all": .all, "steps": .all, "stappen": .all, "etapes": .all, "alles": .all, "tout": .all,
+        "restart": .restart, "opnieuw": .restart, "recommencer": .restart,
+        "help": .help, "hulp": .help, "aide": .help,
+        "human": .human, "mens": .human, "humain": .human, "helper": .human, "person": .human,
+        "done": .done, "klaar": .done, "fini": .done,
+        "lang": .language, "taal": .language, "langue": .language, "language": .language,
+        "region": .region, "regio": .region,
+    ]
+}

@@ -1,0 +1,145 @@
+import StapjeText
+
+/// One word after analysis, ready for matching.
+public struct AnalyzedToken: Sendable, Hashable, Codable {
+    /// What the person typed.
+    public var original: String
+    /// Lower-cased, no accents, after typo correction.
+    public var folded: String
+    /// The stem used for matching.
+    public var stem: String
+    /// True for small words that carry no topic.
+    public var isStop: Bool
+    /// True when the content knows this word (directly, after a correction, or through its compound parts).
+    public var isKnown: Bool
+    /// The word before correction, when a typo was corrected.
+    public var correctedFrom: String?
+    /// Set when a Dutch compound was split into known parts ("treintijden" → "trein", "tijden").
+    public var compoundOf: String?
+}
+
+/// What analysis found beyond the tokens: corrections and refusals, for explanations.
+public struct AnalysisNotes: Sendable, Hashable, Codable {
+    /// Typos that were corrected: "sollisiteren → solliciteren".
+    public var corrections: [String] = []
+    /// Words left alone because two known words were equally close.
+    public var ambiguous: [String] = []
+    /// Compounds split into known parts.
+    public var compounds: [String] = []
+}
+
+/// The text analysis of one language, compiled against the content's vocabulary.
+struct Analyzer: Sendable {
+    let language: Language
+    let stemmer: Stemmer
+    let stopWords: Set<String>
+    let typos: TypoIndex
+    let knownStems: Set<String>
+    let tokenizer = Tokenizer()
+
+    init(language: Language, vocabulary: Set<String>) {
+        self.language = language
+        self.stemmer = Stemmer(language: language)
+        self.stopWords = StopWords.words(for: language)
+        let content = vocabulary.filter { !StopWords.words(for: language).contains($0) }
+        self.typos = TypoIndex(vocabulary: content)
+        let stemmer = Stemmer(language: language)
+        self.knownStems = Set(content.map { stemmer.stem($0) })
+    }
+
+    /// Tokens of content text (rules, examples): no correction, so the vocabulary is what curators wrote.
+    func contentTokens(_ text: String) -> [AnalyzedToken] {
+        tokenizer.tokens(text).map { token in
+            AnalyzedToken(
+                original: token.original, folded: token.folded, stem: stem(token), isStop: isStop(token),
+                isKnown: true, correctedFrom: nil, compoundOf: nil)
+        }
+    }
+
+    /// Tokens of a person's question, with typo correction and compound splitting.
+    func analyze(_ text: String, notes: inout AnalysisNotes) -> [AnalyzedToken] {
+        var result: [AnalyzedToken] = []
+        for token in tokenizer.tokens(text) {
+            let stop = isStop(token)
+            let stem = stem(token)
+            if stop || token.isNumber || typos.contains(token.folded) || knownStems.contains(stem) {
+                result.append(
+                    AnalyzedToken(
+                        original: token.original, folded: token.folded, stem: stem, isStop: stop,
+                        isKnown: stop || !token.isNumber, correctedFrom: nil, compoundOf: nil))
+                continue
+            }
+            if let parts = splitCompound(token.folded) {
+                notes.compounds.append("\(token.folded) → \(parts.joined(separator: " + "))")
+                for part in parts {
+                    result.append(
+                        AnalyzedToken(
+                            original: token.original, folded: part, stem: stemmer.stem(part), isStop: false,
+                            isKnown: true, correctedFrom: nil, compoundOf: token.folded))
+                }
+                continue
+            }
+            switch typos.lookup(token.folded) {
+            case .corrected(let word, _):
+                notes.corrections.append("\(token.folded) → \(word)")
+                result.append(
+                    AnalyzedToken(
+                        original: token.original, folded: word, stem: stemmer.stem(word), isStop: false, isKnown: true,
+                        correctedFrom: token.folded, compoundOf: nil))
+            case .ambiguous(let candidates):
+                notes.ambiguous.append("\(token.folded): \(candidates.joined(separator: " / "))")
+                result.append(unknown(token, stem: stem))
+            case .known:
+                result.append(unknown(token, stem: stem))
+            case .unknown:
+                result.append(unknown(token, stem: stem))
+            }
+        }
+        return result
+    }
+
+    private func unknown(_ token: Token, stem: String) -> AnalyzedToken {
+        AnalyzedToken(
+            original: token.original, folded: token.folded, stem: stem, isStop: false, isKnown: false,
+            correctedFrom: nil, compoundOf: nil)
+    }
+
+    func isStop(_ token: Token) -> Bool {
+        stopWords.contains(token.folded)
+    }
+
+    func stem(_ token: Token) -> String {
+        token.isNumber ? token.folded : stemmer.stem(token.lower)
+    }
+
+    /// Splits a compound into two known parts, allowing a linking "s" or "e(n)" between them.
+    ///
+    /// Both parts must be known content words (or stems) of at least three letters, so an unknown word is never
+    /// matched on a known prefix alone ("treinbestuurder" stays unknown when "bestuurder" is not content).
+    func splitCompound(_ word: String) -> [String]? {
+        let scalars = Array(word.unicodeScalars)
+        guard scalars.count >= 7 else { return nil }
+        var best: [String]?
+        var bestBalance = Int.max
+        for cut in 3...(scalars.count - 3) {
+            let head = String(String.UnicodeScalarView(scalars[..<cut]))
+            guard isKnownPart(head) else { continue }
+            var tails = [String(String.UnicodeScalarView(scalars[cut...]))]
+            for link in ["s", "e", "en"] where tails[0].hasPrefix(link) && tails[0].count - link.count >= 3 {
+                tails.append(String(tails[0].dropFirst(link.count)))
+            }
+            for tail in tails where isKnownPart(tail) {
+                let balance = abs(head.count - tail.count)
+                if balance < bestBalance {
+                    bestBalance = balance
+                    best = [head, tail]
+                }
+            }
+        }
+        return best
+    }
+
+    private func isKnownPart(_ part: String) -> Bool {
+        part.count >= 3 && !stopWords.contains(part) && (typos.contains(part) || knownStems.contains(stemmer.stem(part)))
+    }
+}

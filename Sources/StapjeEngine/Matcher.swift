@@ -1,0 +1,337 @@
+import Foundation
+public import StapjeKnowledge
+public import StapjeText
+
+/// The thresholds of the decision. The defaults are the documented, measured ones (README, "Engine figures").
+public struct EngineConfiguration: Sendable, Hashable, Codable {
+    /// At or above this score, with enough margin over the runner-up, the engine answers.
+    public var answerThreshold: Double = 0.55
+    /// Below this score, the engine falls back.
+    public var clarifyThreshold: Double = 0.30
+    /// The lead the best intent needs over the second to answer without asking.
+    public var margin: Double = 0.08
+    /// The most intents offered in a clarifying question.
+    public var maximumAlternatives: Int = 3
+
+    /// Creates a configuration with the default thresholds.
+    public init() {}
+}
+
+/// What the conversation knows that can help matching.
+public struct MatchContext: Sendable, Hashable {
+    /// The session's language: a prior for detection, or the language to use when `explicitLanguage` is set.
+    public var language: Language?
+    /// True when the person or the caller chose the language: no detection.
+    public var explicitLanguage: Bool
+    /// The topic currently on screen, if any.
+    public var previousTopic: String?
+    /// That topic's follow-ups.
+    public var relatedTopics: [String]
+
+    /// Creates a context.
+    public init(
+        language: Language? = nil, explicitLanguage: Bool = false, previousTopic: String? = nil,
+        relatedTopics: [String] = []
+    ) {
+        self.language = language
+        self.explicitLanguage = explicitLanguage
+        self.previousTopic = previousTopic
+        self.relatedTopics = relatedTopics
+    }
+}
+
+/// The compiled, immutable matcher: build it once from the content, share it between all sessions.
+///
+/// Scoring (docs/ENGINE.md): for each intent, keyword weight, pattern matches and similarity to its examples
+/// are combined as independent evidence; an exclude word cuts the score; the previous topic can add a little;
+/// words the content has never seen lower the score. Candidates are ordered by score and then by id, so
+/// nothing depends on file order.
+public struct Matcher: Sendable {
+    /// The thresholds in use.
+    public let configuration: EngineConfiguration
+    /// Problems found while compiling rules (pattern syntax, unknown concepts), with file and line.
+    public let diagnostics: [Diagnostic]
+    let models: [Language: LanguageModel]
+    let detector: LanguageDetector
+
+    /// Compiles the rules of `bundle`.
+    public init(bundle: ContentBundle, configuration: EngineConfiguration = EngineConfiguration()) {
+        var diagnostics: [Diagnostic] = []
+        var models: [Language: LanguageModel] = [:]
+        for (language, rules) in bundle.intents where !rules.isEmpty {
+            models[language] = LanguageModel(
+                language: language, rules: rules, concepts: bundle.concepts[language] ?? [:],
+                diagnostics: &diagnostics)
+        }
+        self.configuration = configuration
+        self.diagnostics = diagnostics.sorted()
+        self.models = models
+        self.detector = LanguageDetector(vocabularies: models.mapValues(\.vocabulary))
+    }
+
+    /// The languages that have rules.
+    public var languages: [Language] { models.keys.sorted() }
+
+    /// The intent ids known in `language`.
+    public func intentIDs(_ language: Language) -> [String] {
+        models[language]?.intents.map(\.id) ?? []
+    }
+
+    /// Matches one question.
+    public func match(_ text: String, context: MatchContext = MatchContext()) -> MatchResult {
+        let fallbackLanguage = context.language ?? languages.first ?? .nl
+        if context.explicitLanguage, let language = context.language, let model = models[language] {
+            return model.evaluate(
+                text, context: context, configuration: configuration, languageScores: [:],
+                languageReason: "chosen by the person or the caller")
+        }
+        let detection = detector.detect(text, prior: context.language)
+        let first = detection.language ?? fallbackLanguage
+        let scores = Dictionary(uniqueKeysWithValues: detection.scores.map { ($0.key.rawValue, $0.value) })
+        guard let model = models[first] ?? models[fallbackLanguage] ?? models.values.first else {
+            return MatchResult(
+                kind: .fallback, intent: nil, confidence: 0, language: fallbackLanguage, alternatives: [],
+                explanation: Explanation(
+                    tokens: [], notes: AnalysisNotes(), languageScores: scores, languageReason: "no content loaded",
+                    coverage: 0, candidates: [], decision: "no rules are loaded"))
+        }
+        var best = model.evaluate(
+            text, context: context, configuration: configuration, languageScores: scores,
+            languageReason: detection.reason)
+        guard best.kind == .fallback else { return best }
+        // A short question can look like another language ("app gsm"): when the detected language finds nothing,
+        // the others may try, and win only with a real answer or clarification.
+        for language in languages where language != model.language {
+            guard let other = models[language] else { continue }
+            let attempt = other.evaluate(
+                text, context: context, configuration: configuration, languageScores: scores,
+                languageReason: "\(detection.reason); no match in \(model.language.rawValue), tried \(language.rawValue)")
+            if attempt.kind != .fallback && attempt.confidence > best.confidence {
+                best = attempt
+            }
+        }
+        return best
+    }
+}
+
+/// One intent compiled for matching.
+struct CompiledIntent: Sendable {
+    struct Cue: Sendable {
+        let label: String
+        let phrases: [[String]]
+        let weight: Double
+    }
+
+    let id: String
+    let whole: Bool
+    let keywords: [Cue]
+    let exclude: [Cue]
+    let patterns: [Pattern]
+
+    var hasRules: Bool { !keywords.isEmpty || !patterns.isEmpty }
+}
+
+/// Everything needed to match questions in one language.
+struct LanguageModel: Sendable {
+    let language: Language
+    let analyzer: Analyzer
+    let intents: [CompiledIntent]
+    let index: VectorIndex
+    let exampleTexts: [String]
+    let vocabulary: Set<String>
+
+    init(
+        language: Language, rules: [IntentRules], concepts: [String: ConceptSet], diagnostics: inout [Diagnostic]
+    ) {
+        let sortedRules = rules.sorted { $0.id < $1.id }
+        var vocabulary = Set<String>()
+        let tokenizer = Tokenizer()
+        func addWords(_ text: String) {
+            for token in tokenizer.tokens(text) where !token.isNumber { vocabulary.insert(token.folded) }
+        }
+        for rule in sortedRules {
+            rule.examples.forEach { addWords($0.value) }
+            rule.keywords.forEach { addWords($0.phrase) }
+            rule.exclude.forEach { addWords($0.value) }
+            rule.patterns.forEach { addWords($0.value) }
+        }
+        for concept in concepts.values { concept.phrases.forEach(addWords) }
+        let analyzer = Analyzer(language: language, vocabulary: vocabulary)
+
+        func phrase(_ text: String) -> [String] {
+            analyzer.contentTokens(text).filter { !$0.isStop }.map(\.stem)
+        }
+        var conceptPhrases: [String: [[String]]] = [:]
+        for (name, concept) in concepts {
+            conceptPhrases[name] = concept.phrases.map(phrase).filter { !$0.isEmpty }
+        }
+        func cue(_ label: String, weight: Double, location: SourceLocation) -> CompiledIntent.Cue? {
+            if label.hasPrefix("@") {
+                let name = String(label.dropFirst())
+                guard let phrases = conceptPhrases[name] else {
+                    diagnostics.append(Diagnostic(.error, location, "unknown concept '@\(name)'"))
+                    return nil
+                }
+                return CompiledIntent.Cue(label: label, phrases: phrases, weight: weight)
+            }
+            let stems = phrase(label)
+            guard !stems.isEmpty else {
+                diagnostics.append(
+                    Diagnostic(.error, location, "'\(label)' has only small words, which are ignored; use another word"))
+                return nil
+            }
+            return CompiledIntent.Cue(label: label, phrases: [stems], weight: weight)
+        }
+
+        var intents: [CompiledIntent] = []
+        var examples: [(owner: Int, features: FeatureBag)] = []
+        var exampleTexts: [String] = []
+        for (owner, rule) in sortedRules.enumerated() {
+            let keywords = rule.keywords.sorted { $0.phrase < $1.phrase }.compactMap {
+                cue($0.phrase, weight: $0.weight, location: $0.location)
+            }
+            let exclude = rule.exclude.compactMap { cue($0.value, weight: 1, location: $0.location) }
+            var patterns: [Pattern] = []
+            for source in rule.patterns {
+                do {
+                    patterns.append(
+                        try Pattern.compile(source.value, stem: phrase, concept: { conceptPhrases[$0] }))
+                } catch {
+                    diagnostics.append(Diagnostic(.error, source.location, "pattern: \(error.message)"))
+                }
+            }
+            intents.append(
+                CompiledIntent(id: rule.id, whole: rule.whole, keywords: keywords, exclude: exclude, patterns: patterns))
+            for example in rule.examples {
+                examples.append((owner, FeatureBag(tokens: analyzer.contentTokens(example.value))))
+                exampleTexts.append(example.value)
+            }
+        }
+        self.language = language
+        self.analyzer = analyzer
+        self.intents = intents
+        self.index = VectorIndex(examples: examples, ownerCount: intents.count)
+        self.exampleTexts = exampleTexts
+        self.vocabulary = vocabulary
+    }
+
+    func evaluate(
+        _ text: String, context: MatchContext, configuration: EngineConfiguration, languageScores: [String: Double],
+        languageReason: String
+    ) -> MatchResult {
+        var notes = AnalysisNotes()
+        let tokens = analyzer.analyze(text, notes: &notes)
+        let content = tokens.filter { !$0.isStop && !$0.stem.isEmpty }
+        let words = content.filter { !$0.folded.allSatisfy(\.isNumber) }
+        let stems = words.map(\.stem)
+        let coverage = words.isEmpty ? 0 : Double(words.filter(\.isKnown).count) / Double(words.count)
+
+        var candidates: [Candidate] = []
+        if !stems.isEmpty {
+            let similarities = index.similarities(FeatureBag(tokens: content))
+            for (position, intent) in intents.enumerated() {
+                var evidence = Evidence()
+                let best = Double(similarities.best[position])
+                let centroid = Double(similarities.centroid[position])
+                evidence.exampleSimilarity = best
+                evidence.centroidSimilarity = centroid
+                let exampleIndex = Int(similarities.bestExample[position])
+                if exampleIndex >= 0 { evidence.bestExample = exampleTexts[exampleIndex] }
+                let score = Self.score(
+                    intent, stems: stems, best: best, centroid: centroid, coverage: coverage, context: context,
+                    evidence: &evidence)
+                if score > 0.01 {
+                    candidates.append(Candidate(id: intent.id, score: score, evidence: evidence))
+                }
+            }
+        }
+        candidates.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
+        let top = Array(candidates.prefix(5))
+        let (kind, alternatives, decision) = Self.decide(top, configuration: configuration, empty: stems.isEmpty)
+        return MatchResult(
+            kind: kind, intent: kind == .fallback ? nil : top.first?.id, confidence: top.first?.score ?? 0,
+            language: language, alternatives: alternatives,
+            explanation: Explanation(
+                tokens: tokens, notes: notes, languageScores: languageScores, languageReason: languageReason,
+                coverage: coverage, candidates: top, decision: decision))
+    }
+
+    /// Combines the evidence for one intent into a score from 0 to 1.
+    static func score(
+        _ intent: CompiledIntent, stems: [String], best: Double, centroid: Double, coverage: Double,
+        context: MatchContext, evidence: inout Evidence
+    ) -> Double {
+        for cue in intent.keywords where cue.phrases.contains(where: { contains(stems, $0) }) {
+            evidence.keywords.append(cue.label)
+            evidence.keywordWeight += cue.weight
+        }
+        for pattern in intent.patterns where pattern.match(stems, whole: intent.whole) != nil {
+            evidence.patterns.append(pattern.source)
+        }
+        if let excluded = intent.exclude.first(where: { cue in cue.phrases.contains { contains(stems, $0) } }) {
+            evidence.excludedBy = excluded.label
+        }
+        let similarity = 0.6 * best + 0.4 * centroid
+        var score: Double
+        if intent.whole {
+            // Short conversation commands: only a pattern over the whole question, or a near-copy of an example.
+            score = !evidence.patterns.isEmpty ? 0.95 : (best >= 0.9 ? best * 0.9 : 0)
+        } else if !intent.hasRules {
+            score = similarity
+        } else {
+            let keyword = 1 - exp(-evidence.keywordWeight / 4)
+            let pattern = evidence.patterns.isEmpty ? 0.0 : 1.0
+            score = 1 - (1 - 0.85 * similarity) * (1 - 0.8 * keyword) * (1 - 0.75 * pattern)
+        }
+        if evidence.excludedBy != nil { score *= 0.25 }
+        if score > 0.2 {
+            if intent.id == context.previousTopic && stems.count <= 3 {
+                evidence.contextBoost = 0.1
+            } else if context.relatedTopics.contains(intent.id) {
+                evidence.contextBoost = 0.05
+            }
+            score += evidence.contextBoost
+        }
+        score *= 0.6 + 0.4 * coverage
+        return min(max(score, 0), 1)
+    }
+
+    /// True when `phrase` appears in `stems` as consecutive words.
+    static func contains(_ stems: [String], _ phrase: [String]) -> Bool {
+        guard !phrase.isEmpty, phrase.count <= stems.count else { return false }
+        if phrase.count == 1 { return stems.contains(phrase[0]) }
+        for start in 0...(stems.count - phrase.count) where stems[start] == phrase[0] {
+            if Array(stems[start..<start + phrase.count]) == phrase { return true }
+        }
+        return false
+    }
+
+    static func decide(
+        _ candidates: [Candidate], configuration: EngineConfiguration, empty: Bool
+    ) -> (MatchKind, [String], String) {
+        guard let first = candidates.first else {
+            return (.fallback, [], empty ? "the question has no words to match" : "no intent matched any word")
+        }
+        let second = candidates.count > 1 ? candidates[1].score : 0
+        let format = { (value: Double) in String(format: "%.2f", value) }
+        if first.score < configuration.clarifyThreshold {
+            return (
+                .fallback, [],
+                "best score \(format(first.score)) (\(first.id)) is below the fallback threshold \(format(configuration.clarifyThreshold))"
+            )
+        }
+        if first.score >= configuration.answerThreshold && first.score - second >= configuration.margin {
+            return (
+                .answer, [],
+                "\(first.id) scored \(format(first.score)), above \(format(configuration.answerThreshold)), and leads the next by \(format(first.score - second))"
+            )
+        }
+        let floor = max(configuration.clarifyThreshold * 0.8, first.score - 0.25)
+        let offered = candidates.filter { $0.score >= floor }.prefix(configuration.maximumAlternatives).map(\.id)
+        let reason =
+            first.score >= configuration.answerThreshold
+            ? "\(first.id) (\(format(first.score))) and \(candidates[1].id) (\(format(second))) are too close to choose"
+            : "best score \(format(first.score)) is between the thresholds: ask which is meant"
+        return (.clarify, Array(offered), reason)
+    }
+}

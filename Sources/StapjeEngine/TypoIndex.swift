@@ -1,0 +1,94 @@
+import StapjeText
+
+/// Typo correction against the content's own words: bounded Damerau-Levenshtein over a symmetric-delete index.
+///
+/// Every known word is stored with all the strings made by deleting up to its edit budget of letters; a typed
+/// word is looked up the same way, so candidates are found without scanning the vocabulary. Longer words allow
+/// more edits. When two different words are equally close, no correction is made: guessing would be worse.
+struct TypoIndex: Sendable {
+    /// The outcome of looking up one word.
+    enum Outcome: Sendable, Equatable {
+        case known
+        case corrected(to: String, distance: Int)
+        case ambiguous([String])
+        case unknown
+    }
+
+    private let words: [String]
+    private let known: Set<String>
+    private let deletes: [String: [Int32]]
+
+    /// The edit budget for a word of `length` scalars.
+    static func budget(_ length: Int) -> Int {
+        switch length {
+        case ..<4: 0
+        case 4...7: 1
+        default: 2
+        }
+    }
+
+    init(vocabulary: some Sequence<String>) {
+        let sorted = Set(vocabulary).sorted()
+        var deletes: [String: [Int32]] = [:]
+        for (index, word) in sorted.enumerated() {
+            let budget = Self.budget(word.unicodeScalars.count)
+            guard budget > 0 else { continue }
+            for variant in Self.deletions(of: word, upTo: budget) {
+                deletes[variant, default: []].append(Int32(index))
+            }
+        }
+        self.words = sorted
+        self.known = Set(sorted)
+        self.deletes = deletes
+    }
+
+    func contains(_ word: String) -> Bool { known.contains(word) }
+
+    /// Looks up a folded word.
+    func lookup(_ word: String) -> Outcome {
+        if known.contains(word) { return .known }
+        let length = word.unicodeScalars.count
+        let budget = Self.budget(length)
+        guard budget > 0 else { return .unknown }
+        var best = Int.max
+        var candidates: [String] = []
+        var tried = Set<Int32>()
+        for variant in Self.deletions(of: word, upTo: budget) {
+            for index in deletes[variant] ?? [] where tried.insert(index).inserted {
+                let candidate = words[Int(index)]
+                let allowed = min(budget, Self.budget(candidate.unicodeScalars.count))
+                guard let distance = EditDistance.distance(word, candidate, bound: allowed) else { continue }
+                if distance < best {
+                    best = distance
+                    candidates = [candidate]
+                } else if distance == best {
+                    candidates.append(candidate)
+                }
+            }
+        }
+        switch candidates.count {
+        case 0: return .unknown
+        case 1: return .corrected(to: candidates[0], distance: best)
+        default: return .ambiguous(candidates.sorted())
+        }
+    }
+
+    /// The word itself and every string made by deleting up to `limit` scalars from it.
+    static func deletions(of word: String, upTo limit: Int) -> Set<String> {
+        var result: Set<String> = [word]
+        var frontier: [[Unicode.Scalar]] = [Array(word.unicodeScalars)]
+        for _ in 0..<limit {
+            var next: [[Unicode.Scalar]] = []
+            for scalars in frontier where scalars.count > 1 {
+                for index in scalars.indices {
+                    var shorter = scalars
+                    shorter.remove(at: index)
+                    let text = String(String.UnicodeScalarView(shorter))
+                    if result.insert(text).inserted { next.append(shorter) }
+                }
+            }
+            frontier = next
+        }
+        return result
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+
+/// TF-IDF similarity between a question and example sentences, over stems, stem pairs and character n-grams.
+///
+/// Each example becomes one vector in two halves, each normalised: words (stems and adjacent stem pairs) and
+/// character 3- and 4-grams of the folded words (which forgive typos and word endings the stemmer keeps). The
+/// halves are weighted so that a dot product is `wordShare · cos(words) + (1 − wordShare) · cos(chars)`.
+/// An inverted index makes a lookup cost proportional to the postings of the question's features, not to the
+/// number of examples; intents also get a centroid, the normalised mean of their examples.
+struct VectorIndex: Sendable {
+    /// The share of word features in a similarity (the rest is character n-grams).
+    static let wordShare: Float = 0.7
+
+    struct Posting: Sendable {
+        var item: Int32
+        var weight: Float
+    }
+
+    private let features: [String: Int32]
+    private let idf: [Float]
+    private let examplePostings: [[Posting]]
+    private let centroidPostings: [[Posting]]
+    /// The intent (owner index) of each example.
+    let exampleOwner: [Int32]
+    let exampleCount: Int
+    let ownerCount: Int
+
+    /// Builds the index from feature lists, one per example, each tagged with its owner (an intent index).
+    init(examples: [(owner: Int, features: FeatureBag)], ownerCount: Int) {
+        var ids: [String: Int32] = [:]
+        var documentFrequency: [Int] = []
+        for (_, bag) in examples {
+            for key in Set(bag.words.keys).union(bag.grams.keys) {
+                if let id = ids[key] {
+                    documentFrequency[Int(id)] += 1
+                } else {
+                    ids[key] = Int32(documentFrequency.count)
+                    documentFrequency.append(1)
+                }
+            }
+        }
+        let total = Float(max(examples.count, 1))
+        let idf = documentFrequency.map { logf((total + 1) / (Float($0) + 1)) + 1 }
+        var examplePostings = [[Posting]](repeating: [], count: documentFrequency.count)
+        var centroids = [[Int32: Float]](repeating: [:], count: ownerCount)
+        for (index, (owner, bag)) in examples.enumerated() {
+            let vector = Self.vector(bag, ids: ids, idf: idf)
+            for (id, weight) in vector {
+                examplePostings[Int(id)].append(Posting(item: Int32(index), weight: weight))
+                centroids[owner][id, default: 0] += weight
+            }
+        }
+        var centroidPostings = [[Posting]](repeating: [], count: documentFrequency.count)
+        for (owner, centroid) in centroids.enumerated() {
+            let norm = sqrtf(centroid.values.reduce(0) { $0 + $1 * $1 })
+            guard norm > 0 else { continue }
+            for (id, weight) in centroid.sorted(by: { $0.key < $1.key }) {
+                centroidPostings[Int(id)].append(Posting(item: Int32(owner), weight: weight / norm))
+            }
+        }
+        self.features = ids
+        self.idf = idf
+        self.examplePostings = examplePostings
+        self.centroidPostings = centroidPostings
+        self.exampleOwner = examples.map { Int32($0.owner) }
+        self.exampleCount = examples.count
+        self.ownerCount = ownerCount
+    }
+
+    /// A weighted, normalised vector for a bag of features, keeping only features the index knows.
+    static func vector(_ bag: FeatureBag, ids: [String: Int32], idf: [Float]) -> [(Int32, Float)] {
+        func half(_ counts: [String: Int], share: Float) -> [(Int32, Float)] {
+            var part: [(Int32, Float)] = []
+            var norm: Float = 0
+            for (key, count) in counts {
+                guard let id = ids[key] else { continue }
+                let weight = (1 + logf(Float(count))) * idf[Int(id)]
+                part.append((id, weight))
+                norm += weight * weight
+            }
+            guard norm > 0 else { return [] }
+            let scale = sqrtf(share) / sqrtf(norm)
+            return part.map { ($0.0, $0.1 * scale) }
+        }
+        return half(bag.words, share: wordShare) + half(bag.grams, share: 1 - wordShare)
+    }
+
+    /// Similarities of a question: the best example of each owner (with its index) and each owner's centroid.
+    func similarities(_ bag: FeatureBag) -> (best: [Float], bestExample: [Int32], centroid: [Float]) {
+        let query = Self.vector(bag, ids: features, idf: idf)
+        var exampleScores = [Float](repeating: 0, count: exampleCount)
+        var centroid = [Float](repeating: 0, count: ownerCount)
+        for (id, weight) in query {
+            for posting in examplePostings[Int(id)] {
+                exampleScores[Int(posting.item)] += weight * posting.weight
+            }
+            for posting in centroidPostings[Int(id)] {
+                centroid[Int(posting.item)] += weight * posting.weight
+            }
+        }
+        var best = [Float](repeating: 0, count: ownerCount)
+        var bestExample = [Int32](repeating: -1, count: ownerCount)
+        for (index, score) in exampleScores.enumerated() where score > 0 {
+            let owner = Int(exampleOwner[index])
+            if score > best[owner] {
+                best[owner] = score
+                bestExample[owner] = Int32(index)
+            }
+        }
+        return (best, bestExample, centroid)
+    }
+}
+
+/// The features of one text: stems and stem pairs (words) and character n-grams, with counts.
+struct FeatureBag: Sendable {
+    var words: [String: Int] = [:]
+    var grams: [String: Int] = [:]
+
+    /// Features of the non-stop tokens.
+    init(tokens: [AnalyzedToken]) {
+        let content = tokens.filter { !$0.isStop && !$0.stem.isEmpty }
+        var previous: String?
+        for token in content {
+            words[token.stem, default: 0] += 1
+            if let previous { words[previous + " " + token.stem, default: 0] += 1 }
+            previous = token.stem
+            let scalars = Array(("<" + token.folded + ">").unicodeScalars)
+            for n in 3...4 where scalars.count >= n {
+                for start in 0...(scalars.count - n) {
+                    grams["#" + String(String.UnicodeScalarView(scalars[start..<start + n])), default: 0] += 1
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,177 @@
+import StapjeText
+import Yams
+
+/// Reads one answer file: a YAML header between `---` lines, then `## Part [REGION]` sections.
+struct AnswerParser {
+    let file: String
+    let folderID: String
+    let language: Language
+    var diagnostics: [Diagnostic] = []
+
+    init(file: String, folderID: String, language: Language) {
+        self.file = file
+        self.folderID = folderID
+        self.language = language
+    }
+
+    mutating func error(_ line: Int, _ message: String) {
+        diagnostics.append(Diagnostic(.error, SourceLocation(file: file, line: line), message))
+    }
+
+    mutating func parse(_ text: String) -> Answer? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard lines.first?.trimmingSpaces() == "---",
+            let end = lines.dropFirst().firstIndex(where: { $0.trimmingSpaces() == "---" })
+        else {
+            error(1, "an answer starts with a header between two `---` lines (see docs/CONTENT.md)")
+            return nil
+        }
+        var answer = Answer(
+            id: folderID, language: language, title: "", related: [], lastChecked: nil, sources: [], sections: [:],
+            location: SourceLocation(file: file, line: 1))
+        guard readHeader(lines[1..<end].joined(separator: "\n"), into: &answer) else { return nil }
+        readSections(lines, from: end + 1, into: &answer)
+        return answer
+    }
+
+    mutating func readHeader(_ header: String, into answer: inout Answer) -> Bool {
+        var yaml = YAMLReader(file: file)
+        defer { diagnostics += yaml.diagnostics }
+        guard let node = yaml.parse(header, lineOffset: 1) else { return false }
+        var sawID = false
+        for (key, value) in yaml.pairs(node, what: "the header", offset: 1) {
+            let line = 1 + (value.mark?.line ?? 0)
+            switch key {
+            case "id":
+                sawID = true
+                let id = value.string ?? ""
+                if id != folderID {
+                    yaml.error(line: line, "the id '\(id)' does not match the folder name '\(folderID)'")
+                }
+            case "lang":
+                if value.string != language.rawValue {
+                    yaml.error(line: line, "lang is '\(value.string ?? "")' but the file is \(language.rawValue).md")
+                }
+            case "title":
+                answer.title = value.string ?? ""
+            case "related":
+                answer.related = yaml.strings(value, what: "related", offset: 1).map(\.value)
+            case "last_checked":
+                answer.lastChecked = value.string
+            case "sources":
+                answer.sources = yaml.strings(value, what: "sources", offset: 1).map(\.value)
+            default:
+                yaml.error(
+                    line: line, "unknown header field '\(key)': use id, lang, title, related, last_checked, sources")
+            }
+        }
+        if !sawID { yaml.error(line: 2, "the header needs `id: \(folderID)`") }
+        return true
+    }
+
+    mutating func readSections(_ lines: [String], from start: Int, into answer: inout Answer) {
+        var current: (part: AnswerPart, qualifier: RegionQualifier?, line: Int)?
+        var body: [(Int, String)] = []
+
+        func finish(_ parser: inout AnswerParser) {
+            guard let current else { return }
+            if answer.sections[current.part]?[current.qualifier] != nil {
+                let name = current.part.rawValue + (current.qualifier.map { " [\($0)]" } ?? "")
+                parser.error(current.line, "the part '## \(name)' appears twice; merge them")
+            }
+            let section = parser.makeSection(current.part, body, headingLine: current.line)
+            answer.sections[current.part, default: [:]][current.qualifier] = section
+        }
+
+        var index = start
+        while index < lines.count {
+            let line = lines[index]
+            let number = index + 1
+            index += 1
+            if line.hasPrefix("## ") {
+                finish(&self)
+                body = []
+                current = parseHeading(String(line.dropFirst(3)), line: number).map { ($0.0, $0.1, number) }
+            } else if line.hasPrefix("# ") {
+                error(number, "use `## ` for parts (`## Steps`); a single `#` is not a part")
+            } else if current != nil {
+                body.append((number, line))
+            } else if !line.trimmingSpaces().isEmpty {
+                error(number, "text before the first part: start with `## Answer`")
+            }
+        }
+        finish(&self)
+    }
+
+    mutating func parseHeading(_ heading: String, line: Int) -> (AnswerPart, RegionQualifier?)? {
+        var name = heading.trimmingSpaces()
+        var qualifier: RegionQualifier?
+        if name.hasSuffix("]"), let open = name.lastIndex(of: "[") {
+            let code = String(name[name.index(after: open)..<name.index(before: name.endIndex)]).trimmingSpaces()
+            guard let parsed = RegionQualifier(code: code) else {
+                error(line, "unknown region '[\(code)]': use [VL], [BXL], [WAL], [FR] or [BE]")
+                return nil
+            }
+            qualifier = parsed
+            name = String(name[..<open]).trimmingSpaces()
+        }
+        guard let part = AnswerPart.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else {
+            let known = AnswerPart.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            error(line, "unknown part '\(name)': the parts are \(known)")
+            return nil
+        }
+        return (part, qualifier)
+    }
+
+    mutating func makeSection(_ part: AnswerPart, _ body: [(Int, String)], headingLine: Int) -> AnswerSection {
+        let location = SourceLocation(file: file, line: headingLine)
+        guard part.isList else {
+            let text = body.map { $0.1.trimmingSpaces() }.split(separator: "").map { $0.joined(separator: " ") }
+                .joined(separator: "\n")
+            return AnswerSection(items: [], text: text, location: location)
+        }
+        var items: [String] = []
+        var itemLocations: [SourceLocation] = []
+        var expected = 1
+        for (number, raw) in body {
+            let trimmed = raw.trimmingSpaces()
+            if trimmed.isEmpty { continue }
+            if let rest = Self.listItem(trimmed, numbered: part == .steps) {
+                if part == .steps, let value = Int(trimmed.prefix(while: \.isNumber)), value != expected {
+                    error(number, "this step is numbered \(value) but should be \(expected)")
+                }
+                expected += 1
+                items.append(rest)
+                itemLocations.append(SourceLocation(file: file, line: number))
+            } else if raw.first == " " || raw.first == "\t", !items.isEmpty {
+                items[items.count - 1] += " " + trimmed
+            } else {
+                let form = part == .steps ? "`1. `, `2. `" : "`- `"
+                error(number, "in '## \(part.rawValue)' every line starts with \(form) (or is indented to continue)")
+            }
+        }
+        return AnswerSection(
+            items: items, text: items.joined(separator: "\n"), location: location, itemLocations: itemLocations)
+    }
+
+    static func listItem(_ line: String, numbered: Bool) -> String? {
+        if numbered {
+            let digits = line.prefix(while: \.isNumber)
+            guard !digits.isEmpty else { return nil }
+            let rest = line.dropFirst(digits.count)
+            guard let marker = rest.first, marker == "." || marker == ")" else { return nil }
+            return String(rest.dropFirst()).trimmingSpaces()
+        }
+        guard line.hasPrefix("- ") || line.hasPrefix("* ") else { return nil }
+        return String(line.dropFirst(2)).trimmingSpaces()
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var slice = self[...]
+        while let first = slice.first, first == " " || first == "\t" || first == "\r" { slice.removeFirst() }
+        while let last = slice.last, last == " " || last == "\t" || last == "\r" { slice.removeLast() }
+        return String(slice)
+    }
+}

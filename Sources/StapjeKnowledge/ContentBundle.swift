@@ -1,0 +1,78 @@
+public import StapjeText
+
+/// A topic of the curriculum: its public id and where it applies.
+public struct TopicInfo: Sendable, Hashable {
+    /// The public id, e.g. `jobs.cv`.
+    public var id: String
+    /// The regions the topic applies to.
+    public var regions: [Region]
+    /// Where it was declared.
+    public var location: SourceLocation
+
+    /// Creates a topic.
+    public init(id: String, regions: [Region], location: SourceLocation) {
+        self.id = id
+        self.regions = regions
+        self.location = location
+    }
+
+    /// The category, the part of the id before the dot.
+    public var category: String { String(id.prefix(while: { $0 != "." })) }
+}
+
+/// Everything Stapje knows, as read from a content directory.
+public struct ContentBundle: Sendable {
+    /// The content topics, in curriculum order.
+    public var topics: [TopicInfo]
+    /// The conversation intent ids (answered by the core, no FAQ file).
+    public var conversationIntents: [String]
+    /// The languages every topic must have.
+    public var languages: [Language]
+    /// Answers by topic id and language.
+    public var answers: [String: [Language: Answer]]
+    /// Intent rules by language, sorted by id.
+    public var intents: [Language: [IntentRules]]
+    /// Concept sets by language and name.
+    public var concepts: [Language: [String: ConceptSet]]
+    /// Out-of-scope test questions by language.
+    public var outOfScope: [Language: [Located<String>]]
+    /// The assistant's own words by language.
+    public var messages: [Language: Messages]
+
+    /// Creates a bundle.
+    public init(
+        topics: [TopicInfo] = [], conversationIntents: [String] = [], languages: [Language] = Language.allCases,
+        answers: [String: [Language: Answer]] = [:], intents: [Language: [IntentRules]] = [:],
+        concepts: [Language: [String: ConceptSet]] = [:], outOfScope: [Language: [Located<String>]] = [:],
+        messages: [Language: Messages] = [:]
+    ) {
+        self.topics = topics
+        self.conversationIntents = conversationIntents
+        self.languages = languages
+        self.answers = answers
+        self.intents = intents
+        self.concepts = concepts
+        self.outOfScope = outOfScope
+        self.messages = messages
+    }
+
+    /// The answer to `topic` in `language`, falling back to another language only when it is missing.
+    public func answer(_ topic: String, language: Language) -> Answer? {
+        answers[topic]?[language]
+    }
+
+    /// The topic with this id.
+    public func topic(_ id: String) -> TopicInfo? {
+        topics.first { $0.id == id }
+    }
+
+    /// The words for `language` (an empty table when missing, so faces show keys instead of crashing).
+    public func words(_ language: Language) -> Messages {
+        messages[language] ?? Messages(language: language, values: [:])
+    }
+
+    /// True for a content topic id (not a conversation intent).
+    public func isTopic(_ id: String) -> Bool {
+        answers[id] != nil || topics.contains { $0.id == id }
+    }
+}

@@ -1,0 +1,94 @@
+public import StapjeText
+
+/// A piece of text from a content file, with the line it came from.
+public struct Located<Value: Sendable & Hashable>: Sendable, Hashable {
+    /// The value.
+    public var value: Value
+    /// Where it was written.
+    public var location: SourceLocation
+
+    /// Creates a located value.
+    public init(_ value: Value, _ location: SourceLocation) {
+        self.value = value
+        self.location = location
+    }
+}
+
+/// A keyword or phrase with its weight.
+public struct Keyword: Sendable, Hashable {
+    /// The word, phrase, or `@concept`.
+    public var phrase: String
+    /// From 1 (a hint) to 5 (almost certain).
+    public var weight: Double
+    /// Where it was written.
+    public var location: SourceLocation
+
+    /// Creates a keyword.
+    public init(phrase: String, weight: Double, location: SourceLocation) {
+        self.phrase = phrase
+        self.weight = weight
+        self.location = location
+    }
+}
+
+/// How people ask for one topic or conversation intent, in one language.
+public struct IntentRules: Sendable {
+    /// The topic or conversation id.
+    public var id: String
+    /// The language of the rules.
+    public var language: Language
+    /// Words and phrases that point to this intent.
+    public var keywords: [Keyword]
+    /// Words that show the question is about something else.
+    public var exclude: [Located<String>]
+    /// Word-order patterns.
+    public var patterns: [Located<String>]
+    /// Example questions.
+    public var examples: [Located<String>]
+    /// Questions that must land on this intent.
+    public var matchTests: [Located<String>]
+    /// Questions that must fall back.
+    public var fallbackTests: [Located<String>]
+    /// When true, a pattern fires only if it covers the whole question.
+    public var whole: Bool
+    /// The file the rules were read from.
+    public var location: SourceLocation
+
+    /// Creates a rule set.
+    public init(
+        id: String, language: Language, keywords: [Keyword] = [], exclude: [Located<String>] = [],
+        patterns: [Located<String>] = [], examples: [Located<String>] = [], matchTests: [Located<String>] = [],
+        fallbackTests: [Located<String>] = [], whole: Bool = false, location: SourceLocation
+    ) {
+        self.id = id
+        self.language = language
+        self.keywords = keywords
+        self.exclude = exclude
+        self.patterns = patterns
+        self.examples = examples
+        self.matchTests = matchTests
+        self.fallbackTests = fallbackTests
+        self.whole = whole
+        self.location = location
+    }
+}
+
+/// A named group of words that mean the same thing in one language.
+public struct ConceptSet: Sendable, Hashable {
+    /// The name, used as `@name` in rules.
+    public var name: String
+    /// The language.
+    public var language: Language
+    /// The words and phrases.
+    public var phrases: [String]
+    /// Where it was defined.
+    public var location: SourceLocation
+
+    /// Creates a concept set.
+    public init(name: String, language: Language, phrases: [String], location: SourceLocation) {
+        self.name = name
+        self.language = language
+        self.phrases = phrases
+        self.location = location
+    }
+}

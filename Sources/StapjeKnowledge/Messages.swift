@@ -1,0 +1,89 @@
+public import StapjeText
+
+/// A value in the conversation words file: a text, a list, or a table.
+public indirect enum MessageValue: Sendable, Hashable {
+    case text(String)
+    case list([String])
+    case table([String: MessageValue])
+}
+
+/// The assistant's own words in one language (welcome, fallback, clarifying question, headings...).
+public struct Messages: Sendable {
+    /// The keys every language must define; `stapje check` reports the missing ones.
+    public static let requiredKeys: [String] = [
+        "language_name", "welcome", "welcome_examples", "welcome_human", "fallback_first", "fallback_second",
+        "out_of_scope", "clarify", "clarify_none", "step_position", "next_hint", "last_step", "followups",
+        "no_topic", "first_step", "all_steps_title", "you_need", "steps", "if_not_working", "safety",
+        "helper_notes", "related", "sources", "last_checked", "region_variant", "handoff_requested",
+        "handoff_standalone", "handoff_cancelled", "handoff_offer_declined", "greeting", "thanks", "goodbye",
+        "capabilities", "capabilities_commands", "not_helpful", "language_switched", "region_switched",
+        "region_question", "privacy_lesson", "idle_warning", "wiped", "empty_input", "error_input", "yes_words",
+        "no_words", "regions", "region_words", "language_words", "categories",
+    ]
+
+    /// The language.
+    public var language: Language
+    /// Every key and its value.
+    public var values: [String: MessageValue]
+    /// Where each key was written.
+    public var locations: [String: SourceLocation]
+
+    /// Creates a message table.
+    public init(language: Language, values: [String: MessageValue], locations: [String: SourceLocation] = [:]) {
+        self.language = language
+        self.values = values
+        self.locations = locations
+    }
+
+    /// The text for `key`, with `{name}` placeholders filled in; the key itself when it is missing.
+    public func text(_ key: String, _ arguments: [String: String] = [:]) -> String {
+        var result: String
+        switch values[key] {
+        case .text(let text): result = text
+        case .list(let list): result = list.joined(separator: "\n")
+        case .table, nil: result = key
+        }
+        for (name, value) in arguments {
+            result = result.replacingAll("{\(name)}", with: value)
+        }
+        return result
+    }
+
+    /// The list for `key`, or an empty list.
+    public func list(_ key: String) -> [String] {
+        switch values[key] {
+        case .list(let list): list
+        case .text(let text): [text]
+        default: []
+        }
+    }
+
+    /// The table for `key`, or an empty table.
+    public func table(_ key: String) -> [String: MessageValue] {
+        if case .table(let table) = values[key] { return table }
+        return [:]
+    }
+
+    /// The text in table `key` under `entry` (a region name, a category name...).
+    public func entry(_ key: String, _ entry: String) -> String {
+        switch table(key)[entry] {
+        case .text(let text): text
+        case .list(let list): list.first ?? entry
+        default: entry
+        }
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty, contains(target) else { return self }
+        var result = ""
+        var rest = self[...]
+        while let range = rest.range(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}

@@ -1,0 +1,55 @@
+/// Case and accent folding, shared by every step that compares words.
+///
+/// Folding lower-cases, removes accents (é → e, ë → e, ç → c), expands ligatures (œ → oe, æ → ae, ß → ss)
+/// and never fails on odd input: scalars it does not know pass through lower-cased.
+public enum TextFolding {
+    /// Lower-cases `text` and removes its accents.
+    public static func fold(_ text: some StringProtocol) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            appendFolded(scalar, to: &out)
+        }
+        return String(out)
+    }
+
+    /// Appends the folded form of one scalar.
+    static func appendFolded(_ scalar: Unicode.Scalar, to out: inout String.UnicodeScalarView) {
+        let value = scalar.value
+        if value < 0x80 {
+            // ASCII fast path: only upper-case letters change.
+            if value >= 0x41 && value <= 0x5A, let lower = Unicode.Scalar(value + 0x20) {
+                out.append(lower)
+            } else {
+                out.append(scalar)
+            }
+            return
+        }
+        if isCombiningMark(scalar) { return }
+        for lower in scalar.properties.lowercaseMapping.unicodeScalars {
+            switch lower {
+            case "œ": out.append(contentsOf: "oe".unicodeScalars)
+            case "æ": out.append(contentsOf: "ae".unicodeScalars)
+            case "ß": out.append(contentsOf: "ss".unicodeScalars)
+            case "ø": out.append("o")
+            case "ł": out.append("l")
+            case "đ": out.append("d")
+            case "ı": out.append("i")
+            default:
+                if let base = latinBase[lower.value] {
+                    out.append(contentsOf: base.unicodeScalars)
+                } else if !isCombiningMark(lower) {
+                    out.append(lower)
+                }
+            }
+        }
+    }
+
+    /// True for accents and other marks that combine with the letter before them.
+    static func isCombiningMark(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 0x300 { return false }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,19 @@
+/// One word of a question, in the forms the matcher needs.
+public struct Token: Sendable, Hashable {
+    /// The word as the person typed it (after splitting elisions: "l'horaire" gives "l'" and "horaire").
+    public var original: String
+    /// Lower-cased, accents kept: what the Snowball stemmers expect.
+    public var lower: String
+    /// Lower-cased without accents: what comparisons use.
+    public var folded: String
+    /// True when the word is only digits.
+    public var isNumber: Bool
+
+    /// Creates a token from the text the person typed.
+    public init(original: String, lower: String) {
+        self.original = original
+        self.lower = lower
+        self.folded = TextFolding.fold(lower)
+        self.isNumber = !lower.isEmpty && lower.unicodeScalars.allSatisfy { $0.value >= 0x30 && $0.value <= 0x39 }
+    }
+}

@@ -1,0 +1,139 @@
+/// Splits text into words: letters and digits, apostrophes and elisions handled for Dutch, French and English.
+///
+/// The tokenizer never fails: control characters, emoji and symbols separate words and are dropped.
+/// Hyphenated words are joined when a part is very short ("e-mail" → "email", "wi-fi" → "wifi") and split
+/// otherwise ("sms-code" → "sms", "code"). Input longer than `maximumScalars` is cut, so a 100 KB line costs
+/// no more than a long question.
+public struct Tokenizer: Sendable {
+    /// The most scalars of one text that are looked at.
+    public var maximumScalars: Int
+
+    /// Creates a tokenizer.
+    public init(maximumScalars: Int = 4096) {
+        self.maximumScalars = maximumScalars
+    }
+
+    /// The words of `text`.
+    public func tokens(_ text: String) -> [Token] {
+        var result: [Token] = []
+        var word = String.UnicodeScalarView()
+        var seen = 0
+        var pendingHyphen = false
+        var parts: [String] = []
+
+        func flushPart() {
+            if !word.isEmpty {
+                parts.append(String(word))
+                word = String.UnicodeScalarView()
+            }
+        }
+        func flushWord() {
+            flushPart()
+            pendingHyphen = false
+            guard !parts.isEmpty else { return }
+            if parts.count > 1 && parts.contains(where: { $0.unicodeScalars.count <= 2 }) {
+                appendWord(parts.joined(), to: &result)
+            } else {
+                for part in parts { appendWord(part, to: &result) }
+            }
+            parts.removeAll(keepingCapacity: true)
+        }
+
+        for scalar in text.unicodeScalars {
+            seen += 1
+            if seen > maximumScalars { break }
+            if Self.isWordScalar(scalar) {
+                if pendingHyphen {
+                    flushPart()
+                    pendingHyphen = false
+                }
+                word.append(scalar)
+            } else if Self.isApostrophe(scalar) {
+                if !word.isEmpty || parts.isEmpty { word.append("'") }
+            } else if scalar == "-" || scalar == "\u{2010}" || scalar == "\u{2011}" {
+                if word.isEmpty { flushWord() } else { pendingHyphen = true }
+            } else {
+                flushWord()
+            }
+        }
+        flushWord()
+        return result
+    }
+
+    static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x80 {
+            return (value >= 0x61 && value <= 0x7A) || (value >= 0x41 && value <= 0x5A) || (value >= 0x30 && value <= 0x39)
+        }
+        if TextFolding.isCombiningMark(scalar) { return true }
+        let properties = scalar.properties
+        return properties.isAlphabetic || properties.numericType != nil
+    }
+
+    static func isApostrophe(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "'", "\u{2019}", "\u{2018}", "\u{02BC}", "`", "\u{00B4}": true
+        default: false
+        }
+    }
+
+    /// French elided articles and pronouns, as the short word they stand for.
+    static let frenchElisions: [String: String] = [
+        "l": "le", "d": "de", "j": "je", "m": "me", "n": "ne", "s": "se", "t": "te", "c": "ce",
+        "qu": "que", "jusqu": "jusque", "lorsqu": "lorsque", "puisqu": "puisque", "presqu": "presque",
+    ]
+
+    /// Dutch and English clitics written with an apostrophe, expanded to full words.
+    static let wholeWordExpansions: [String: [String]] = [
+        "'k": ["ik"], "'t": ["het"], "'n": ["een"], "z'n": ["zijn"], "m'n": ["mijn"], "d'r": ["haar"],
+        "da's": ["dat", "is"], "'s": [], "can't": ["can", "not"], "won't": ["will", "not"],
+        "i'm": ["i", "am"], "c'est": ["ce", "est"], "s'il": ["si", "il"],
+    ]
+
+    private func appendWord(_ raw: String, to result: inout [Token]) {
+        var text = raw
+        while text.hasSuffix("'") { text.removeLast() }
+        guard !text.isEmpty, text != "'" else { return }
+        let lower = text.lowercased()
+        if let expansion = Self.wholeWordExpansions[lower] {
+            for word in expansion { result.append(Token(original: text, lower: word)) }
+            return
+        }
+        guard let apostrophe = lower.firstIndex(of: "'") else {
+            result.append(Token(original: text, lower: lower))
+            return
+        }
+        let head = String(lower[..<apostrophe])
+        let tail = String(lower[lower.index(after: apostrophe)...])
+        if head.isEmpty {
+            appendWord(tail, to: &result)
+            return
+        }
+        if let article = Self.frenchElisions[head], !tail.isEmpty {
+            result.append(Token(original: head + "'", lower: article))
+            appendWord(String(text[text.index(after: text.firstIndex(of: "'")!)...]), to: &result)
+            return
+        }
+        switch tail {
+        case "t" where head.hasSuffix("n"):
+            result.append(Token(original: text, lower: String(head.dropLast())))
+            result.append(Token(original: text, lower: "not"))
+        case "s", "":
+            result.append(Token(original: text, lower: head))
+        case "m":
+            result.append(Token(original: text, lower: head))
+            result.append(Token(original: text, lower: "am"))
+        case "re", "ve", "ll", "d":
+            result.append(Token(original: text, lower: head))
+        default:
+            // A diminutive or a typing habit ("gsm'ke", "aujourd'hui"): one word without the apostrophe.
+            result.append(Token(original: text, lower: lower.replacingApostrophes()))
+        }
+    }
+}
+
+extension String {
+    fileprivate func replacingApostrophes() -> String {
+        String(String.UnicodeScalarView(unicodeScalars.filter { $0 != "'" }))
+    }
+}

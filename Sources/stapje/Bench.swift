@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import StapjeCore
+import StapjeEngine
+import StapjeKnowledge
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure the engine: loading and compiling, match latency percentiles, resident memory.",
+        discussion: "Build with -c release for meaningful figures. Prints figures; asserts nothing.")
+
+    @OptionGroup var contentOptions: ContentOptions
+
+    @Option(name: .long, help: "Build the engine from labelled examples (`text<TAB>intent`) instead of content.")
+    var examples: String?
+
+    @Option(name: .long, help: "How many times to run through the questions.")
+    var rounds = 20
+
+    @Argument(help: "Questions to time (a test set in eval format, or one question per line).")
+    var questions: String
+
+    func run() throws {
+        let start = DispatchTime.now()
+        let matcher: Matcher
+        if let examples {
+            matcher = Matcher(bundle: try ExampleSet.bundle(from: examples))
+        } else {
+            let root = ContentLocator.resolve(contentOptions.content)
+            matcher = Matcher(bundle: ContentLoader(root: root).load().bundle)
+        }
+        let loadMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+        let texts = try Eval.read(questions).map(\.text)
+        guard !texts.isEmpty else { throw ValidationError("no questions in \(questions)") }
+        for text in texts { _ = matcher.match(text) }
+        var samples: [Double] = []
+        samples.reserveCapacity(texts.count * rounds)
+        for _ in 0..<rounds {
+            for text in texts {
+                let before = DispatchTime.now().uptimeNanoseconds
+                _ = matcher.match(text)
+                samples.append(Double(DispatchTime.now().uptimeNanoseconds - before) / 1000)
+            }
+        }
+        samples.sort()
+        func percentile(_ p: Double) -> Double { samples[min(samples.count - 1, Int(Double(samples.count) * p))] }
+        print(String(format: "load + compile: %.1f ms", loadMilliseconds))
+        print(
+            String(
+                format: "match (%d questions x %d rounds): median %.1f µs, p90 %.1f µs, p99 %.1f µs, max %.1f µs",
+                texts.count, rounds, percentile(0.5), percentile(0.9), percentile(0.99), samples.last ?? 0))
+        print(String(format: "resident memory: %.1f MB", Self.residentMegabytes()))
+    }
+
+    /// VmRSS from /proc (Linux); 0 elsewhere.
+    static func residentMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+            return kilobytes / 1024
+        }
+        return 0
+    }
+}

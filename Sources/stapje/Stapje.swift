@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import StapjeCore
+import StapjeEngine
+import StapjeKnowledge
+import StapjeText
+
+@main
+struct Stapje: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stapje",
+        abstract: "Step-by-step help with phones, e-mail and online forms, in Dutch, French and English.",
+        subcommands: [Chat.self, Ask.self, Why.self, Check.self, Eval.self, Bench.self],
+        defaultSubcommand: Chat.self
+    )
+}
+
+/// Options every command that reads content shares.
+struct ContentOptions: ParsableArguments {
+    @Option(name: .long, help: "The content directory (holding faq/ and intents/). Default: the bundled content.")
+    var content: String?
+
+    /// Loads and compiles the content, or fails with the checker's first errors.
+    func load() throws -> Conversation {
+        let root = ContentLocator.resolve(content)
+        let loaded = ContentLoader(root: root).load()
+        let errors = loaded.diagnostics.filter { $0.severity == .error }
+        if loaded.bundle.topics.isEmpty && loaded.bundle.intents.isEmpty {
+            throw ValidationError(
+                "no content in \(root): \(errors.first?.description ?? "run `stapje check --content \(root)`")")
+        }
+        return Conversation(content: loaded.bundle)
+    }
+}
+
+/// Language and region options.
+struct LocaleOptions: ParsableArguments {
+    @Option(name: .long, help: "Answer in this language (nl, fr, en). Default: detected per message.")
+    var lang: String?
+
+    @Option(name: .long, help: "The region whose answers to use: VL, BXL, WAL or FR. Default: $STAPJE_REGION, else VL.")
+    var region: String?
+
+    func language() throws -> Language? {
+        guard let lang else { return nil }
+        guard let language = Language(code: lang) else { throw ValidationError("unknown language '\(lang)': use nl, fr or en") }
+        return language
+    }
+
+    func resolvedRegion() throws -> Region {
+        let code = region ?? ProcessInfo.processInfo.environment["STAPJE_REGION"] ?? "VL"
+        guard let region = Region(code: code) else { throw ValidationError("unknown region '\(code)': use VL, BXL, WAL or FR") }
+        return region
+    }
+
+    func session() throws -> Session {
+        var session = Session(language: try language() ?? .nl, region: try resolvedRegion())
+        if try language() != nil { session.languageLocked = true }
+        return session
+    }
+}

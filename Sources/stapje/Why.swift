@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import StapjeCore
+import StapjeEngine
+
+struct Why: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Explain how a question is matched: words, corrections, language, rules, examples, decision.")
+
+    @OptionGroup var contentOptions: ContentOptions
+    @OptionGroup var locale: LocaleOptions
+
+    @Argument(help: "The question.")
+    var text: [String]
+
+    func run() throws {
+        let conversation = try contentOptions.load()
+        let language = try locale.language()
+        let result = conversation.matcher.match(
+            text.joined(separator: " "), context: MatchContext(language: language, explicitLanguage: language != nil))
+        print(Explainer.describe(result).joined(separator: "\n"))
+    }
+}
+
+/// Turns a match result into readable lines (shared by `why` and `search`).
+enum Explainer {
+    static func describe(_ result: MatchResult) -> [String] {
+        let explanation = result.explanation
+        var lines: [String] = []
+        let words = explanation.tokens.map { token -> String in
+            var word = token.isStop ? "(\(token.folded))" : token.stem
+            if let from = token.correctedFrom { word += " ←\(from)" }
+            if !token.isKnown && !token.isStop { word += "?" }
+            return word
+        }
+        lines.append("words:      \(words.joined(separator: " "))   [(small word), stem?, = unknown]")
+        if !explanation.notes.corrections.isEmpty {
+            lines.append("typos:      \(explanation.notes.corrections.joined(separator: ", "))")
+        }
+        if !explanation.notes.ambiguous.isEmpty {
+            lines.append("not fixed:  \(explanation.notes.ambiguous.joined(separator: ", ")) (equally close)")
+        }
+        if !explanation.notes.compounds.isEmpty {
+            lines.append("compounds:  \(explanation.notes.compounds.joined(separator: ", "))")
+        }
+        let scores = explanation.languageScores.sorted { $0.key < $1.key }.map { "\($0.key) \(format($0.value))" }
+        lines.append("language:   \(result.language.rawValue) (\(explanation.languageReason); \(scores.joined(separator: ", ")))")
+        lines.append("known:      \(Int((explanation.coverage * 100).rounded()))% of the words are in the content")
+        for (rank, candidate) in explanation.candidates.enumerated() {
+            let evidence = candidate.evidence
+            lines.append("\(rank + 1). \(candidate.id)  score \(format(candidate.score))")
+            if !evidence.keywords.isEmpty {
+                lines.append("     keywords: \(evidence.keywords.joined(separator: ", ")) (weight \(format(evidence.keywordWeight)))")
+            }
+            if !evidence.patterns.isEmpty { lines.append("     patterns: \(evidence.patterns.joined(separator: " ; "))") }
+            if let example = evidence.bestExample {
+                lines.append(
+                    "     example:  \"\(example)\" (\(format(evidence.exampleSimilarity)); all examples \(format(evidence.centroidSimilarity)))")
+            }
+            if let excluded = evidence.excludedBy { lines.append("     excluded by: \(excluded)") }
+            if evidence.contextBoost > 0 { lines.append("     context: +\(format(evidence.contextBoost))") }
+        }
+        let chosen = result.intent.map { " → \($0)" } ?? ""
+        let offered = result.alternatives.isEmpty ? "" : " (offers \(result.alternatives.joined(separator: ", ")))"
+        lines.append("decision:   \(result.kind.rawValue)\(chosen)\(offered): \(explanation.decision)")
+        return lines
+    }
+
+    static func format(_ value: Double) -> String {
+        String(format: "%.2f", value)
+    }
+}
