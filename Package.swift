@@ -38,11 +38,34 @@ let package = Package(
 
         // MARK: - Faces
 
+        /// GNU readline, as a system library (headers from libreadline-dev). Only LineEditor imports it.
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+        /// The one Swift type that owns readline's global state and callbacks.
+        .target(name: "LineEditor", dependencies: ["CReadline"]),
+        /// The kiosk REPL: terminal rendering, kiosk mode, idle wipe.
+        .target(name: "StapjeTerminal", dependencies: ["StapjeCore", "LineEditor"]),
+        /// The line-based TCP server (SwiftNIO) and its protocol.
+        .target(
+            name: "StapjeServer",
+            dependencies: [
+                "StapjeCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        /// Prompt sheets for helpers: text, Markdown and printable HTML.
+        .target(name: "StapjeSheets", dependencies: ["StapjeCore"]),
         /// The `stapje` command.
         .executableTarget(
             name: "stapje",
             dependencies: [
                 "StapjeCore",
+                "StapjeTerminal",
+                "StapjeServer",
+                "StapjeSheets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -63,6 +86,9 @@ let package = Package(
         .testTarget(name: "StapjeEngineTests", dependencies: ["StapjeEngine", "StapjeKnowledge"]),
         .testTarget(name: "StapjeCoreTests", dependencies: ["StapjeCore"]),
         .testTarget(name: "StapjeCLITests", dependencies: []),
+        .testTarget(name: "StapjeTerminalTests", dependencies: ["StapjeTerminal"]),
+        .testTarget(name: "StapjeServerTests", dependencies: ["StapjeServer"]),
+        .testTarget(name: "StapjeSheetsTests", dependencies: ["StapjeSheets"]),
     ]
 )
 

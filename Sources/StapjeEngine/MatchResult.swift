@@ -28,6 +28,8 @@ public struct Evidence: Sendable, Hashable, Codable {
     public var excludedBy: String?
     /// Added because of the previous topic of the conversation.
     public var contextBoost: Double = 0
+    /// All evidence together (the score is `1 - exp(-total / 1.6)`).
+    public var total: Double = 0
 }
 
 /// One intent with its score.

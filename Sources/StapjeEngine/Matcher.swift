@@ -8,8 +8,8 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     public var answerThreshold: Double = 0.55
     /// Below this score, the engine falls back.
     public var clarifyThreshold: Double = 0.30
-    /// The lead the best intent needs over the second to answer without asking.
-    public var margin: Double = 0.08
+    /// The most evidence the runner-up may have, as a share of the best intent's, for an answer without asking.
+    public var runnerUpRatio: Double = 0.8
     /// The most intents offered in a clarifying question.
     public var maximumAlternatives: Int = 3
 
@@ -237,11 +237,12 @@ struct LanguageModel: Sendable {
                 evidence.centroidSimilarity = centroid
                 let exampleIndex = Int(similarities.bestExample[position])
                 if exampleIndex >= 0 { evidence.bestExample = exampleTexts[exampleIndex] }
-                let score = Self.score(
+                let total = Self.evidence(
                     intent, stems: stems, best: best, centroid: centroid, coverage: coverage, context: context,
                     evidence: &evidence)
-                if score > 0.01 {
-                    candidates.append(Candidate(id: intent.id, score: score, evidence: evidence))
+                evidence.total = total
+                if total > 0.02 {
+                    candidates.append(Candidate(id: intent.id, score: Self.score(total), evidence: evidence))
                 }
             }
         }
@@ -256,8 +257,13 @@ struct LanguageModel: Sendable {
                 coverage: coverage, candidates: top, decision: decision))
     }
 
-    /// Combines the evidence for one intent into a score from 0 to 1.
-    static func score(
+    /// Combines the evidence for one intent into an evidence total (0 and up) and a score from 0 to 1.
+    ///
+    /// Evidence adds up: similarity to the examples (up to 3), keyword weight (0.25 a point, up to 2.5) and a
+    /// pattern (1.2). An intent with rules of its own but none of them found keeps only 60% of its similarity,
+    /// so a question that merely resembles an example is not answered on that alone. The score is
+    /// `1 - exp(-evidence / 1.6)`.
+    static func evidence(
         _ intent: CompiledIntent, stems: [String], best: Double, centroid: Double, coverage: Double,
         context: MatchContext, evidence: inout Evidence
     ) -> Double {
@@ -271,29 +277,33 @@ struct LanguageModel: Sendable {
         if let excluded = intent.exclude.first(where: { cue in cue.phrases.contains { contains(stems, $0) } }) {
             evidence.excludedBy = excluded.label
         }
-        let similarity = 0.6 * best + 0.4 * centroid
-        var score: Double
+        let similarity = 3 * (0.6 * best + 0.4 * centroid)
+        var total: Double
         if intent.whole {
             // Short conversation commands: only a pattern over the whole question, or a near-copy of an example.
-            score = !evidence.patterns.isEmpty ? 0.95 : (best >= 0.9 ? best * 0.9 : 0)
+            total = !evidence.patterns.isEmpty ? 4.5 : (best >= 0.9 ? 3 * best : 0)
         } else if !intent.hasRules {
-            score = similarity
+            total = similarity
+        } else if evidence.keywords.isEmpty && evidence.patterns.isEmpty {
+            total = 0.6 * similarity
         } else {
-            let keyword = 1 - exp(-evidence.keywordWeight / 4)
-            let pattern = evidence.patterns.isEmpty ? 0.0 : 1.0
-            score = 1 - (1 - 0.85 * similarity) * (1 - 0.8 * keyword) * (1 - 0.75 * pattern)
+            total = similarity + 0.25 * min(evidence.keywordWeight, 10) + (evidence.patterns.isEmpty ? 0 : 1.2)
         }
-        if evidence.excludedBy != nil { score *= 0.25 }
-        if score > 0.2 {
+        if evidence.excludedBy != nil { total *= 0.25 }
+        if total > 0.5 {
             if intent.id == context.previousTopic && stems.count <= 3 {
-                evidence.contextBoost = 0.1
+                evidence.contextBoost = 0.4
             } else if context.relatedTopics.contains(intent.id) {
-                evidence.contextBoost = 0.05
+                evidence.contextBoost = 0.2
             }
-            score += evidence.contextBoost
+            total += evidence.contextBoost
         }
-        score *= 0.6 + 0.4 * coverage
-        return min(max(score, 0), 1)
+        return total * (0.5 + 0.5 * coverage)
+    }
+
+    /// The score (0 to 1) for an evidence total.
+    static func score(_ evidence: Double) -> Double {
+        1 - exp(-evidence / 1.6)
     }
 
     /// True when `phrase` appears in `stems` as consecutive words.
@@ -313,6 +323,7 @@ struct LanguageModel: Sendable {
             return (.fallback, [], empty ? "the question has no words to match" : "no intent matched any word")
         }
         let second = candidates.count > 1 ? candidates[1].score : 0
+        let ratio = candidates.count > 1 ? candidates[1].evidence.total / max(first.evidence.total, 0.001) : 0
         let format = { (value: Double) in String(format: "%.2f", value) }
         if first.score < configuration.clarifyThreshold {
             return (
@@ -320,14 +331,14 @@ struct LanguageModel: Sendable {
                 "best score \(format(first.score)) (\(first.id)) is below the fallback threshold \(format(configuration.clarifyThreshold))"
             )
         }
-        if first.score >= configuration.answerThreshold && first.score - second >= configuration.margin {
+        if first.score >= configuration.answerThreshold && ratio <= configuration.runnerUpRatio {
             return (
                 .answer, [],
-                "\(first.id) scored \(format(first.score)), above \(format(configuration.answerThreshold)), and leads the next by \(format(first.score - second))"
+                "\(first.id) scored \(format(first.score)), above \(format(configuration.answerThreshold)); the runner-up has \(Int(ratio * 100))% of its evidence"
             )
         }
         let floor = max(configuration.clarifyThreshold * 0.8, first.score - 0.25)
-        let offered = candidates.filter { $0.score >= floor }.prefix(configuration.maximumAlternatives).map(\.id)
+        let offered = candidates.filter { $0.score >= floor && $0.evidence.total >= first.evidence.total * 0.5 }.prefix(configuration.maximumAlternatives).map(\.id)
         let reason =
             first.score >= configuration.answerThreshold
             ? "\(first.id) (\(format(first.score))) and \(candidates[1].id) (\(format(second))) are too close to choose"

@@ -1,0 +1,2 @@
+/// Placeholder: the TCP server (issue 7) replaces this file.
+enum ServerPlaceholder {}

@@ -1,0 +1,2 @@
+/// Placeholder: the prompt sheets (issue 9) replace this file.
+enum SheetsPlaceholder {}
