@@ -33,6 +33,7 @@ struct Analyzer: Sendable {
     let language: Language
     let stemmer: Stemmer
     let stopWords: Set<String>
+    let fillers: Set<String>
     let typos: TypoIndex
     let knownStems: Set<String>
     let tokenizer = Tokenizer()
@@ -41,6 +42,7 @@ struct Analyzer: Sendable {
         self.language = language
         self.stemmer = Stemmer(language: language)
         self.stopWords = StopWords.words(for: language)
+        self.fillers = StopWords.fillers(for: language)
         let content = vocabulary.filter { !StopWords.words(for: language).contains($0) }
         self.typos = TypoIndex(vocabulary: content)
         let stemmer = Stemmer(language: language)

@@ -98,10 +98,12 @@ public struct Matcher: Sendable {
         var best = model.evaluate(
             text, context: context, configuration: configuration, languageScores: scores,
             languageReason: detection.reason)
-        guard best.kind == .fallback else { return best }
-        // A short question can look like another language ("app gsm"): when the detected language finds nothing,
-        // the others may try, and win only with a real answer or clarification.
-        for language in languages where language != model.language {
+        let excluded = best.explanation.candidates.contains { $0.evidence.excludedBy != nil }
+        guard best.kind == .fallback, !excluded else { return best }
+        // A question whose words fit two languages equally ("app gsm") may be tried in the other one, and wins only
+        // with a real answer or clarification. A question that is clearly in one language is never re-read.
+        let topScore = detection.scores[model.language] ?? 0
+        for language in languages where language != model.language && (detection.scores[language] ?? 0) >= topScore {
             guard let other = models[language] else { continue }
             let attempt = other.evaluate(
                 text, context: context, configuration: configuration, languageScores: scores,
@@ -161,9 +163,14 @@ struct LanguageModel: Sendable {
         func phrase(_ text: String) -> [String] {
             analyzer.contentTokens(text).filter { !$0.isStop }.map(\.stem)
         }
+        func wholePhrase(_ text: String) -> [String] {
+            analyzer.contentTokens(text).filter { !analyzer.fillers.contains($0.folded) }.map(\.stem)
+        }
         var conceptPhrases: [String: [[String]]] = [:]
+        var wholeConceptPhrases: [String: [[String]]] = [:]
         for (name, concept) in concepts {
             conceptPhrases[name] = concept.phrases.map(phrase).filter { !$0.isEmpty }
+            wholeConceptPhrases[name] = concept.phrases.map(wholePhrase).filter { !$0.isEmpty }
         }
         func cue(_ label: String, weight: Double, location: SourceLocation) -> CompiledIntent.Cue? {
             if label.hasPrefix("@") {
@@ -194,8 +201,12 @@ struct LanguageModel: Sendable {
             var patterns: [Pattern] = []
             for source in rule.patterns {
                 do {
-                    patterns.append(
-                        try Pattern.compile(source.value, stem: phrase, concept: { conceptPhrases[$0] }))
+                    // Whole-message patterns keep small words: "wat kan je" and "dat helpt niet" are the message.
+                    let pattern =
+                        rule.whole
+                        ? try Pattern.compile(source.value, stem: wholePhrase, concept: { wholeConceptPhrases[$0] })
+                        : try Pattern.compile(source.value, stem: phrase, concept: { conceptPhrases[$0] })
+                    patterns.append(pattern)
                 } catch {
                     diagnostics.append(Diagnostic(.error, source.location, "pattern: \(error.message)"))
                 }
@@ -224,10 +235,11 @@ struct LanguageModel: Sendable {
         let content = tokens.filter { !$0.isStop && !$0.stem.isEmpty }
         let words = content.filter { !$0.folded.allSatisfy(\.isNumber) }
         let stems = words.map(\.stem)
+        let messageStems = tokens.filter { !analyzer.fillers.contains($0.folded) && !$0.stem.isEmpty }.map(\.stem)
         let coverage = words.isEmpty ? 0 : Double(words.filter(\.isKnown).count) / Double(words.count)
 
         var candidates: [Candidate] = []
-        if !stems.isEmpty {
+        if !messageStems.isEmpty {
             let similarities = index.similarities(FeatureBag(tokens: content))
             for (position, intent) in intents.enumerated() {
                 var evidence = Evidence()
@@ -238,7 +250,7 @@ struct LanguageModel: Sendable {
                 let exampleIndex = Int(similarities.bestExample[position])
                 if exampleIndex >= 0 { evidence.bestExample = exampleTexts[exampleIndex] }
                 let total = Self.evidence(
-                    intent, stems: stems, best: best, centroid: centroid, coverage: coverage, context: context,
+                    intent, stems: intent.whole ? messageStems : stems, best: best, centroid: centroid, coverage: coverage, context: context,
                     evidence: &evidence)
                 evidence.total = total
                 if total > 0.02 {
@@ -248,7 +260,7 @@ struct LanguageModel: Sendable {
         }
         candidates.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
         let top = Array(candidates.prefix(5))
-        let (kind, alternatives, decision) = Self.decide(top, configuration: configuration, empty: stems.isEmpty)
+        let (kind, alternatives, decision) = Self.decide(top, configuration: configuration, empty: messageStems.isEmpty)
         return MatchResult(
             kind: kind, intent: kind == .fallback ? nil : top.first?.id, confidence: top.first?.score ?? 0,
             language: language, alternatives: alternatives,

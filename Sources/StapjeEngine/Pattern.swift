@@ -99,7 +99,12 @@ struct Pattern: Sendable {
                     index += 1
                     let close: Unicode.Scalar = scalar == "(" ? ")" : "]"
                     let options = try alternatives(until: close)
-                    elements.append(.choice(options, optional: scalar == "[" || options.contains(where: \.isEmpty)))
+                    if scalar == "(" && options.contains(where: \.isEmpty) {
+                        throw SyntaxError(
+                            message: "a choice in ( ) has an option made only of small words, which are ignored; "
+                                + "use [ ] if it is optional, or another word")
+                    }
+                    elements.append(.choice(options, optional: scalar == "["))
                 case ")", "]", "|":
                     if scalar == closer || (scalar == "|" && closer != nil) { return elements }
                     throw SyntaxError(message: "unexpected '\(scalar)'; check that brackets are paired")

@@ -21,8 +21,8 @@ struct TypoIndex: Sendable {
     /// The edit budget for a word of `length` scalars.
     static func budget(_ length: Int) -> Int {
         switch length {
-        case ..<4: 0
-        case 4...7: 1
+        case ..<5: 0
+        case 5...8: 1
         default: 2
         }
     }

@@ -12,6 +12,15 @@ public enum StopWords {
         }
     }
 
+    /// Articles, politeness and hesitation: the only words ignored in whole-message patterns ("next please").
+    public static func fillers(for language: Language) -> Set<String> {
+        switch language {
+        case .nl: ["de", "het", "een", "aub", "alstublieft", "alsjeblieft", "asjeblieft", "astublieft", "eh", "euh", "hm", "pls"]
+        case .fr: ["le", "la", "les", "l", "un", "une", "svp", "stp", "si", "il", "vous", "plait", "euh", "bah", "ben", "hm"]
+        case .en: ["the", "a", "an", "please", "pls", "plz", "uh", "um", "hm"]
+        }
+    }
+
     /// True when `folded` is a stop word in `language`.
     public static func contains(_ folded: String, language: Language) -> Bool {
         words(for: language).contains(folded)
@@ -24,11 +33,11 @@ public enum StopWords {
         "hebben", "had", "kan", "kun", "kunt", "kunnen", "moet", "moeten", "mag", "mogen", "wil", "wilt", "willen",
         "zal", "zou", "zouden", "ga", "gaat", "gaan", "doe", "doet", "doen", "in", "op", "aan", "met", "voor", "van",
         "naar", "bij", "uit", "om", "over", "onder", "tot", "door", "te", "er", "hier", "daar", "waar", "wat", "wie",
-        "hoe", "welke", "welk", "wanneer", "waarom", "als", "ook", "nog", "al", "wel", "niet", "geen", "zo", "toch",
+        "hoe", "welke", "welk", "wanneer", "waarom", "als", "ook", "nog", "al", "wel", "zo", "toch",
         "even", "eventjes", "nu", "dus", "want", "aub", "alstublieft", "alsjeblieft", "asjeblieft",
         "astublieft", "graag", "euh", 
-        "zeker", "iets", "mee", "af", "erin", "ermee", "daarmee", "daarvoor", "waarmee", "waarop", "ge",
-        "gij", "da", "t", "k", "iemand", "men", "zich", "zelf", "mezelf", "allemaal", "moeten", "vandaag", "nou",
+        "zeker", "mee", "af", "erin", "ermee", "daarmee", "daarvoor", "waarmee", "waarop", "ge",
+        "gij", "da", "t", "k", "men", "zich", "zelf", "mezelf", "allemaal", "moeten", "vandaag", "nou",
         "precies", "gewoon", "eigenlijk", "soms", "altijd", "veel", "weinig", "meer", "beetje",
     ]
 
@@ -40,11 +49,11 @@ public enum StopWords {
         "quels", "quelles", "comment", "ou", "quand", "pourquoi", "combien", "est", "suis", "es", "sont", "etre",
         "ai", "as", "a", "avons", "avez", "ont", "avoir", "fait", "faire", "fais", "peux", "peut", "pouvez",
         "pouvoir", "dois", "doit", "devez", "veux", "veut", "voudrais", "voulez", "vais", "va", "allez", "aller",
-        "dans", "sur", "sous", "avec", "sans", "pour", "par", "chez", "en", "y", "au", "aux", "ne", "n", "pas",
+        "dans", "sur", "sous", "avec", "sans", "pour", "par", "chez", "en", "y", "au", "aux", "ne", "n", 
         "plus", "tres", "bien", "aussi", "deja", "svp", "stp", 
-        "si", "alors", "ici", "la", "quelqu", "quelque", "chose", "tout",
+        "si", "alors", "ici", "la", "chose", "tout",
         "tous", "toute", "est-ce", "ceux", "celle", "celui", "aujourd", "hui", "aujourdhui", "euh", "ben", "bah",
-        "beaucoup", "peu", "petit", "juste", "toujours", "jamais", "sais", "faut", "il", "etait", "ete",
+        "beaucoup", "peu", "petit", "juste", "toujours", "sais", "faut", "il", "etait", "ete",
     ]
 
     static let english: Set<String> = [
@@ -53,10 +62,10 @@ public enum StopWords {
         "am", "are", "was", "were", "be", "been", "being", "have", "has", "had", "do", "does", "did", "can", "could",
         "should", "would", "will", "shall", "may", "might", "must", "need", "want", "wanna", "to", "of", "in", "on",
         "at", "for", "with", "from", "by", "about", "into", "onto", "up", "out", "off", "over", "under", "there",
-        "here", "what", "which", "who", "whom", "how", "when", "where", "why", "if", "not", "please",
+        "here", "what", "which", "who", "whom", "how", "when", "where", "why", "if", "please",
         "pls", "plz", "just", "also", "too", "very", "really", "some", "any", "all",
-        "get", "got", "go", "going", "now", "today", "still", "someone", "something", "anything", "way",
+        "get", "got", "go", "going", "now", "today", "still", "way",
         "thing", "like", "im", "dont", "cant", "one", "let", "lets", 
-        "myself", "yourself", "much", "many", "more", "lot", "little", "bit", "always", "never", "know",
+        "myself", "yourself", "much", "many", "more", "lot", "little", "bit", "always", "know",
     ]
 }

@@ -21,6 +21,8 @@ struct Eval: ParsableCommand {
     @Flag(name: .long, help: "Print JSON: the summary, then one record per line of the set.")
     var json = false
 
+    @OptionGroup var thresholds: ThresholdOptions
+
     @Argument(help: "The test set.")
     var file: String
 
@@ -93,9 +95,9 @@ struct Eval: ParsableCommand {
     func run() throws {
         let matcher: Matcher
         if let examples {
-            matcher = Matcher(bundle: try ExampleSet.bundle(from: examples))
+            matcher = Matcher(bundle: try ExampleSet.bundle(from: examples), configuration: thresholds.configuration)
         } else {
-            matcher = try contentOptions.load().matcher
+            matcher = Matcher(bundle: try contentOptions.load().content, configuration: thresholds.configuration)
         }
         var total = Tally()
         var perLanguage: [String: Tally] = [:]

@@ -1,0 +1,47 @@
+# Stapje: the two commands of the README, and the checks CI runs.
+# `make run` starts the assistant on the bundled content; `make test` runs every test.
+# Both install the Debian packages the project needs when they are missing.
+
+SWIFT ?= swift
+DEB_PACKAGES := libreadline-dev libsqlite3-dev
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test deps build release check lint format bench eval clinc
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:$$missing"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+run: build
+	$(SWIFT) run --skip-build stapje
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) run --skip-build stapje check
+	$(SWIFT) test --skip-build --parallel
+
+release: deps
+	$(SWIFT) build -c release
+
+check: build
+	$(SWIFT) run --skip-build stapje check
+
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+
+format:
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
+
+# Figures (benchmarks print numbers; they assert nothing).
+bench: release
+	.build/release/stapje bench ../shared/eval/dev.tsv
+eval: build
+	.build/debug/stapje eval ../shared/eval/dev.tsv
+clinc: release
+	scripts/clinc150.sh
