@@ -52,7 +52,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -80,14 +82,28 @@ let package = Package(
         ),
         .testTarget(
             name: "StapjeKnowledgeTests",
-            dependencies: ["StapjeKnowledge"],
+            dependencies: ["StapjeKnowledge", "StapjeEngine"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "StapjeEngineTests", dependencies: ["StapjeEngine", "StapjeKnowledge"]),
-        .testTarget(name: "StapjeCoreTests", dependencies: ["StapjeCore"]),
+        .testTarget(
+            name: "StapjeCoreTests",
+            dependencies: ["StapjeCore", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Transcripts")]
+        ),
         .testTarget(name: "StapjeCLITests", dependencies: []),
         .testTarget(name: "StapjeTerminalTests", dependencies: ["StapjeTerminal"]),
-        .testTarget(name: "StapjeServerTests", dependencies: ["StapjeServer"]),
+        .testTarget(
+            name: "StapjeServerTests",
+            dependencies: [
+                "StapjeServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "StapjeSheetsTests", dependencies: ["StapjeSheets"]),
     ]
 )

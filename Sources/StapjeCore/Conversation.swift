@@ -94,7 +94,14 @@ public struct Conversation: Sendable {
         let context = MatchContext(
             language: session.languageSettled || session.languageLocked ? session.language : nil,
             explicitLanguage: session.languageLocked, previousTopic: session.topic, relatedTopics: related)
-        let result = matcher.match(text, context: context)
+        var result = matcher.match(text, context: context)
+        if session.languageLocked && result.kind == .fallback {
+            // A person who chose a language can still switch away from it in another one ("en français svp").
+            var open = context
+            open.explicitLanguage = false
+            let other = matcher.match(text, context: open)
+            if other.kind == .answer, other.intent == "lang.switch" { result = other }
+        }
         if !session.languageLocked && (result.kind != .fallback || !session.languageSettled) {
             session.language = result.language
             session.languageSettled = result.kind != .fallback

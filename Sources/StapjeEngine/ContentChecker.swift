@@ -43,12 +43,12 @@ public struct ContentChecker: Sendable {
                 let context = MatchContext(language: language, explicitLanguage: true)
                 for example in rules.examples {
                     let result = matcher.match(example.value, context: context)
-                    if let winner = result.explanation.candidates.first, winner.id != rules.id {
+                    if result.kind == .answer, let winner = result.explanation.candidates.first, winner.id != rules.id {
                         let own = result.explanation.candidates.first { $0.id == rules.id }?.score ?? 0
                         diagnostics.append(
                             Diagnostic(
                                 .warning, example.location,
-                                "conflict: '\(winner.id)' matches this example better (\(Self.format(winner.score)) against \(Self.format(own))); reword it or sharpen the rules"
+                                "conflict: this example gets an answer from '\(winner.id)' (\(Self.format(winner.score)) against \(Self.format(own))); reword it or sharpen the rules"
                             ))
                     }
                 }

@@ -129,6 +129,10 @@ struct CompiledIntent: Sendable {
     let keywords: [Cue]
     let exclude: [Cue]
     let patterns: [Pattern]
+    /// For whole-message intents: the patterns compiled with small words kept, matched against the message minus
+    /// articles and politeness ("wat kan je", "dat helpt niet"); `patterns` then hold the same with small words
+    /// dropped, as for other intents.
+    let messagePatterns: [Pattern]
 
     var hasRules: Bool { !keywords.isEmpty || !patterns.isEmpty }
 }
@@ -176,7 +180,10 @@ struct LanguageModel: Sendable {
             if label.hasPrefix("@") {
                 let name = String(label.dropFirst())
                 guard let phrases = conceptPhrases[name] else {
-                    diagnostics.append(Diagnostic(.error, location, "unknown concept '@\(name)'"))
+                    diagnostics.append(
+                        Diagnostic(
+                            .error, location,
+                            "unknown concept '@\(name)'; define it in intents/\(language.rawValue)/_concepts-*.yaml"))
                     return nil
                 }
                 return CompiledIntent.Cue(label: label, phrases: phrases, weight: weight)
@@ -199,20 +206,24 @@ struct LanguageModel: Sendable {
             }
             let exclude = rule.exclude.compactMap { cue($0.value, weight: 1, location: $0.location) }
             var patterns: [Pattern] = []
+            var messagePatterns: [Pattern] = []
             for source in rule.patterns {
-                do {
-                    // Whole-message patterns keep small words: "wat kan je" and "dat helpt niet" are the message.
-                    let pattern =
-                        rule.whole
-                        ? try Pattern.compile(source.value, stem: wholePhrase, concept: { wholeConceptPhrases[$0] })
-                        : try Pattern.compile(source.value, stem: phrase, concept: { conceptPhrases[$0] })
-                    patterns.append(pattern)
-                } catch {
+                let compiled = Result { () throws(Pattern.SyntaxError) in
+                    try Pattern.compile(source.value, stem: phrase, concept: { conceptPhrases[$0] })
+                }
+                let message = Result { () throws(Pattern.SyntaxError) in
+                    try Pattern.compile(source.value, stem: wholePhrase, concept: { wholeConceptPhrases[$0] })
+                }
+                if case .success(let pattern) = compiled { patterns.append(pattern) }
+                if rule.whole, case .success(let pattern) = message { messagePatterns.append(pattern) }
+                if case .failure(let error) = compiled, !rule.whole || messagePatterns.last?.source != source.value {
                     diagnostics.append(Diagnostic(.error, source.location, "pattern: \(error.message)"))
                 }
             }
             intents.append(
-                CompiledIntent(id: rule.id, whole: rule.whole, keywords: keywords, exclude: exclude, patterns: patterns))
+                CompiledIntent(
+                    id: rule.id, whole: rule.whole, keywords: keywords, exclude: exclude, patterns: patterns,
+                    messagePatterns: messagePatterns))
             for example in rule.examples {
                 examples.append((owner, FeatureBag(tokens: analyzer.contentTokens(example.value))))
                 exampleTexts.append(example.value)
@@ -250,11 +261,12 @@ struct LanguageModel: Sendable {
                 let exampleIndex = Int(similarities.bestExample[position])
                 if exampleIndex >= 0 { evidence.bestExample = exampleTexts[exampleIndex] }
                 let total = Self.evidence(
-                    intent, stems: intent.whole ? messageStems : stems, best: best, centroid: centroid, coverage: coverage, context: context,
+                    intent, stems: stems, messageStems: messageStems, best: best, centroid: centroid, coverage: coverage, context: context,
                     evidence: &evidence)
-                evidence.total = total
+                // Rounded so that float noise from summation order can never reorder two equal intents.
+                evidence.total = (total * 1e6).rounded() / 1e6
                 if total > 0.02 {
-                    candidates.append(Candidate(id: intent.id, score: Self.score(total), evidence: evidence))
+                    candidates.append(Candidate(id: intent.id, score: Self.score(evidence.total), evidence: evidence))
                 }
             }
         }
@@ -276,14 +288,18 @@ struct LanguageModel: Sendable {
     /// so a question that merely resembles an example is not answered on that alone. The score is
     /// `1 - exp(-evidence / 1.6)`.
     static func evidence(
-        _ intent: CompiledIntent, stems: [String], best: Double, centroid: Double, coverage: Double,
-        context: MatchContext, evidence: inout Evidence
+        _ intent: CompiledIntent, stems: [String], messageStems: [String], best: Double, centroid: Double,
+        coverage: Double, context: MatchContext, evidence: inout Evidence
     ) -> Double {
         for cue in intent.keywords where cue.phrases.contains(where: { contains(stems, $0) }) {
             evidence.keywords.append(cue.label)
             evidence.keywordWeight += cue.weight
         }
         for pattern in intent.patterns where pattern.match(stems, whole: intent.whole) != nil {
+            evidence.patterns.append(pattern.source)
+        }
+        for pattern in intent.messagePatterns
+        where !evidence.patterns.contains(pattern.source) && pattern.match(messageStems, whole: true) != nil {
             evidence.patterns.append(pattern.source)
         }
         if let excluded = intent.exclude.first(where: { cue in cue.phrases.contains { contains(stems, $0) } }) {

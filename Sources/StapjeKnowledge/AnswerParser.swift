@@ -71,6 +71,7 @@ struct AnswerParser {
 
     mutating func readSections(_ lines: [String], from start: Int, into answer: inout Answer) {
         var current: (part: AnswerPart, qualifier: RegionQualifier?, line: Int)?
+        var skipping = false
         var body: [(Int, String)] = []
 
         func finish(_ parser: inout AnswerParser) {
@@ -92,10 +93,13 @@ struct AnswerParser {
                 finish(&self)
                 body = []
                 current = parseHeading(String(line.dropFirst(3)), line: number).map { ($0.0, $0.1, number) }
+                skipping = current == nil
             } else if line.hasPrefix("# ") {
                 error(number, "use `## ` for parts (`## Steps`); a single `#` is not a part")
             } else if current != nil {
                 body.append((number, line))
+            } else if skipping {
+                continue
             } else if !line.trimmingSpaces().isEmpty {
                 error(number, "text before the first part: start with `## Answer`")
             }

@@ -54,7 +54,7 @@ public enum ContentValidator {
                             "'\(id)' is not a topic in faq/topics.yaml: fix the folder name or add the topic there"))
                     continue
                 }
-                problems += check(answer, topic: bundle.topic(id), topicIDs: topicIDs)
+                problems += check(answer, topicIDs: topicIDs)
             }
         }
         for language in bundle.languages {
@@ -64,7 +64,7 @@ public enum ContentValidator {
         return problems
     }
 
-    static func check(_ answer: Answer, topic: TopicInfo?, topicIDs: Set<String>) -> [Diagnostic] {
+    static func check(_ answer: Answer, topicIDs: Set<String>) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         let header = answer.location
         if answer.title.trimmingSpaces().isEmpty {
@@ -97,13 +97,7 @@ public enum ContentValidator {
                 Diagnostic(.error, header, "the part '## \(part.rawValue)' is missing (variants need a plain version)"))
         }
         for (part, variants) in answer.sections {
-            for (qualifier, section) in variants {
-                if let qualifier, let topic, !qualifier.regions.contains(where: topic.regions.contains) {
-                    problems.append(
-                        Diagnostic(
-                            .warning, section.location,
-                            "a [\(qualifier)] variant, but topics.yaml does not list that region for '\(answer.id)'"))
-                }
+            for section in variants.values {
                 if part.isList && section.items.isEmpty {
                     problems.append(Diagnostic(.error, section.location, "'## \(part.rawValue)' is empty"))
                 } else if !part.isList && section.text.trimmingSpaces().isEmpty {
@@ -135,7 +129,6 @@ public enum ContentValidator {
         _ bundle: ContentBundle, language: Language, knownIDs: Set<String>, topicIDs: Set<String>
     ) -> [Diagnostic] {
         var problems: [Diagnostic] = []
-        let concepts = bundle.concepts[language] ?? [:]
         var seen: [String: SourceLocation] = [:]
         for rules in bundle.intents[language] ?? [] {
             if let first = seen[rules.id] {
@@ -157,16 +150,6 @@ public enum ContentValidator {
             if rules.keywords.isEmpty && rules.patterns.isEmpty && rules.examples.isEmpty {
                 problems.append(Diagnostic(.error, rules.location, "this intent has no keywords, patterns or examples"))
             }
-            var references: [Located<String>] = rules.patterns
-            references += rules.keywords.map { Located($0.phrase, $0.location) }
-            for text in references {
-                for name in conceptReferences(in: text.value) where concepts[name] == nil {
-                    problems.append(
-                        Diagnostic(
-                            .error, text.location,
-                            "unknown concept '@\(name)'; define it in intents/\(language.rawValue)/_concepts-*.yaml"))
-                }
-            }
         }
         return problems
     }
@@ -186,25 +169,6 @@ public enum ContentValidator {
                 Diagnostic(.warning, messages.locations[key] ?? SourceLocation(file: file, line: 0), "unknown key '\(key)'"))
         }
         return problems
-    }
-
-    /// The concept names used as `@name` in a pattern or keyword.
-    public static func conceptReferences(in text: String) -> [String] {
-        var names: [String] = []
-        var current: String?
-        for character in text {
-            if character == "@" {
-                if let name = current, !name.isEmpty { names.append(name) }
-                current = ""
-            } else if current != nil, character.isLetter || character.isNumber || character == "-" || character == "_" {
-                current! += String(character)
-            } else if let name = current {
-                if !name.isEmpty { names.append(name) }
-                current = nil
-            }
-        }
-        if let name = current, !name.isEmpty { names.append(name) }
-        return names
     }
 
     static func isDate(_ text: String) -> Bool {

@@ -1,2 +1,162 @@
-/// Placeholder: the TCP server (issue 7) replaces this file.
-enum ServerPlaceholder {}
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOExtras
+import NIOPosix
+import ServiceLifecycle
+import StapjeCore
+
+/// The Stapje line server: the STAPJE/1 protocol (docs/PROTOCOL.md) over TCP, as a swift-service-lifecycle service.
+///
+/// Graceful shutdown stops accepting, lets every connection finish the replies it owes for the lines it already
+/// read, tells it `421 CLOSING reason=shutdown` and closes it; `run()` then returns.
+public struct Server: Service {
+    /// The address and limits.
+    public let configuration: ServerConfiguration
+    let content: LiveContent
+    let sessions: SessionStore
+    let stats = ServerStats()
+    let limiter: ConnectionLimiter
+    let registry = ConnectionRegistry()
+    let logger: Logger
+    let onListening: @Sendable (SocketAddress) -> Void
+    private let connectionCounter = NIOLockedValueBox(0)
+
+    /// Creates a server answering from `conversation`; `contentRoot` is the directory reloads read.
+    /// `onListening` is called with the bound address (useful with port 0).
+    public init(
+        configuration: ServerConfiguration, conversation: Conversation, contentRoot: String?, logger: Logger,
+        onListening: @escaping @Sendable (SocketAddress) -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.content = LiveContent(conversation, root: contentRoot)
+        self.sessions = SessionStore(
+            timeToLive: TimeAmount(configuration.sessionTimeToLive), capacity: configuration.maximumSessions,
+            eventMemory: configuration.rememberedEvents)
+        self.limiter = ConnectionLimiter(
+            maximum: configuration.maximumConnections,
+            maximumPerAddress: configuration.maximumConnectionsPerAddress)
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    /// Checks the content directory fully and swaps it in only if it has no errors; otherwise keeps serving the old
+    /// content and logs why. This is what SIGHUP does.
+    public func reloadContent(from root: String? = nil) async -> ContentReload {
+        let outcome = await content.reload(from: root, logger: logger)
+        stats.record { outcome.applied ? ($0.reloads += 1) : ($0.reloadsRefused += 1) }
+        return outcome
+    }
+
+    /// Listens until graceful shutdown, then drains the connections.
+    public func run() async throws {
+        let configuration = self.configuration
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            // Each connection keeps its receive buffer: start small (commands are short) and grow when needed.
+            .childChannelOption(
+                .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65536)
+            )
+            .childChannelOption(
+                .writeBufferWaterMark,
+                value: .init(low: configuration.maximumUnsentBytes / 2, high: configuration.maximumUnsentBytes)
+            )
+            .bind(host: configuration.host, port: configuration.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try self.configurePipeline(channel)
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(backPressureStrategy: .init(lowWatermark: 4, highWatermark: 32)))
+                }
+            }
+        if let address = listener.channel.localAddress {
+            logger.info("listening", metadata: ["address": "\(address)", "protocol": "\(Responder.protocolVersion)"])
+            onListening(address)
+        }
+        if !configuration.isLoopback {
+            logger.warning(
+                """
+                listening beyond loopback: the protocol has no authentication and no TLS; \
+                put a firewall or a TLS terminator in front
+                """)
+        }
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { await self.sweepSessions() }
+                try await listener.executeThenClose { connections in
+                    for try await connection in connections {
+                        group.addTask { await self.handle(connection) }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            listener.channel.close(promise: nil)
+            registry.drain()
+        }
+        logger.info("server stopped")
+    }
+
+    func configurePipeline(_ channel: any Channel) throws {
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(TLSSniffer(stats: stats, logger: logger))
+        // The buffer limit catches a line that never ends; ConnectionGuard checks each complete line.
+        try pipeline.addHandler(
+            ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: configuration.maximumLineLength + 1))
+        try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(configuration.idleTimeout)))
+        try pipeline.addHandler(
+            ConnectionGuard(
+                maximumLineLength: configuration.maximumLineLength,
+                helloTimeout: TimeAmount(configuration.helloTimeout), limiter: limiter, stats: stats, logger: logger))
+    }
+
+    /// Removes expired sessions now and then, until shutdown.
+    func sweepSessions() async {
+        let ttl = configuration.sessionTimeToLive
+        let interval = min(max(ttl / 4, .milliseconds(100)), .seconds(60))
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                let removed = sessions.sweep()
+                if removed > 0 { logger.debug("sessions expired", metadata: ["count": "\(removed)"]) }
+            }
+        }
+    }
+
+    // MARK: - One connection
+
+    func handle(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+        let id = connectionCounter.withLockedValue { counter in
+            counter += 1
+            return counter
+        }
+        var logger = self.logger
+        logger[metadataKey: "connection"] = "\(id)"
+        let responder = Responder(
+            configuration: configuration, content: content, sessions: sessions, stats: stats, logger: logger)
+        let connection = Connection(
+            id: id, responder: responder, configuration: configuration, channel: channel.channel)
+        do {
+            try await channel.executeThenClose { inbound, outbound in
+                // On graceful shutdown the registry closes the input: the inbound stream ends after the lines
+                // already read, and their replies are still written.
+                if !registry.register(id, channel.channel) { channel.channel.close(mode: .input, promise: nil) }
+                defer { registry.unregister(id) }
+                do {
+                    for try await line in inbound {
+                        guard let output = connection.output(for: line) else { continue }
+                        try await outbound.write(output.bytes)
+                        if output.closes { return }
+                    }
+                    if registry.isDraining { try await outbound.write(connection.shutdownNotice()) }
+                } catch is LineTooLongError {
+                    try await outbound.write(connection.lineTooLongNotice())
+                }
+            }
+        } catch {
+            logger.debug("connection ended", metadata: ["error": "\(error)"])
+        }
+        connection.close()
+    }
+}

@@ -10,7 +10,10 @@ struct Stapje: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stapje",
         abstract: "Step-by-step help with phones, e-mail and online forms, in Dutch, French and English.",
-        subcommands: [Chat.self, Ask.self, Why.self, Check.self, Eval.self, Bench.self],
+        subcommands: [
+            Chat.self, Ask.self, Why.self, Check.self, Eval.self, Bench.self, Topics.self, Search.self,
+            SheetCommand.self, Serve.self, Load.self,
+        ],
         defaultSubcommand: Chat.self
     )
 }
@@ -57,5 +60,25 @@ struct LocaleOptions: ParsableArguments {
         var session = Session(language: try language() ?? .nl, region: try resolvedRegion())
         if try language() != nil { session.languageLocked = true }
         return session
+    }
+}
+
+/// Overrides of the engine's decision thresholds, for measuring and tuning.
+struct ThresholdOptions: ParsableArguments {
+    @Option(name: .long, help: "Answer at or above this score (default \(EngineConfiguration().answerThreshold)).")
+    var answerThreshold: Double?
+
+    @Option(name: .long, help: "Fall back below this score (default \(EngineConfiguration().clarifyThreshold)).")
+    var fallbackThreshold: Double?
+
+    @Option(name: .long, help: "Answer only when the runner-up has at most this share of the evidence (default \(EngineConfiguration().runnerUpRatio)).")
+    var runnerUpRatio: Double?
+
+    var configuration: EngineConfiguration {
+        var configuration = EngineConfiguration()
+        if let answerThreshold { configuration.answerThreshold = answerThreshold }
+        if let fallbackThreshold { configuration.clarifyThreshold = fallbackThreshold }
+        if let runnerUpRatio { configuration.runnerUpRatio = runnerUpRatio }
+        return configuration
     }
 }

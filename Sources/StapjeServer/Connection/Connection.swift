@@ -1,0 +1,77 @@
+import Logging
+import NIOCore
+
+/// One client connection's side of the protocol: turns each line read into the bytes to write back.
+///
+/// All the work is synchronous, so the async loop that drives it (`Server.handle`) keeps only a few values across
+/// its suspension points: with 10,000 idle connections, every byte of an async frame counts ten thousand times.
+final class Connection {
+    /// What to write for one line.
+    struct Output {
+        /// The reply (and the events after it), as one buffer.
+        var bytes: ByteBuffer
+        /// Close the connection once it is written.
+        var closes: Bool
+    }
+
+    private let responder: Responder
+    private let parser: RequestParser
+    private let channel: any Channel
+    private let maximumErrors: Int
+    private let maximumLineLength: Int
+    private(set) var state: ConnectionState
+
+    init(id: ConnectionID, responder: Responder, configuration: ServerConfiguration, channel: any Channel) {
+        self.responder = responder
+        self.parser = RequestParser(maximumQuestionLength: configuration.maximumQuestionLength)
+        self.channel = channel
+        self.maximumErrors = configuration.maximumErrors
+        self.maximumLineLength = configuration.maximumLineLength
+        self.state = ConnectionState(id: id)
+    }
+
+    /// The reply to one line, or nil for a blank line.
+    func output(for line: ByteBuffer) -> Output? {
+        let parsed = line.withUnsafeReadableBytes { parser.parse($0) }
+        let wasGreeted = state.greeted
+        guard var outcome = responder.respond(to: parsed, state: &state) else { return nil }
+        let encoder = WireEncoder(format: state.format)
+        var text = ""
+        encoder.encode(outcome.response, tag: outcome.tag, into: &text)
+        if state.errors >= maximumErrors && !outcome.closes {
+            let closing = Response(
+                code: 421, keyword: "CLOSING", parameters: [.init("reason", "too-many-errors")],
+                message: "too many errors; closing the connection")
+            encoder.encode(closing, tag: nil, into: &text)
+            outcome.closes = true
+            responder.logger.debug("too many errors; closing")
+        }
+        if !wasGreeted && state.greeted {
+            // Before the reply is written: from now on the guard writes its own messages in this format.
+            channel.triggerUserOutboundEvent(HelloCompletedEvent(format: state.format), promise: nil)
+        }
+        return Output(bytes: ByteBuffer(string: text), closes: outcome.closes)
+    }
+
+    /// `421 CLOSING reason=shutdown`, after the replies owed.
+    func shutdownNotice() -> ByteBuffer {
+        let closing = Response(
+            code: 421, keyword: "CLOSING", parameters: [.init("reason", "shutdown")],
+            message: "the server is shutting down")
+        return ByteBuffer(string: WireEncoder(format: state.format).encoded(closing, tag: nil))
+    }
+
+    /// `552 LINE-TOO-LONG`, counted as an error.
+    func lineTooLongNotice() -> ByteBuffer {
+        responder.stats.record { $0.errors += 1 }
+        let response = Response(
+            code: 552, keyword: "LINE-TOO-LONG",
+            message: "a line may have at most \(maximumLineLength) bytes; closing")
+        return ByteBuffer(string: WireEncoder(format: state.format).encoded(response, tag: nil))
+    }
+
+    /// Detaches the session: it can be resumed from another connection until it expires.
+    func close() {
+        if let token = state.token { responder.sessions.detach(token, owner: state.id) }
+    }
+}

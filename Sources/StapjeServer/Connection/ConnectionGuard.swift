@@ -1,0 +1,242 @@
+import Logging
+import NIOCore
+
+/// Raised into the pipeline when a line is longer than the limit; the connection answers `552` and closes.
+struct LineTooLongError: Error, Sendable {}
+
+/// Told to the guard by the connection (an outbound user event) once `HELLO` succeeded.
+struct HelloCompletedEvent: Sendable {
+    /// The format the guard's own messages must use from now on.
+    var format: WireFormat
+}
+
+/// Holds one connection to its limits, on the event loop, in front of the async code that answers it.
+///
+/// - On connect: admission (total and per-address limits: `421` and close), else the `200 READY` banner, written
+///   here so that it never counts as the reply to a line.
+/// - Lines longer than the limit are turned into a `LineTooLongError` (after the lines before them), and nothing
+///   after them is read: once a line was too long, the framing cannot be trusted.
+/// - Blank lines are dropped here, so every line that passes gets exactly one reply.
+/// - An HTTP request line or `Host:` header closes the connection without a word.
+/// - Idle timeout and HELLO deadline: `421` and close, but only when no reply is owed: a line read and not yet
+///   answered keeps the connection open (the idle timer must never cut a reply in flight).
+/// - A client that does not read: when unsent replies pass the write buffer's high-water mark, it is dropped.
+final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let maximumLineLength: Int
+    private let helloTimeout: TimeAmount
+    private let limiter: ConnectionLimiter
+    private let stats: ServerStats
+    private let logger: Logger
+    private var address: String?
+    private var admitted = false
+    private var started = false
+    private var unanswered = 0
+    private var format = WireFormat.text
+    private var greeted = false
+    private var refusing = false
+    private var firstLine = true
+    private var helloDeadline: Scheduled<Void>?
+
+    init(
+        maximumLineLength: Int, helloTimeout: TimeAmount, limiter: ConnectionLimiter, stats: ServerStats,
+        logger: Logger
+    ) {
+        self.maximumLineLength = maximumLineLength
+        self.helloTimeout = helloTimeout
+        self.limiter = limiter
+        self.stats = stats
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { start(context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        start(context: context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        helloDeadline?.cancel()
+        helloDeadline = nil
+        if admitted, let address {
+            admitted = false
+            limiter.release(address)
+            stats.record { $0.connections -= 1 }
+        }
+        context.fireChannelInactive()
+    }
+
+    private func start(context: ChannelHandlerContext) {
+        guard !started else { return }
+        started = true
+        let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        self.address = address
+        if let refusal = limiter.admit(address) {
+            stats.record { $0.connectionsRefused += 1 }
+            logger.notice("connection refused", metadata: ["reason": "\(refusal.rawValue)"])
+            refusing = true
+            let response = Response(
+                code: 421, keyword: "CLOSING", parameters: [.init("reason", refusal.rawValue)],
+                message: "too many connections; try again later")
+            let text = WireEncoder(format: .text).encoded(response, tag: nil)
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: text)), promise: nil)
+            context.close(promise: nil)
+            return
+        }
+        admitted = true
+        stats.record { counters in
+            counters.connections += 1
+            counters.connectionsTotal += 1
+        }
+        let banner = WireEncoder(format: .text).encoded(Responder.banner(), tag: nil)
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: banner)), promise: nil)
+        armHelloDeadline(context: context, after: helloTimeout)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !refusing else { return }
+        let line = unwrapInboundIn(data)
+        if line.readableBytes > maximumLineLength {
+            refuse(context: context)
+            return
+        }
+        if line.readableBytesView.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+        if Self.isHTTP(line, first: firstLine) {
+            stats.record { $0.foreignProtocols += 1 }
+            logger.debug("HTTP request on the protocol port; closing")
+            refusing = true
+            context.close(promise: nil)
+            return
+        }
+        firstLine = false
+        unanswered += 1
+        context.fireChannelRead(data)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is ByteToMessageDecoderError.PayloadTooLargeError {
+            refuse(context: context)
+        } else {
+            context.fireErrorCaught(error)
+        }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        unanswered = max(0, unanswered - 1)
+        context.write(data, promise: promise)
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        if let hello = event as? HelloCompletedEvent {
+            greeted = true
+            format = hello.format
+            helloDeadline?.cancel()
+            helloDeadline = nil
+            promise?.succeed()
+        } else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case IdleStateHandler.IdleStateEvent.read = event {
+            if unanswered == 0 { close(context: context, reason: "idle") }
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if !context.channel.isWritable {
+            stats.record { $0.slowReaders += 1 }
+            logger.info("client does not read its replies; dropping it")
+            refusing = true
+            context.close(promise: nil)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    // MARK: -
+
+    private func refuse(context: ChannelHandlerContext) {
+        refusing = true
+        context.fireErrorCaught(LineTooLongError())
+    }
+
+    private func armHelloDeadline(context: ChannelHandlerContext, after delay: TimeAmount) {
+        guard !greeted else { return }
+        helloDeadline?.cancel()
+        helloDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
+            self.helloDeadlinePassed(context: context)
+        }
+    }
+
+    private func helloDeadlinePassed(context: ChannelHandlerContext) {
+        helloDeadline = nil
+        guard !greeted, context.channel.isActive else { return }
+        if unanswered > 0 {
+            // A reply is owed (perhaps to HELLO itself): look again shortly.
+            armHelloDeadline(context: context, after: .seconds(1))
+        } else {
+            close(context: context, reason: "hello-timeout")
+        }
+    }
+
+    private func close(context: ChannelHandlerContext, reason: String) {
+        guard !refusing else { return }
+        refusing = true
+        stats.record { $0.timeouts += 1 }
+        logger.debug("closing", metadata: ["reason": "\(reason)"])
+        let response = Response(
+            code: 421, keyword: "CLOSING", parameters: [.init("reason", reason)], message: "closing the connection")
+        let text = WireEncoder(format: format).encoded(response, tag: nil)
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: text)), promise: nil)
+        context.close(promise: nil)
+    }
+
+    /// An HTTP request line (`GET / HTTP/1.1`) first, or a `Host:` header at any time.
+    static func isHTTP(_ line: ByteBuffer, first: Bool) -> Bool {
+        let view = line.readableBytesView
+        if view.count >= 5, view.prefix(5).map({ $0 | 0x20 }) == Array("host:".utf8) { return true }
+        guard first, let space = view.firstIndex(of: 0x20) else { return false }
+        let method = view[view.startIndex..<space]
+        let methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "CONNECT", "PATCH", "TRACE", "PRI"]
+        guard methods.contains(where: { method.elementsEqual($0.utf8) }) else { return false }
+        let text = String(decoding: view, as: UTF8.self)
+        return text.contains(" HTTP/")
+    }
+}
+
+/// Closes a connection whose first byte starts a TLS handshake (0x16), then steps out of the pipeline.
+final class TLSSniffer: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private let stats: ServerStats
+    private let logger: Logger
+
+    init(stats: ServerStats, logger: Logger) {
+        self.stats = stats
+        self.logger = logger
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let bytes = unwrapInboundIn(data)
+        guard let first = bytes.readableBytesView.first else { return }
+        if first == 0x16 {
+            stats.record { $0.foreignProtocols += 1 }
+            logger.debug("TLS handshake on the plain-text port; closing")
+            context.close(promise: nil)
+            return
+        }
+        context.fireChannelRead(data)
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+    }
+}

@@ -1,0 +1,68 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOPosix
+import StapjeCore
+import StapjeEngine
+
+/// What a content reload did.
+public struct ContentReload: Sendable, Hashable {
+    /// True when the new content is now served.
+    public var applied: Bool
+    /// How many topics the served content has.
+    public var topics: Int
+    /// The errors that kept the old content (`file:line: message`), at most 20.
+    public var errors: [String]
+}
+
+/// The content the server answers from: read by every command, swapped whole by a reload.
+final class LiveContent: Sendable {
+    private let current: NIOLockedValueBox<Conversation>
+    /// The content directory reloads read.
+    let root: String?
+
+    /// Serves `conversation`; reloads read `root`.
+    init(_ conversation: Conversation, root: String?) {
+        self.current = NIOLockedValueBox(conversation)
+        self.root = root
+    }
+
+    /// The conversation over the content served now.
+    var conversation: Conversation { current.withLockedValue { $0 } }
+
+    /// Checks the content in `root` (or the configured root) fully, off the event loops, and swaps it in only when
+    /// the check finds no error. Otherwise the old content stays and the log says why.
+    func reload(from root: String? = nil, logger: Logger) async -> ContentReload {
+        guard let root = root ?? self.root else {
+            logger.error("content reload refused: the server was started without a content directory")
+            return ContentReload(applied: false, topics: conversation.content.topics.count, errors: ["no directory"])
+        }
+        logger.info("content reload started", metadata: ["root": "\(root)"])
+        let report: ContentChecker.Report
+        do {
+            report = try await NIOThreadPool.singleton.runIfActive { ContentChecker(root: root).run() }
+        } catch {
+            logger.error("content reload failed", metadata: ["error": "\(error)"])
+            return ContentReload(applied: false, topics: conversation.content.topics.count, errors: ["\(error)"])
+        }
+        var errors = report.errors.map(\.description)
+        if report.bundle.topics.isEmpty { errors.append("\(root): no topics; is this a content directory?") }
+        guard errors.isEmpty else {
+            logger.error(
+                "content reload refused: the new content has errors; still serving the old content",
+                metadata: [
+                    "root": "\(root)", "errors": "\(errors.count)",
+                    "first": "\(errors.prefix(3).joined(separator: " | "))",
+                ])
+            return ContentReload(
+                applied: false, topics: conversation.content.topics.count, errors: Array(errors.prefix(20)))
+        }
+        let conversation = Conversation(content: report.bundle, matcher: report.matcher)
+        current.withLockedValue { $0 = conversation }
+        logger.info(
+            "content reloaded",
+            metadata: [
+                "root": "\(root)", "topics": "\(report.bundle.topics.count)", "warnings": "\(report.warnings.count)",
+            ])
+        return ContentReload(applied: true, topics: report.bundle.topics.count, errors: [])
+    }
+}

@@ -1,0 +1,178 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import StapjeCore
+
+/// Identifies one TCP connection for the lifetime of the server.
+typealias ConnectionID = Int
+
+/// The conversations in memory, by token, each with a time to live and the events it sent.
+///
+/// A session is attached to at most one connection. The connection reads its session, lets the conversation core
+/// compute the next one without holding the lock, and writes it back; since one connection runs one command at a
+/// time, no update is lost. A session nobody touched for `timeToLive` is gone.
+final class SessionStore: Sendable {
+    /// One session and what the server keeps beside it.
+    struct Entry: Sendable {
+        /// The conversation state.
+        var session: Session
+        /// The channel named at `NEW` (kiosk, web, ivr...).
+        var channel: String?
+        /// The library named at `NEW`.
+        var site: String?
+        /// The sequence number of the last event.
+        var sequence = 0
+        /// The most recent events, oldest first, for `RESUME ... since=`.
+        var events: [WireEvent] = []
+        /// When the session was last used (monotonic clock).
+        var lastSeen: NIODeadline
+        /// The connection it is attached to, or nil while detached.
+        var owner: ConnectionID?
+    }
+
+    /// What `resume` found.
+    enum Resumption: Sendable {
+        /// Attached to the caller; the events after `since`.
+        case resumed(Entry, replay: [WireEvent])
+        /// Attached to another open connection.
+        case busy
+        /// Unknown or expired.
+        case unknown
+    }
+
+    /// How long an untouched session lives.
+    let timeToLive: TimeAmount
+    /// The most sessions held at once.
+    let capacity: Int
+    /// How many events each session remembers.
+    let eventMemory: Int
+    private let entries = NIOLockedValueBox<[String: Entry]>([:])
+
+    /// Creates an empty store.
+    init(timeToLive: TimeAmount, capacity: Int, eventMemory: Int) {
+        self.timeToLive = timeToLive
+        self.capacity = capacity
+        self.eventMemory = eventMemory
+    }
+
+    /// How many sessions are held.
+    var count: Int { entries.withLockedValue { $0.count } }
+
+    /// Stores a new session attached to `owner`; nil when the store is full.
+    func create(_ session: Session, channel: String?, site: String?, owner: ConnectionID) -> (String, Entry)? {
+        let now = NIODeadline.now()
+        return entries.withLockedValue { entries in
+            if entries.count >= capacity { Self.removeExpired(from: &entries, now: now, timeToLive: timeToLive) }
+            guard entries.count < capacity else { return nil }
+            var token = SessionToken.make()
+            while entries[token] != nil { token = SessionToken.make() }
+            let entry = Entry(session: session, channel: channel, site: site, lastSeen: now, owner: owner)
+            entries[token] = entry
+            return (token, entry)
+        }
+    }
+
+    /// The session attached to `owner`, touched; nil when it expired or was taken over.
+    func checkOut(_ token: String, owner: ConnectionID) -> Entry? {
+        let now = NIODeadline.now()
+        return entries.withLockedValue { entries in
+            guard var entry = entries[token], entry.owner == owner else { return nil }
+            guard entry.lastSeen + timeToLive > now else {
+                entries[token] = nil
+                return nil
+            }
+            entry.lastSeen = now
+            entries[token] = entry
+            return entry
+        }
+    }
+
+    /// Saves `session` for `owner` and records `events` (given without sequence numbers); returns them numbered.
+    /// Does nothing when the session is gone or attached elsewhere.
+    @discardableResult
+    func update(_ token: String, owner: ConnectionID, session: Session, events: [WireEvent] = []) -> [WireEvent] {
+        entries.withLockedValue { entries in
+            guard var entry = entries[token], entry.owner == owner else { return [] }
+            entry.session = session
+            var numbered: [WireEvent] = []
+            for var event in events {
+                entry.sequence += 1
+                event.sequence = entry.sequence
+                numbered.append(event)
+                entry.events.append(event)
+            }
+            if entry.events.count > eventMemory { entry.events.removeFirst(entry.events.count - eventMemory) }
+            entries[token] = entry
+            return numbered
+        }
+    }
+
+    /// Attaches the session to `owner` and returns the remembered events after `since` (all when nil).
+    func resume(_ token: String, owner: ConnectionID, since: Int?) -> Resumption {
+        let now = NIODeadline.now()
+        return entries.withLockedValue { entries in
+            guard var entry = entries[token] else { return .unknown }
+            guard entry.lastSeen + timeToLive > now else {
+                entries[token] = nil
+                return .unknown
+            }
+            if let current = entry.owner, current != owner { return .busy }
+            entry.owner = owner
+            entry.lastSeen = now
+            entries[token] = entry
+            let replay = entry.events.filter { $0.sequence > (since ?? 0) }
+            return .resumed(entry, replay: replay)
+        }
+    }
+
+    /// Detaches the session from `owner` (the connection closed); it stays until its time to live runs out.
+    func detach(_ token: String, owner: ConnectionID) {
+        entries.withLockedValue { entries in
+            guard entries[token]?.owner == owner else { return }
+            entries[token]?.owner = nil
+            entries[token]?.lastSeen = .now()
+        }
+    }
+
+    /// Wipes the session if `owner` holds it; returns the sequence number its next event would have had.
+    @discardableResult
+    func remove(_ token: String, owner: ConnectionID) -> Int? {
+        entries.withLockedValue { entries in
+            guard let entry = entries[token], entry.owner == owner else { return nil }
+            entries[token] = nil
+            return entry.sequence + 1
+        }
+    }
+
+    /// Drops every expired session; returns how many.
+    @discardableResult
+    func sweep() -> Int {
+        let now = NIODeadline.now()
+        return entries.withLockedValue { Self.removeExpired(from: &$0, now: now, timeToLive: timeToLive) }
+    }
+
+    @discardableResult
+    private static func removeExpired(from entries: inout [String: Entry], now: NIODeadline, timeToLive: TimeAmount)
+        -> Int
+    {
+        let before = entries.count
+        entries = entries.filter { $0.value.lastSeen + timeToLive > now }
+        return before - entries.count
+    }
+}
+
+/// Session tokens: 16 characters from an alphabet without look-alikes, in groups of four (`7KQ2-M4ZP-9XTA-W3RC`).
+enum SessionToken {
+    static let alphabet = Array("23456789ABCDEFGHJKLMNPQRSTUVWXYZ")
+
+    /// A fresh random token (80 bits).
+    static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var token = ""
+        token.reserveCapacity(19)
+        for index in 0..<16 {
+            if index > 0 && index % 4 == 0 { token.append("-") }
+            token.append(alphabet[Int(generator.next(upperBound: UInt8(alphabet.count)))])
+        }
+        return token
+    }
+}

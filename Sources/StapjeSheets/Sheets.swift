@@ -1,2 +1,0 @@
-/// Placeholder: the prompt sheets (issue 9) replace this file.
-enum SheetsPlaceholder {}

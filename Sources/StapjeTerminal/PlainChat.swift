@@ -1,0 +1,40 @@
+import Foundation
+public import StapjeCore
+
+/// The conversation over plain lines: one message per input line, only the replies out.
+///
+/// Used when standard input is not a terminal, so the REPL can be scripted and tested. Each reply is its plain
+/// lines followed by an empty line; `/quit` or the end of input stops.
+public struct PlainChat: Sendable {
+    /// The conversation.
+    public let conversation: Conversation
+    /// The session a new person starts with.
+    public let freshSession: Session
+
+    /// Creates a plain chat.
+    public init(conversation: Conversation, freshSession: Session) {
+        self.conversation = conversation
+        self.freshSession = freshSession
+    }
+
+    /// Answers every line from `readLine` until it returns nil or `/quit`, writing with `write`.
+    public func run(readLine: () -> String?, write: (String) -> Void, now: () -> Date = Date.init) {
+        var session = freshSession
+        while let line = readLine() {
+            let command = TerminalOptions.FaceCommand(rawValue: line.trimmingSpaces().lowercased())
+            if command == .quit || command == .exit { return }
+            if command == .helperMode {
+                session.helperMode.toggle()
+                session.allSteps = session.helperMode
+                write(FaceWords.helperMode(session.helperMode, language: session.language) + "\n\n")
+                continue
+            }
+            let (next, reply) = conversation.respond(to: line, in: session, at: now())
+            session = next
+            let shown = StandaloneHandoff.adjust(reply, content: conversation.content)
+            let text = ReplyText(content: conversation.content, showHelperNotes: session.helperMode)
+            write(text.lines(shown).joined(separator: "\n") + "\n\n")
+            if reply.events.contains(.endSession) { session = freshSession }
+        }
+    }
+}

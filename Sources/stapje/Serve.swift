@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import Logging
+import StapjeKnowledge
+import StapjeServer
+import StapjeText
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the line-based TCP server (protocol STAPJE/1, see docs/PROTOCOL.md).",
+        discussion: """
+            Try it with `nc 127.0.0.1 4242` and follow the greeting. SIGTERM or SIGINT: finish the replies owed, \
+            close every connection, exit 0. SIGHUP: reload the content; it is checked fully first, and if it has \
+            errors the old content stays and the log says why. Logs go to standard error and never hold what \
+            people typed.
+            """)
+
+    private static let defaults = ServerConfiguration()
+
+    @OptionGroup var contentOptions: ContentOptions
+
+    @Option(help: "The address to listen on. Anything but loopback exposes a server without authentication or TLS.")
+    var host = defaults.host
+
+    @Option(help: "The port (0: any free port).")
+    var port = defaults.port
+
+    @Option(help: "The longest line in bytes, line ending excluded; a longer one gets 552 and the connection closes.")
+    var maxLine = defaults.maximumLineLength
+
+    @Option(help: "The longest question ASK takes, in characters.")
+    var maxQuestion = defaults.maximumQuestionLength
+
+    @Option(help: "Connections held at once; one more gets 421 and is closed.")
+    var maxConnections = defaults.maximumConnections
+
+    @Option(help: "Connections held at once from one client address.")
+    var maxConnectionsPerAddress = defaults.maximumConnectionsPerAddress
+
+    @Option(help: "Seconds a new connection has to send HELLO.")
+    var helloTimeout = Double(defaults.helloTimeout.components.seconds)
+
+    @Option(help: "Seconds a connection may stay silent (never while a reply is owed).")
+    var idleTimeout = Double(defaults.idleTimeout.components.seconds)
+
+    @Option(help: "Error replies after which the connection is closed with 421.")
+    var maxErrors = defaults.maximumErrors
+
+    @Option(help: "Bytes of replies a client may leave unread before it is dropped as a slow reader.")
+    var maxUnsent = defaults.maximumUnsentBytes
+
+    @Option(help: "Seconds an untouched conversation lives (RESUME works until then).")
+    var sessionTtl = Double(defaults.sessionTimeToLive.components.seconds)
+
+    @Option(help: "Conversations held at once; NEW beyond this gets 452.")
+    var maxSessions = defaults.maximumSessions
+
+    @Option(help: "The language of a conversation started without lang= (nl, fr, en).")
+    var defaultLang = defaults.defaultLanguage.rawValue
+
+    @Option(help: "The region of a conversation started without region= (VL, BXL, WAL, FR).")
+    var defaultRegion = defaults.defaultRegion.rawValue
+
+    @Option(help: "Seconds a graceful shutdown may take before connections are cut.")
+    var shutdownGrace = 10.0
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard Language(rawValue: defaultLang) != nil else { throw ValidationError("--default-lang: use nl, fr or en") }
+        guard Region(code: defaultRegion) != nil else {
+            throw ValidationError("--default-region: use VL, BXL, WAL or FR")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level: use trace, debug, info, notice, warning, error or critical")
+        }
+        guard maxLine >= 64, maxUnsent >= 16_384, maxConnections >= 1, maxConnectionsPerAddress >= 1 else {
+            throw ValidationError("limits too small: --max-line >= 64, --max-unsent >= 16384, connections >= 1")
+        }
+    }
+
+    func serverConfiguration() -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.maximumLineLength = maxLine
+        configuration.maximumQuestionLength = maxQuestion
+        configuration.maximumConnections = maxConnections
+        configuration.maximumConnectionsPerAddress = maxConnectionsPerAddress
+        configuration.helloTimeout = .milliseconds(Int64(helloTimeout * 1000))
+        configuration.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
+        configuration.maximumErrors = maxErrors
+        configuration.maximumUnsentBytes = maxUnsent
+        configuration.sessionTimeToLive = .milliseconds(Int64(sessionTtl * 1000))
+        configuration.maximumSessions = maxSessions
+        configuration.defaultLanguage = Language(rawValue: defaultLang) ?? .nl
+        configuration.defaultRegion = Region(code: defaultRegion) ?? .VL
+        return configuration
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "stapje.server")
+        let conversation = try contentOptions.load()
+        let server = Server(
+            configuration: serverConfiguration(), conversation: conversation,
+            contentRoot: ContentLocator.resolve(contentOptions.content), logger: logger)
+        try await ServerProcess(
+            server: server, shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000)), logger: logger
+        ).run()
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+/// The `stapje` command run as a real process.
+struct CLITests {
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["STAPJE_BINARY"] { return URL(fileURLWithPath: path) }
+        var folder = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("stapje")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            folder.deleteLastPathComponent()
+        }
+        return folder.appendingPathComponent("stapje")
+    }
+
+    static func run(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let output = Pipe()
+        let inputPipe = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = inputPipe
+        try process.run()
+        if let input { inputPipe.fileHandleForWriting.write(Data(input.utf8)) }
+        try inputPipe.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    static func json(_ line: Substring) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    }
+
+    @Test func askAnswersAsText() throws {
+        let (status, output) = try Self.run(["ask", "hoe solliciteer ik online"])
+        #expect(status == 0)
+        #expect(output.contains("1."))
+    }
+
+    @Test func askJSONFollowsTheContract() throws {
+        let (status, output) = try Self.run(["ask", "--json", "mot de passe oublié"])
+        #expect(status == 0)
+        let object = try Self.json(output.split(separator: "\n")[0])
+        for field in ["input", "kind", "intent", "confidence", "language", "alternatives", "answer", "explain"] {
+            #expect(object.keys.contains(field), "missing \(field)")
+        }
+        #expect(object["kind"] as? String == "answer")
+        #expect(object["intent"] as? String == "account.passwords")
+        #expect(object["language"] as? String == "fr")
+        let answer = try #require(object["answer"] as? [String: Any])
+        #expect((answer["steps"] as? [String])?.isEmpty == false)
+    }
+
+    @Test func askJSONReadsOneQuestionPerLineInFreshConversations() throws {
+        let input = "volgende\nhoe laat vertrekt de trein\nwat is het weer morgen in Gent\n\n"
+        let (status, output) = try Self.run(["ask", "--json"], input: input)
+        #expect(status == 0)
+        let lines = output.split(separator: "\n")
+        #expect(lines.count == 4)
+        let kinds = try lines.map { try Self.json($0)["kind"] as? String }
+        #expect(kinds[1] == "answer")
+        #expect(kinds[2] == "fallback")
+    }
+
+    @Test(arguments: ["", String(repeating: "a", count: 100_000), "\u{0}\u{1}\u{1B}[31m", "🙂🚆📱", "e\u{301}"])
+    func badInputNeverCrashes(text: String) throws {
+        let (status, output) = try Self.run(["ask", "--json"], input: text + "\n")
+        #expect(status == 0)
+        #expect(output.contains("\"kind\""))
+    }
+
+    @Test func invalidUTF8NeverCrashes() throws {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["ask", "--json"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data([0xFF, 0xFE, 0xC3, 0x28, 0x0A]))
+        try input.fileHandleForWriting.close()
+        _ = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test func checkPassesOnTheBundledContent() throws {
+        let (status, output) = try Self.run(["check"])
+        #expect(status == 0, "\(output.suffix(2000))")
+        #expect(output.contains("OK"))
+    }
+
+    @Test func checkFailsWithFileAndLineOnBrokenContent() throws {
+        let broken = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("StapjeKnowledgeTests/Fixtures/broken").path
+        let (status, output) = try Self.run(["check", "--content", broken])
+        #expect(status != 0)
+        #expect(output.contains("faq/jobs.cv/nl.md:12: error: 9 steps"))
+        #expect(output.contains("FAILED"))
+    }
+
+    @Test func evalPrintsTheFigures() throws {
+        let set = FileManager.default.temporaryDirectory.appendingPathComponent("stapje-eval-\(UUID()).tsv")
+        try "lang\texpected\ttext\nnl\taccount.passwords\twachtwoord vergeten\nnl\tnone\twat is het weer\n"
+            .write(to: set, atomically: true, encoding: .utf8)
+        let (status, output) = try Self.run(["eval", set.path])
+        #expect(status == 0)
+        #expect(output.contains("in-scope acc."))
+        let (_, json) = try Self.run(["eval", "--json", set.path])
+        let summary = try Self.json(json.split(separator: "\n")[0])
+        let figures = try #require(summary["summary"] as? [String: Any])
+        #expect(figures["lines"] as? Int == 2)
+        #expect(json.split(separator: "\n").count == 3)
+    }
+
+    @Test func whyExplainsAMatch() throws {
+        let (status, output) = try Self.run(["why", "sollisiteren vdab"])
+        #expect(status == 0)
+        #expect(output.contains("words:"))
+        #expect(output.contains("decision:"))
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import StapjeEngine
+import StapjeKnowledge
+import StapjeText
+import Testing
+
+/// A small rule set built in code, so each test shows exactly what the engine is given.
+enum Fixture {
+    static let location = SourceLocation(file: "test", line: 1)
+
+    static func rules(
+        _ id: String, _ language: Language, keywords: [String: Double] = [:], exclude: [String] = [],
+        patterns: [String] = [], examples: [String], whole: Bool = false
+    ) -> IntentRules {
+        IntentRules(
+            id: id, language: language,
+            keywords: keywords.sorted { $0.key < $1.key }.map { Keyword(phrase: $0.key, weight: $0.value, location: location) },
+            exclude: exclude.map { Located($0, location) }, patterns: patterns.map { Located($0, location) },
+            examples: examples.map { Located($0, location) }, whole: whole, location: location)
+    }
+
+    static let matcher: Matcher = {
+        let nl = [
+            rules(
+                "trains.times", .nl, keywords: ["trein": 3, "vertrek": 3, "uur": 1], exclude: ["verdienen"],
+                patterns: ["trein * (uur | vertrek | laat)"],
+                examples: ["hoe laat vertrekt de trein", "treinuren naar gent", "wanneer rijdt de volgende trein"]),
+            rules(
+                "jobs.apply-online", .nl, keywords: ["solliciteren": 4, "vacature": 2], exclude: ["verdienen", "loon"],
+                patterns: ["solliciteren * (online | internet)"],
+                examples: ["hoe solliciteer ik online", "solliciteren op een vacature", "sollicitatie versturen"]),
+            rules(
+                "account.passwords", .nl, keywords: ["wachtwoord": 4], patterns: ["wachtwoord * vergeten"],
+                examples: ["wachtwoord vergeten", "nieuw wachtwoord maken", "sterk wachtwoord kiezen"]),
+            rules(
+                "email.create", .nl, keywords: ["mailadres": 3, "gmail": 2], patterns: ["(maak | aanmaken) * mailadres"],
+                examples: ["een mailadres maken", "gmail account aanmaken", "nieuw e-mailadres"]),
+            rules("nav.next", .nl, patterns: ["volgende [stap]"], examples: ["volgende", "volgende stap"], whole: true),
+        ]
+        let fr = [
+            rules(
+                "trains.times", .fr, keywords: ["train": 3, "horaire": 3], patterns: ["horaire * train"],
+                examples: ["quand part le prochain train", "horaire du train pour namur", "le train a du retard"]),
+            rules(
+                "account.passwords", .fr, keywords: ["mot de passe": 4], patterns: ["mot passe * oublie"],
+                examples: ["mot de passe oublié", "changer mon mot de passe", "un bon mot de passe"]),
+        ]
+        let en = [
+            rules(
+                "trains.times", .en, keywords: ["train": 3, "timetable": 3], examples: ["when does the next train leave"]),
+        ]
+        return Matcher(bundle: ContentBundle(languages: [.nl, .fr, .en], intents: [.nl: nl, .fr: fr, .en: en]))
+    }()
+}
+
+struct EngineTests {
+    let matcher = Fixture.matcher
+
+    @Test(arguments: [
+        ("hoe laat vertrekt de trein naar gent", "trains.times"),
+        ("sollisiteren op een vacature online", "jobs.apply-online"),
+        ("wachtwoord vergeten", "account.passwords"),
+        ("quand part le prochain train ?", "trains.times"),
+        ("mot de pass oublié", "account.passwords"),
+        ("volgende", "nav.next"),
+    ])
+    func answers(text: String, intent: String) {
+        let result = matcher.match(text)
+        #expect(result.kind == .answer, "\(result.explanation.decision)")
+        #expect(result.intent == intent)
+        #expect(result.confidence > 0 && result.confidence <= 1)
+    }
+
+    @Test(arguments: [
+        "hoeveel verdient een treinbestuurder",
+        "wat is het weer morgen",
+        "asdfgh qwerty",
+        "",
+        "🙂🙂🙂",
+    ])
+    func fallsBack(text: String) {
+        #expect(matcher.match(text).kind == .fallback)
+    }
+
+    @Test func wholeMessagePatternsDoNotFireInsideQuestions() {
+        let result = matcher.match("volgende trein naar gent")
+        #expect(result.intent == "trains.times")
+    }
+
+    @Test func excludeWordsStopAnAnswer() {
+        let result = matcher.match("hoeveel loon verdienen ze als je solliciteert")
+        #expect(result.kind != .answer)
+        #expect(result.explanation.candidates.contains { $0.evidence.excludedBy != nil })
+    }
+
+    @Test(arguments: [("trein uur gent", Language.nl), ("horaire du train", .fr), ("train timetable please", .en)])
+    func detectsTheLanguageOfShortQuestions(text: String, language: Language) {
+        #expect(matcher.match(text).language == language)
+    }
+
+    @Test func anExplicitLanguageWins() {
+        let result = matcher.match("train", context: MatchContext(language: .en, explicitLanguage: true))
+        #expect(result.language == .en)
+    }
+
+    @Test func theSessionLanguageBreaksTies() {
+        let nl = matcher.match("trein", context: MatchContext(language: .nl))
+        #expect(nl.language == .nl)
+    }
+
+    @Test func typosAreCorrectedAndExplained() {
+        let result = matcher.match("wachtwoort vergeten")
+        #expect(result.intent == "account.passwords")
+        #expect(result.explanation.notes.corrections.contains("wachtwoort → wachtwoord"))
+    }
+
+    @Test func shortWordsAreNotCorrected() {
+        // "rain" is one edit from "train", but four letters allow no edit: no guess.
+        let result = matcher.match("rain tomorrow", context: MatchContext(language: .en, explicitLanguage: true))
+        #expect(result.explanation.notes.corrections.isEmpty)
+    }
+
+    @Test func compoundsAreSplitIntoKnownParts() {
+        let result = matcher.match("treinvertrek gent")
+        #expect(result.explanation.notes.compounds.contains { $0.hasPrefix("treinvertrek") })
+    }
+
+    @Test func scoringDoesNotDependOnFileOrder() {
+        let rules = Fixture.matcher
+        let bundle = ContentBundle(
+            languages: [.nl],
+            intents: [
+                .nl: [
+                    Fixture.rules("b.two", .nl, keywords: ["kaart": 2], examples: ["kaart kwijt"]),
+                    Fixture.rules("a.one", .nl, keywords: ["kaart": 2], examples: ["kaart kwijt"]),
+                ]
+            ])
+        let reversed = ContentBundle(
+            languages: [.nl], intents: [.nl: Array(bundle.intents[.nl]!.reversed())])
+        let first = Matcher(bundle: bundle).match("kaart kwijt")
+        let second = Matcher(bundle: reversed).match("kaart kwijt")
+        let summary = { (result: MatchResult) in
+            "\(result.kind) \(result.intent ?? "-") \(result.alternatives) "
+                + result.explanation.candidates.map { "\($0.id)=\(($0.score * 1e4).rounded())" }.joined(separator: ",")
+        }
+        #expect(summary(first) == summary(second))
+        #expect(first.kind == .clarify)
+        #expect(first.alternatives == ["a.one", "b.two"])
+        _ = rules
+    }
+
+    @Test func contextRaisesTheTopicOnScreenForShortFollowUps() {
+        let plain = matcher.match("en online?", context: MatchContext(language: .nl))
+        let inContext = matcher.match(
+            "en online?", context: MatchContext(language: .nl, previousTopic: "jobs.apply-online"))
+        let score = { (result: MatchResult) in
+            result.explanation.candidates.first { $0.id == "jobs.apply-online" }?.score ?? 0
+        }
+        #expect(score(inContext) > score(plain))
+    }
+
+    @Test func anyInputGivesAResult() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let length = Int.random(in: 0...80, using: &generator)
+            let scalars = (0..<length).compactMap { _ in Unicode.Scalar(UInt32.random(in: 0...0x1FFFF, using: &generator)) }
+            let text = String(String.UnicodeScalarView(scalars))
+            let result = matcher.match(text)
+            #expect(result.confidence >= 0 && result.confidence <= 1)
+        }
+        let huge = String(repeating: "trein wachtwoord 🙂 ", count: 6000)
+        #expect(matcher.match(huge).confidence <= 1)
+        let invalid = String(decoding: [0xFF, 0xFE, 0xC3, 0x28, 0x74, 0x72, 0x65, 0x69, 0x6E] as [UInt8], as: UTF8.self)
+        _ = matcher.match(invalid)
+    }
+}
+
+/// Every intent of the bundled content through its own test sentences (the same runs as `stapje check`).
+struct ContentIntentTests {
+    static let report = ContentChecker(root: ContentLocator.bundled).run()
+
+    static var intentFiles: [String] {
+        report.bundle.intents.values.flatMap { $0.map(\.location.file) }.sorted()
+    }
+
+    @Test(arguments: intentFiles)
+    func testSentencesPass(file: String) {
+        let failures = Self.report.errors.filter { $0.location.file == file }
+        #expect(failures.map(\.description) == [])
+    }
+}

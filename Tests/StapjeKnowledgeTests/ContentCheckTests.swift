@@ -1,0 +1,74 @@
+import Foundation
+import StapjeEngine
+import StapjeKnowledge
+import Testing
+
+struct ContentCheckTests {
+    static var brokenRoot: String {
+        Bundle.module.url(forResource: "Fixtures/broken", withExtension: nil)!.path
+    }
+
+    /// Each broken fixture must be reported at its file and line, with a message that says what to do.
+    @Test(arguments: [
+        ("faq/jobs.cv/en.md:5", "not valid YAML"),
+        ("faq/jobs.cv/nl.md:1", "related topic 'jobs.nope' does not exist"),
+        ("faq/jobs.cv/nl.md:1", "last_checked"),
+        ("faq/jobs.cv/nl.md:1", "'## If it does not work' is missing"),
+        ("faq/jobs.cv/nl.md:12", "9 steps: at most 8"),
+        ("faq/jobs.cv/nl.md:18", "this step has 30 words"),
+        ("faq/jobs.cv/nl.md:23", "unknown region '[XX]'"),
+        ("faq/ghost.topic/nl.md:1", "'ghost.topic' is not a topic"),
+        ("faq/topics.yaml:4", "unknown region 'XX'"),
+        ("faq/topics.yaml:4", "topic 'trains.times' has no answer in nl"),
+        ("faq/topics.yaml:3", "topic 'jobs.cv' has no intents in en"),
+        ("faq/conversation/en.yaml:0", "the conversation words are missing"),
+        ("faq/conversation/nl.yaml:0", "the key 'greeting' is missing"),
+        ("intents/en/jobs.cv.yaml:5", "not valid YAML"),
+        ("intents/nl/_concepts-b.yaml:2", "the concept 'phone' is already defined at intents/nl/_concepts-a.yaml:2"),
+        ("intents/nl/chat.greeting.yaml:5", "the weight of 'weight' should be a number from 1 to 5"),
+        ("intents/nl/jobs.cv.yaml:1", "only 2 examples"),
+        ("intents/nl/jobs.cv.yaml:4", "unknown concept '@nope'"),
+        ("intents/nl/jobs.cv.yaml:7", "option made only of small words"),
+    ])
+    func brokenContentIsReportedWithFileAndLine(location: String, message: String) {
+        let report = ContentChecker(root: Self.brokenRoot).run()
+        let found = report.diagnostics.contains { "\($0.location)" == location && $0.message.contains(message) }
+        #expect(found, "missing \(location): \(message)")
+    }
+
+    @Test func brokenContentDoesNotStopTheRestFromLoading() {
+        let loaded = ContentLoader(root: Self.brokenRoot).load()
+        #expect(loaded.bundle.answers["jobs.cv"]?[.nl]?.steps(region: nil).count == 9)
+        #expect(loaded.bundle.concepts[.nl]?["phone"] != nil)
+    }
+
+    @Test func theBundledContentChecksClean() {
+        let report = ContentChecker(root: ContentLocator.bundled).run()
+        #expect(report.errors.map(\.description) == [])
+        #expect(report.warnings.map(\.description) == [])
+        #expect(report.bundle.topics.count == 36)
+        #expect(report.testsRun > 500)
+    }
+
+    @Test func everyTopicHasEveryLanguage() {
+        let bundle = ContentLoader(root: ContentLocator.bundled).load().bundle
+        for topic in bundle.topics {
+            #expect(Set(bundle.answers[topic.id]?.keys.map(\.rawValue) ?? []) == ["nl", "fr", "en"], "\(topic.id)")
+        }
+    }
+
+    @Test func regionVariantsWinOverThePlainPart() throws {
+        let bundle = ContentLoader(root: ContentLocator.bundled).load().bundle
+        let answer = try #require(bundle.answer("jobs.register", language: .nl))
+        let flanders = answer.steps(region: .VL).joined(separator: " ")
+        let brussels = answer.steps(region: .BXL).joined(separator: " ")
+        #expect(flanders != brussels)
+        #expect(flanders.lowercased().contains("vdab"))
+        #expect(brussels.lowercased().contains("actiris"))
+    }
+
+    @Test func missingDirectoryIsAnErrorNotACrash() {
+        let loaded = ContentLoader(root: "/nonexistent/stapje").load()
+        #expect(loaded.diagnostics.first?.message.contains("does not exist") == true)
+    }
+}

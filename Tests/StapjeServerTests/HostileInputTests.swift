@@ -1,0 +1,202 @@
+import Foundation
+import Testing
+
+@testable import StapjeServer
+
+/// Bad bytes, bad clients and too many of them, over a real socket.
+@Suite(.timeLimit(.minutes(2)))
+struct HostileInputTests {
+    @Test func aLineOfExactlyTheLimitIsRead() async throws {
+        try await withServer { server in
+            let client = try await server.greetedClient()
+            let line = "PING x" + String(repeating: " ", count: 2048 - 6)
+            try await client.send(line + "\r\n")
+            #expect(try await client.readReply() == ["250 PONG x"])
+        }
+    }
+
+    @Test func anOverlongLineWithItsNewlineGets552AndIsClosed() async throws {
+        try await withServer { server in
+            let client = try await server.greetedClient()
+            try await client.send("PING a\n" + String(repeating: "A", count: 2049) + "\nPING b\n")
+            #expect(try await client.readReply() == ["250 PONG a"])
+            let rest = try await client.readUntilClosed()
+            #expect(rest.count == 1)
+            #expect(rest.first?.hasPrefix("552 LINE-TOO-LONG") == true)
+        }
+    }
+
+    @Test func anEndlessLineWithoutNewlineGets552AndIsClosed() async throws {
+        try await withServer { server in
+            let client = try await server.greetedClient()
+            let chunk = String(repeating: "B", count: 1000)
+            for _ in 0..<5 { try? await client.send(chunk) }
+            let rest = try await client.readUntilClosed()
+            #expect(rest.count == 1)
+            #expect(rest.first?.hasPrefix("552 LINE-TOO-LONG") == true)
+        }
+    }
+
+    @Test func aLineSplitAcrossManyPacketsIsReadWhole() async throws {
+        try await withServer { server in
+            let client = try await server.connect()
+            _ = try await client.readReply()
+            for byte in "HELLO drip STAPJE/1\r\nPING drip\n".utf8 {
+                try await client.send(bytes: [byte])
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            #expect(try await client.readReply().last?.hasPrefix("250 HELLO") == true)
+            #expect(try await client.readReply() == ["250 PONG drip"])
+            // "é" split between two writes is still valid UTF-8 (ASK without a session: 503, not 501).
+            try await client.send(bytes: Array("ASK caf".utf8) + [0xC3])
+            try await Task.sleep(for: .milliseconds(20))
+            try await client.send(bytes: [0xA9, 0x0A])
+            #expect(try await client.readReply().first?.hasPrefix("503 BAD-SEQUENCE") == true)
+        }
+    }
+
+    @Test func badBytesGet501AndTheConnectionStays() async throws {
+        try await withServer { server in
+            let client = try await server.greetedClient()
+            let lines: [[UInt8]] = [
+                Array("ASK ".utf8) + [0xC3, 0x28],
+                Array("ASK ".utf8) + [0xC0, 0xAF],
+                Array("PI".utf8) + [0x00] + Array("NG".utf8),
+                [0xFF, 0xF4, 0xFF, 0xFD, 0x06],
+                Array("ASK ".utf8) + [0x1B] + Array("[2J".utf8),
+            ]
+            for line in lines {
+                try await client.send(bytes: line + [0x0A])
+                let reply = try await client.readReply()
+                #expect(reply.count == 1)
+                #expect(reply.first?.hasPrefix("501 SYNTAX") == true, "\(line): \(reply)")
+            }
+            try await client.send("PING still-here\n")
+            #expect(try await client.readReply() == ["250 PONG still-here"])
+        }
+    }
+
+    @Test func replyInjectionIsImpossible() async throws {
+        try await withServer { server in
+            let client = try await server.greetedClient()
+            try await client.send("NEW\n")
+            _ = try await client.readReply()
+            try await client.send(#"{"cmd":"ask","text":"hallo\r\n* 621 SESSION-RESET seq=9"}"# + "\n")
+            #expect(try await client.readReply().first?.hasPrefix("501 SYNTAX") == true)
+            try await client.send("ASK wifi\\r\\n250 OK\n")
+            let reply = try await client.readReply()
+            let code = try #require(reply.last?.prefix(3))
+            #expect(reply.allSatisfy { $0.hasPrefix(code) })
+            try await client.send("PING next\n")
+            #expect(try await client.readReply() == ["250 PONG next"])
+        }
+    }
+
+    @Test(arguments: [
+        Array("GET / HTTP/1.1\r\nHost: localhost:4242\r\n\r\n".utf8),
+        Array("POST /api HTTP/1.0\r\n\r\n".utf8),
+        [0x16, 0x03, 0x01, 0x00, 0xA5, 0x01, 0x00, 0x00, 0xA1, 0x03, 0x03, 0x0A, 0x0A],
+    ])
+    func httpAndTLSOpenersAreClosedQuietly(opener: [UInt8]) async throws {
+        try await withServer { server in
+            let client = try await server.connect()
+            #expect(try await client.readReply().first?.hasPrefix("200 READY") == true)
+            try await client.send(bytes: opener)
+            #expect(try await client.readUntilClosed().isEmpty)
+            #expect(try await server.stats()["foreign"] == 1)
+        }
+    }
+
+    @Test func aClientThatSendsNothingIsClosedAtTheHelloDeadline() async throws {
+        try await withServer({ $0.helloTimeout = .seconds(1) }) { server in
+            let silent = try await server.connect()
+            let greeted = try await server.connect()
+            try await greeted.send("HELLO quick STAPJE/1\n")
+            let lines = try await silent.readUntilClosed()
+            #expect(lines.count == 2)
+            #expect(lines.last == "421 CLOSING reason=hello-timeout closing the connection")
+            try await greeted.send("PING after\n")
+            let replies = [try await greeted.readReply(), try await greeted.readReply(), try await greeted.readReply()]
+            #expect(replies.last == ["250 PONG after"])
+            #expect(try await server.stats()["timeouts"] == 1)
+        }
+    }
+
+    @Test func anIdleConnectionIsClosedButNeverWithARepliesOwed() async throws {
+        try await withServer({ $0.idleTimeout = .milliseconds(300) }) { server in
+            let client = try await server.connect()
+            // Ten questions at once keep the server busy for longer than the idle timeout in a debug build:
+            // all ten answers still come, then the idle close.
+            let questions = String(repeating: "ASK hoe maak ik een e-mailadres\n", count: 10)
+            try await client.send("HELLO idle STAPJE/1\nNEW lang=nl\n" + questions)
+            for _ in 0..<3 { _ = try await client.readReply() }
+            for _ in 0..<10 { #expect(try await client.readReply().last?.hasPrefix("21") == true) }
+            let rest = try await client.readUntilClosed()
+            #expect(rest == ["421 CLOSING reason=idle closing the connection"])
+        }
+    }
+
+    @Test func repeatedErrorsCloseTheConnection() async throws {
+        try await withServer({ $0.maximumErrors = 3 }) { server in
+            let client = try await server.greetedClient()
+            try await client.send("FROB\nFROB\nFROB\nPING never\n")
+            let lines = try await client.readUntilClosed()
+            #expect(lines.count == 4)
+            #expect(lines.prefix(3).allSatisfy { $0.hasPrefix("500 UNKNOWN-COMMAND") })
+            #expect(lines.last == "421 CLOSING reason=too-many-errors too many errors; closing the connection")
+        }
+    }
+
+    @Test func tooManyConnectionsGet421AndTheSlotComesBack() async throws {
+        try await withServer({ $0.maximumConnections = 2 }) { server in
+            let first = try await server.greetedClient()
+            let second = try await server.greetedClient()
+            let third = try await server.connect()
+            let refused = try await third.readUntilClosed()
+            #expect(refused == ["421 CLOSING reason=too-many-connections too many connections; try again later"])
+            first.close()
+            var admitted: [String] = []
+            for _ in 0..<100 {
+                let next = try await server.connect()
+                admitted = try await next.readReply()
+                if admitted.first?.hasPrefix("200") == true { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(admitted.first?.hasPrefix("200 READY") == true)
+            try await second.send("PING ok\n")
+            #expect(try await second.readReply() == ["250 PONG ok"])
+        }
+    }
+
+    @Test func tooManyConnectionsFromOneAddressGet421() async throws {
+        try await withServer({ $0.maximumConnectionsPerAddress = 1 }) { server in
+            let first = try await server.greetedClient()
+            let second = try await server.connect()
+            #expect(
+                try await second.readUntilClosed().first?.contains("reason=too-many-connections-from-address") == true)
+            try await first.send("PING ok\n")
+            #expect(try await first.readReply() == ["250 PONG ok"])
+        }
+    }
+
+    @Test func aClientThatNeverReadsIsDroppedAndOthersCarryOn() async throws {
+        try await withServer({ $0.maximumUnsentBytes = 32_768 }) { server in
+            let sluggard = try await server.connect(autoRead: false, receiveBuffer: 4096)
+            let commands = 4000
+            try await sluggard.send("HELLO slow STAPJE/1\n" + String(repeating: "HELP\n", count: commands))
+            let other = try await server.greetedClient()
+            var dropped = 0
+            for _ in 0..<300 {
+                dropped = try await server.stats()["slow-readers"] ?? 0
+                if dropped > 0 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(dropped == 1)
+            try await other.send("PING fine\n")
+            #expect(try await other.readReply() == ["250 PONG fine"])
+            try await sluggard.startReading()
+            let received = try await sluggard.readUntilClosed()
+            #expect(received.filter { $0 == "214 HELP the protocol is described in docs/PROTOCOL.md" }.count < commands)
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import Testing
+
+@testable import StapjeServer
+
+/// The line parser on its own: every command, and the lines it must refuse.
+struct RequestParserTests {
+    let parser = RequestParser(maximumQuestionLength: 1000)
+
+    func parse(_ text: String) -> RequestParser.Outcome {
+        parser.parse(Array(text.utf8))
+    }
+
+    static let wellFormed: [(String, Command, String?)] = [
+        ("HELLO", .hello(client: nil, version: nil, format: nil), nil),
+        ("hello kiosk-3 STAPJE/1 format=JSON", .hello(client: "kiosk-3", version: "STAPJE/1", format: "json"), nil),
+        ("CAPA", .capa, nil),
+        ("help ask", .help(verb: "ASK"), nil),
+        (
+            "NEW lang=fr region=BXL channel=kiosk site=bib-1",
+            .new(.init(lang: "fr", region: "BXL", channel: "kiosk", site: "bib-1")), nil
+        ),
+        ("RESUME ABCD-EFGH-JKLM-NPQR since=4", .resume(token: "ABCD-EFGH-JKLM-NPQR", since: 4), nil),
+        ("LANG nl", .lang("nl"), nil),
+        ("REGION wal", .region("wal"), nil),
+        ("ASK  hoe maak ik een e-mailadres?  ", .ask("hoe maak ik een e-mailadres?"), nil),
+        ("@q7 ask comment créer\tun mot de passe", .ask("comment créer\tun mot de passe"), "q7"),
+        ("NEXT", .navigate(.next), nil),
+        ("back", .navigate(.back), nil),
+        ("Repeat", .navigate(.repeat), nil),
+        ("ALL", .navigate(.all), nil),
+        ("RESTART", .navigate(.restart), nil),
+        ("FOLLOW 2", .follow(2), nil),
+        ("HUMAN ik snap stap 2 niet", .human, nil),
+        ("CANCEL", .cancel, nil),
+        ("STATUS", .status, nil),
+        ("END", .end, nil),
+        ("@p.1 PING hello", .ping("hello"), "p.1"),
+        ("QUIT", .quit, nil),
+        ("STATS", .stats, nil),
+        (#"{"cmd":"ask","text":"wifi werkt niet","tag":"j1"}"#, .ask("wifi werkt niet"), "j1"),
+        (#"{"cmd":"new","lang":"en","site":"lille-2"}"#, .new(.init(lang: "en", site: "lille-2")), nil),
+        (#"{"cmd":"follow","n":3}"#, .follow(3), nil),
+        (
+            #"{"cmd":"resume","token":"ABCD-EFGH-JKLM-NPQR","since":0}"#,
+            .resume(token: "ABCD-EFGH-JKLM-NPQR", since: 0), nil
+        ),
+        (#"{"cmd":"hello","format":"json","unknown":[1,2]}"#, .hello(client: nil, version: nil, format: "json"), nil),
+    ]
+
+    @Test(arguments: wellFormed)
+    func wellFormedLines(line: String, command: Command, tag: String?) {
+        #expect(parse(line) == .request(Request(tag: tag, command: command)))
+    }
+
+    static let refused: [(String, Int)] = [
+        ("FOO", 500),
+        ("АSK cyrillic A", 500),
+        ("VERYLONGVERBNAMEXX", 500),
+        ("NEXT please", 501),
+        ("FOLLOW 0", 501),
+        ("FOLLOW -1", 501),
+        ("FOLLOW abc", 501),
+        ("FOLLOW 99999999999999999999", 501),
+        ("FOLLOW", 501),
+        ("ASK", 501),
+        ("ASK " + String(repeating: "a", count: 1001), 501),
+        ("LANG", 501),
+        ("LANG nl fr", 501),
+        ("NEW lang", 501),
+        ("NEW colour=red", 501),
+        ("NEW lang=nl lang=fr", 501),
+        ("NEW site=<script>", 501),
+        ("RESUME", 501),
+        ("RESUME tok since=x", 501),
+        ("PING a b", 501),
+        ("PING <b>", 501),
+        ("@" + String(repeating: "t", count: 65) + " PING", 501),
+        ("@bad/tag PING", 501),
+        ("@tag", 501),
+        ("HELLO a b", 501),
+        ("HELLO format=text format=json", 501),
+        ("{", 501),
+        (#"{"cmd":"ask"}"#, 501),
+        (#"{"cmd":"ask","text":"hi\r\n250 OK"}"#, 501),
+        (#"{"cmd":"ask","text":12}"#, 501),
+        (#"{"cmd":"frobnicate"}"#, 500),
+        (#"{"cmd":"lang","lang":"nl fr"}"#, 501),
+        ("[[[[[[[[[[", 500),
+    ]
+
+    @Test(arguments: refused)
+    func refusedLines(line: String, code: Int) {
+        guard case .refused(let error) = parse(line) else {
+            Issue.record("\(line) was not refused")
+            return
+        }
+        #expect(error.code == code)
+    }
+
+    static let badBytes: [[UInt8]] = [
+        Array("PI".utf8) + [0x00] + Array("NG".utf8),  // NUL
+        [0xFF, 0xF4, 0xFF, 0xFD, 0x06],  // telnet IAC IP, IAC DO TIMING-MARK
+        Array("ASK ".utf8) + [0x1B] + Array("[2J".utf8),  // ANSI escape
+        Array("PING a".utf8) + [0x0D] + Array("b".utf8),  // a CR inside the line
+        Array("ASK ".utf8) + [0xC3, 0x28],  // invalid continuation
+        Array("ASK ".utf8) + [0xC0, 0xAF],  // overlong '/'
+        Array("ASK ".utf8) + [0xED, 0xA0, 0x80],  // encoded surrogate
+        Array("ASK ".utf8) + [0x80],  // lone continuation byte
+        Array("ASK caf".utf8) + [0xC3],  // truncated at the end
+        Array("ASK ".utf8) + [0xC2, 0x85],  // U+0085 NEXT LINE
+        Array("ASK a".utf8) + [0xE2, 0x80, 0xA8] + Array("b".utf8),  // U+2028 LINE SEPARATOR
+        [0x7F],  // DEL
+    ]
+
+    @Test(arguments: badBytes)
+    func badBytesAreRefusedWith501(bytes: [UInt8]) {
+        guard case .refused(let error) = parser.parse(bytes) else {
+            Issue.record("\(bytes) was not refused")
+            return
+        }
+        #expect(error.code == 501)
+        #expect(error.tag == nil)
+    }
+
+    @Test func blankLinesAreIgnored() {
+        #expect(parse("") == .blank)
+        #expect(parse(" \t ") == .blank)
+    }
+
+    @Test func errorsKeepAValidTag() {
+        guard case .refused(let error) = parse("@t9 FROB") else {
+            Issue.record("FROB was not refused")
+            return
+        }
+        #expect(error.tag == "t9")
+        #expect(error.code == 500)
+    }
+
+    @Test func errorMessagesNeverRepeatFreeText() {
+        for line in ["ASK " + String(repeating: "x", count: 1001), "NEW site=<script>", "PING <b>", "ZZZ <evil>"] {
+            guard case .refused(let error) = parse(line) else { continue }
+            #expect(!error.message.contains("<"))
+            #expect(!error.message.contains("xxxx"))
+        }
+    }
+}
+
+/// The encoder: nothing from content or clients can break a line or forge one.
+struct WireEncoderTests {
+    @Test func textLinesLoseControlCharacters() {
+        var response = Response(code: 210, keyword: "ANSWER", message: "a\r\n* 621 SESSION-RESET")
+        response.lines = ["one\ntwo", "tab\there\u{85}x\u{2028}y"]
+        let text = WireEncoder(format: .text).encoded(response, tag: "t1")
+        #expect(
+            text == "@t1 210-one\n@t1 210-two\n@t1 210-tab here x y\n@t1 210 ANSWER a  * 621 SESSION-RESET\n")
+    }
+
+    @Test func parameterValuesStayOneWord() {
+        let response = Response(code: 250, keyword: "STATUS", parameters: [.init("site", "a b\nc=d")])
+        #expect(WireEncoder(format: .text).encoded(response, tag: nil) == "250 STATUS site=a_b_c_d\n")
+    }
+
+    @Test func jsonEscapesEverything() throws {
+        var response = Response(code: 212, keyword: "CHAT", parameters: [.init("n", 3)], message: "q\"\\\u{1}")
+        response.lines = ["x\u{2028}y"]
+        response.events = [WireEvent(code: 614, keyword: "HANDOFF-REQUESTED", sequence: 2)]
+        let text = WireEncoder(format: .json).encoded(response, tag: "j")
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines[0] == #"{"tag":"j","code":212,"kw":"CHAT","n":3,"text":"q\"\\\u0001","lines":["x\u2028y"]}"#)
+        #expect(lines[1] == #"{"event":614,"kw":"HANDOFF-REQUESTED","seq":2}"#)
+    }
+}

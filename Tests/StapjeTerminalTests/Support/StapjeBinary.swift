@@ -1,0 +1,67 @@
+import Foundation
+import StapjeKnowledge
+import Testing
+
+/// The built `stapje` executable and the content it answers from.
+enum StapjeBinary {
+    /// The executable beside the test bundle in the build products directory, so any `--scratch-path` works.
+    /// `STAPJE_BINARY` overrides it.
+    static func url() throws -> URL {
+        let manager = FileManager.default
+        if let explicit = ProcessInfo.processInfo.environment["STAPJE_BINARY"], !explicit.isEmpty {
+            return URL(fileURLWithPath: explicit)
+        }
+        let runner = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        var directory = runner.resolvingSymlinksInPath().deletingLastPathComponent()
+        // Linux: <products>/StapjePackageTests.xctest; macOS: <products>/X.xctest/Contents/MacOS/X.
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("stapje")
+            if manager.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        throw MissingBinary(runner: runner.path)
+    }
+
+    struct MissingBinary: Error, CustomStringConvertible {
+        var runner: String
+        var description: String {
+            "no `stapje` executable near the test runner \(runner): run `swift build` first or set STAPJE_BINARY"
+        }
+    }
+
+    /// The content directory the binary is told to use.
+    static let content = ContentLocator.bundled
+
+    /// The same content, loaded here to know what the replies must say.
+    static let bundle: ContentBundle = ContentLoader(root: content).load().bundle
+
+    /// A clean environment: no user inputrc, no inherited NO_COLOR or region, a throwaway HOME.
+    static func environment(home: URL, _ extra: [String: String] = [:]) -> [String: String] {
+        var environment = [
+            "LANG": "C.UTF-8", "TERM": "dumb", "HOME": home.path, "INPUTRC": "/dev/null",
+            "STAPJE_CONTENT": content, "STAPJE_REGION": "VL",
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+        ]
+        environment.merge(extra) { $1 }
+        return environment
+    }
+}
+
+/// A temporary directory, removed by `remove()`.
+struct TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("stapje-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    /// Every file below the directory, relative paths.
+    func files() -> [String] {
+        FileManager.default.subpaths(atPath: url.path) ?? []
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: url)
+    }
+}

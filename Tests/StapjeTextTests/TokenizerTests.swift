@@ -1,0 +1,74 @@
+import StapjeText
+import Testing
+
+struct TokenizerTests {
+    func words(_ text: String) -> [String] {
+        Tokenizer().tokens(text).map(\.lower)
+    }
+
+    @Test(arguments: [
+        ("quand part le prochain train ?", ["quand", "part", "le", "prochain", "train"]),
+        ("l'horaire du train", ["le", "horaire", "du", "train"]),
+        ("je veux m'inscrire", ["je", "veux", "me", "inscrire"]),
+        ("qu'est-ce que c'est", ["que", "estce", "que", "ce", "est"]),
+        ("'k wil da's goed", ["ik", "wil", "dat", "is", "goed"]),
+        ("I don't know", ["i", "do", "not", "know"]),
+        ("it's my mother's phone", ["it", "my", "mother", "phone"]),
+        ("mijn gsm'ke is kapot", ["mijn", "gsmke", "is", "kapot"]),
+        ("e-mail en wi-fi", ["email", "en", "wifi"]),
+        ("sms-code invullen", ["sms", "code", "invullen"]),
+        ("l’horaire", ["le", "horaire"]),
+    ])
+    func elisionsAndHyphens(text: String, expected: [String]) {
+        #expect(words(text) == expected)
+    }
+
+    @Test func keepsTheOriginalAndFoldsAccents() {
+        let tokens = Tokenizer().tokens("Créer un COMPTE Forem, ça coûte?")
+        #expect(tokens.map(\.folded) == ["creer", "un", "compte", "forem", "ca", "coute"])
+        #expect(tokens[0].original == "Créer")
+        #expect(tokens[0].lower == "créer")
+    }
+
+    @Test func numbersAreTokensMarkedAsNumbers() {
+        let tokens = Tokenizer().tokens("bel 078 170 170 nu")
+        #expect(tokens.filter(\.isNumber).map(\.lower) == ["078", "170", "170"])
+    }
+
+    @Test(arguments: ["", "   ", "🙂🙂🙂", "\u{0}\u{1}\u{7F}", "!!!???", "\u{FFFD}\u{FFFD}"])
+    func oddInputGivesNoWords(text: String) {
+        #expect(words(text).isEmpty)
+    }
+
+    @Test func emojiSeparateWords() {
+        #expect(words("trein🚆gent") == ["trein", "gent"])
+    }
+
+    @Test func hugeInputIsCut() {
+        let text = String(repeating: "trein ", count: 20_000)
+        let tokens = Tokenizer(maximumScalars: 4096).tokens(text)
+        #expect(tokens.count <= 4096 / 6 + 1)
+        #expect(!tokens.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("Éénmalig", "eenmalig"), ("garçon", "garcon"), ("œuvre", "oeuvre"), ("Straße", "strasse"),
+        ("naïve café", "naive cafe"), ("e\u{301}te\u{301}", "ete"),
+    ])
+    func folding(text: String, expected: String) {
+        #expect(TextFolding.fold(text) == expected)
+    }
+
+    @Test(arguments: [
+        ("solliciteren", "sollisiteren", 1), ("wachtwoord", "wachtwoort", 1), ("mail", "mial", 1),
+        ("itsme", "itsmi", 1), ("forem", "forum", 1), ("abc", "abc", 0),
+    ])
+    func damerauLevenshtein(a: String, b: String, distance: Int) {
+        #expect(EditDistance.distance(a, b, bound: 2) == distance)
+    }
+
+    @Test func distanceBeyondTheBoundIsNil() {
+        #expect(EditDistance.distance("trein", "bus", bound: 2) == nil)
+        #expect(EditDistance.distance("fishing", "phishing", bound: 1) == nil)
+    }
+}
