@@ -273,7 +273,11 @@ final class LoadClient: ChannelInboundHandler {
     private var sent = 0
     private var latencies: [UInt64] = []
     private var errors = 0
-    private var waiting: [NIODeadline] = []
+    /// When each question in flight was (meant to be) sent, in order; nil for a NEW in between.
+    private var waiting: [NIODeadline?] = []
+    /// The server ended the session (the question was a goodbye): start a new one before the next question.
+    private var sessionEnded = false
+    private var askAfterRead = false
     private var waitingHead = 0
     private var schedule: Scheduled<Void>?
 
@@ -322,6 +326,7 @@ final class LoadClient: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let line = unwrapInboundIn(data)
         if settings.target == .stapje {
+            if line.readableBytesView.starts(with: "* 621 ".utf8) { sessionEnded = true }
             guard line.readableBytesView.first != UInt8(ascii: "*"), isFinalReplyLine(line) else { return }
         }
         switch phase {
@@ -338,8 +343,10 @@ final class LoadClient: ChannelInboundHandler {
             break
         case .asking:
             let now = NIODeadline.now()
-            let sentAt = waiting[waitingHead]
+            let question = waiting[waitingHead]
             waitingHead += 1
+            // The reply to a NEW sent after the person said goodbye: not a question.
+            guard let sentAt = question else { return }
             latencies.append(UInt64(max(0, (now - sentAt).nanoseconds)))
             if let first = line.readableBytesView.first(where: { $0 != UInt8(ascii: "@") }),
                 settings.target == .stapje, first == UInt8(ascii: "4") || first == UInt8(ascii: "5")
@@ -351,9 +358,18 @@ final class LoadClient: ChannelInboundHandler {
                 schedule?.cancel()
                 finished.succeed(Result(latencies: latencies, errors: errors, finished: now))
             } else if settings.interval == nil {
-                ask(context: context, scheduledAt: .now())
+                // After this read: an event that ends the session comes right after the reply, in the same buffer.
+                askAfterRead = true
             }
         }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if askAfterRead && phase == .asking {
+            askAfterRead = false
+            ask(context: context, scheduledAt: .now())
+        }
+        context.fireChannelReadComplete()
     }
 
     private func begin(context: ChannelHandlerContext, at startTime: NIODeadline) {
@@ -380,6 +396,11 @@ final class LoadClient: ChannelInboundHandler {
     }
 
     private func ask(context: ChannelHandlerContext, scheduledAt: NIODeadline) {
+        if sessionEnded {
+            sessionEnded = false
+            waiting.append(nil)
+            context.write(wrapOutboundOut(ByteBuffer(string: "NEW channel=load\n")), promise: nil)
+        }
         let line = settings.lines[(settings.first + sent) % settings.lines.count]
         sent += 1
         waiting.append(scheduledAt)
