@@ -120,7 +120,7 @@ public struct Matcher: Sendable {
 struct CompiledIntent: Sendable {
     struct Cue: Sendable {
         let label: String
-        let phrases: [[String]]
+        let phrases: [[Int32]]
         let weight: Double
     }
 
@@ -145,6 +145,10 @@ struct LanguageModel: Sendable {
     let index: VectorIndex
     let exampleTexts: [String]
     let vocabulary: Set<String>
+    /// The id of every stem a rule uses.
+    let stemIDs: [String: Int32]
+    /// For each stem id, the intents whose rules mention it: only those can have a keyword or pattern fire.
+    let ruleUsers: [[Int32]]
 
     init(
         language: Language, rules: [IntentRules], concepts: [String: ConceptSet], diagnostics: inout [Diagnostic]
@@ -164,14 +168,16 @@ struct LanguageModel: Sendable {
         for concept in concepts.values { concept.phrases.forEach(addWords) }
         let analyzer = Analyzer(language: language, vocabulary: vocabulary)
 
-        func phrase(_ text: String) -> [String] {
-            analyzer.contentTokens(text).filter { !$0.isStop }.map(\.stem)
+        // Every stem a rule uses gets a small id, so matching compares integers and indexes arrays.
+        let table = StemTable()
+        func phrase(_ text: String) -> [Int32] {
+            analyzer.contentTokens(text).filter { !$0.isStop }.map { table.id($0.stem) }
         }
-        func wholePhrase(_ text: String) -> [String] {
-            analyzer.contentTokens(text).filter { !analyzer.fillers.contains($0.folded) }.map(\.stem)
+        func wholePhrase(_ text: String) -> [Int32] {
+            analyzer.contentTokens(text).filter { !analyzer.fillers.contains($0.folded) }.map { table.id($0.stem) }
         }
-        var conceptPhrases: [String: [[String]]] = [:]
-        var wholeConceptPhrases: [String: [[String]]] = [:]
+        var conceptPhrases: [String: [[Int32]]] = [:]
+        var wholeConceptPhrases: [String: [[Int32]]] = [:]
         for (name, concept) in concepts {
             conceptPhrases[name] = concept.phrases.map(phrase).filter { !$0.isEmpty }
             wholeConceptPhrases[name] = concept.phrases.map(wholePhrase).filter { !$0.isEmpty }
@@ -235,6 +241,15 @@ struct LanguageModel: Sendable {
         self.index = VectorIndex(examples: examples, ownerCount: intents.count)
         self.exampleTexts = exampleTexts
         self.vocabulary = vocabulary
+        self.stemIDs = table.ids
+        var users = [[Int32]](repeating: [], count: table.ids.count)
+        for (index, intent) in intents.enumerated() {
+            var ids = Set<Int32>()
+            for cue in intent.keywords + intent.exclude { cue.phrases.forEach { ids.formUnion($0) } }
+            for pattern in intent.patterns + intent.messagePatterns { ids.formUnion(pattern.stemIDs) }
+            for id in ids { users[Int(id)].append(Int32(index)) }
+        }
+        self.ruleUsers = users
     }
 
     func evaluate(
@@ -247,6 +262,14 @@ struct LanguageModel: Sendable {
         let words = content.filter { !$0.folded.allSatisfy(\.isNumber) }
         let stems = words.map(\.stem)
         let messageStems = tokens.filter { !analyzer.fillers.contains($0.folded) && !$0.stem.isEmpty }.map(\.stem)
+        let ids = stems.map { stemIDs[$0] ?? -1 }
+        let messageIDs = messageStems.map { stemIDs[$0] ?? -1 }
+        let occurrences = Occurrences(ids: ids, tableSize: stemIDs.count)
+        let messageOccurrences = Occurrences(ids: messageIDs, tableSize: stemIDs.count)
+        var touched = [Bool](repeating: false, count: intents.count)
+        for id in ids + messageIDs where id >= 0 {
+            for intent in ruleUsers[Int(id)] { touched[Int(intent)] = true }
+        }
         let coverage = words.isEmpty ? 0 : Double(words.filter(\.isKnown).count) / Double(words.count)
 
         var candidates: [Candidate] = []
@@ -261,7 +284,8 @@ struct LanguageModel: Sendable {
                 let exampleIndex = Int(similarities.bestExample[position])
                 if exampleIndex >= 0 { evidence.bestExample = exampleTexts[exampleIndex] }
                 let total = Self.evidence(
-                    intent, stems: stems, messageStems: messageStems, best: best, centroid: centroid, coverage: coverage, context: context,
+                    intent, rulesApply: touched[position], occurrences: occurrences,
+                    messageOccurrences: messageOccurrences, best: best, centroid: centroid, coverage: coverage, context: context,
                     evidence: &evidence)
                 // Rounded so that float noise from summation order can never reorder two equal intents.
                 evidence.total = (total * 1e6).rounded() / 1e6
@@ -288,21 +312,24 @@ struct LanguageModel: Sendable {
     /// so a question that merely resembles an example is not answered on that alone. The score is
     /// `1 - exp(-evidence / 1.6)`.
     static func evidence(
-        _ intent: CompiledIntent, stems: [String], messageStems: [String], best: Double, centroid: Double,
-        coverage: Double, context: MatchContext, evidence: inout Evidence
+        _ intent: CompiledIntent, rulesApply: Bool, occurrences: Occurrences, messageOccurrences: Occurrences,
+        best: Double, centroid: Double, coverage: Double, context: MatchContext, evidence: inout Evidence
     ) -> Double {
-        for cue in intent.keywords where cue.phrases.contains(where: { contains(stems, $0) }) {
+        guard rulesApply || best > 0 else { return 0 }
+        for cue in intent.keywords where rulesApply && cue.phrases.contains(where: occurrences.contains) {
             evidence.keywords.append(cue.label)
             evidence.keywordWeight += cue.weight
         }
-        for pattern in intent.patterns where pattern.match(stems, whole: intent.whole) != nil {
+        for pattern in intent.patterns where rulesApply && pattern.matches(occurrences, whole: intent.whole) {
             evidence.patterns.append(pattern.source)
         }
         for pattern in intent.messagePatterns
-        where !evidence.patterns.contains(pattern.source) && pattern.match(messageStems, whole: true) != nil {
+        where rulesApply && !evidence.patterns.contains(pattern.source)
+            && pattern.matches(messageOccurrences, whole: true)
+        {
             evidence.patterns.append(pattern.source)
         }
-        if let excluded = intent.exclude.first(where: { cue in cue.phrases.contains { contains(stems, $0) } }) {
+        if rulesApply, let excluded = intent.exclude.first(where: { $0.phrases.contains(where: occurrences.contains) }) {
             evidence.excludedBy = excluded.label
         }
         let similarity = 3 * (0.6 * best + 0.4 * centroid)
@@ -319,7 +346,7 @@ struct LanguageModel: Sendable {
         }
         if evidence.excludedBy != nil { total *= 0.25 }
         if total > 0.5 {
-            if intent.id == context.previousTopic && stems.count <= 3 {
+            if intent.id == context.previousTopic && occurrences.count <= 3 {
                 evidence.contextBoost = 0.4
             } else if context.relatedTopics.contains(intent.id) {
                 evidence.contextBoost = 0.2
@@ -332,16 +359,6 @@ struct LanguageModel: Sendable {
     /// The score (0 to 1) for an evidence total.
     static func score(_ evidence: Double) -> Double {
         1 - exp(-evidence / 1.6)
-    }
-
-    /// True when `phrase` appears in `stems` as consecutive words.
-    static func contains(_ stems: [String], _ phrase: [String]) -> Bool {
-        guard !phrase.isEmpty, phrase.count <= stems.count else { return false }
-        if phrase.count == 1 { return stems.contains(phrase[0]) }
-        for start in 0...(stems.count - phrase.count) where stems[start] == phrase[0] {
-            if Array(stems[start..<start + phrase.count]) == phrase { return true }
-        }
-        return false
     }
 
     static func decide(
@@ -372,5 +389,17 @@ struct LanguageModel: Sendable {
             ? "\(first.id) (\(format(first.score))) and \(candidates[1].id) (\(format(second))) are too close to choose"
             : "best score \(format(first.score)) is between the thresholds: ask which is meant"
         return (.clarify, Array(offered), reason)
+    }
+}
+
+/// Gives each stem a small id while rules are compiled (used only during compilation, on one thread).
+final class StemTable {
+    private(set) var ids: [String: Int32] = [:]
+
+    func id(_ stem: String) -> Int32 {
+        if let id = ids[stem] { return id }
+        let id = Int32(ids.count)
+        ids[stem] = id
+        return id
     }
 }
