@@ -5,9 +5,9 @@ public import StapjeText
 /// The thresholds of the decision. The defaults are the documented, measured ones (README, "Engine figures").
 public struct EngineConfiguration: Sendable, Hashable, Codable {
     /// At or above this score, with enough margin over the runner-up, the engine answers.
-    public var answerThreshold: Double = 0.55
+    public var answerThreshold: Double = 0.60
     /// Below this score, the engine falls back.
-    public var clarifyThreshold: Double = 0.30
+    public var clarifyThreshold: Double = 0.40
     /// The most evidence the runner-up may have, as a share of the best intent's, for an answer without asking.
     public var runnerUpRatio: Double = 0.8
     /// The most intents offered in a clarifying question.
