@@ -38,12 +38,16 @@ struct Analyzer: Sendable {
     let knownStems: Set<String>
     let tokenizer = Tokenizer()
 
-    init(language: Language, vocabulary: Set<String>) {
+    /// - Parameter keepSmallWords: drop only articles and politeness words. Used when intents are defined by
+    ///   examples alone: without rules, "how much", "when" and "what" carry the intent, and IDF already weighs
+    ///   frequent words down.
+    init(language: Language, vocabulary: Set<String>, keepSmallWords: Bool = false) {
         self.language = language
         self.stemmer = Stemmer(language: language)
-        self.stopWords = StopWords.words(for: language)
+        let stopWords = keepSmallWords ? StopWords.fillers(for: language) : StopWords.words(for: language)
+        self.stopWords = stopWords
         self.fillers = StopWords.fillers(for: language)
-        let content = vocabulary.filter { !StopWords.words(for: language).contains($0) }
+        let content = vocabulary.filter { !stopWords.contains($0) }
         self.typos = TypoIndex(vocabulary: content)
         let stemmer = Stemmer(language: language)
         self.knownStems = Set(content.map { stemmer.stem($0) })

@@ -12,6 +12,10 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     public var runnerUpRatio: Double = 0.8
     /// The most intents offered in a clarifying question.
     public var maximumAlternatives: Int = 3
+    /// For a language whose intents are defined by example sentences alone (no keywords or patterns, as in a
+    /// benchmark set): answer at or above this score, fall back below it. Similarity alone is less certain than
+    /// rules, so its scores run lower; the value is the one measured on CLINC150 validation (README).
+    public var exampleOnlyThreshold: Double = 0.33
 
     /// Creates a configuration with the default thresholds.
     public init() {}
@@ -147,6 +151,8 @@ struct LanguageModel: Sendable {
     let vocabulary: Set<String>
     /// The id of every stem a rule uses.
     let stemIDs: [String: Int32]
+    /// True when no intent has keywords or patterns: decided with `exampleOnlyThreshold`.
+    let exampleOnly: Bool
     /// For each stem id, the intents whose rules mention it: only those can have a keyword or pattern fire.
     let ruleUsers: [[Int32]]
 
@@ -166,7 +172,8 @@ struct LanguageModel: Sendable {
             rule.patterns.forEach { addWords($0.value) }
         }
         for concept in concepts.values { concept.phrases.forEach(addWords) }
-        let analyzer = Analyzer(language: language, vocabulary: vocabulary)
+        let exampleOnly = sortedRules.allSatisfy { $0.keywords.isEmpty && $0.patterns.isEmpty }
+        let analyzer = Analyzer(language: language, vocabulary: vocabulary, keepSmallWords: exampleOnly)
 
         // Every stem a rule uses gets a small id, so matching compares integers and indexes arrays.
         let table = StemTable()
@@ -242,6 +249,7 @@ struct LanguageModel: Sendable {
         self.exampleTexts = exampleTexts
         self.vocabulary = vocabulary
         self.stemIDs = table.ids
+        self.exampleOnly = exampleOnly
         var users = [[Int32]](repeating: [], count: table.ids.count)
         for (index, intent) in intents.enumerated() {
             var ids = Set<Int32>()
@@ -284,7 +292,7 @@ struct LanguageModel: Sendable {
                 let exampleIndex = Int(similarities.bestExample[position])
                 if exampleIndex >= 0 { evidence.bestExample = exampleTexts[exampleIndex] }
                 let total = Self.evidence(
-                    intent, rulesApply: touched[position], occurrences: occurrences,
+                    intent, exampleOnly: exampleOnly, rulesApply: touched[position], occurrences: occurrences,
                     messageOccurrences: messageOccurrences, best: best, centroid: centroid, coverage: coverage, context: context,
                     evidence: &evidence)
                 // Rounded so that float noise from summation order can never reorder two equal intents.
@@ -296,7 +304,13 @@ struct LanguageModel: Sendable {
         }
         candidates.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
         let top = Array(candidates.prefix(5))
-        let (kind, alternatives, decision) = Self.decide(top, configuration: configuration, empty: messageStems.isEmpty)
+        var thresholds = configuration
+        if exampleOnly {
+            thresholds.answerThreshold = configuration.exampleOnlyThreshold
+            thresholds.clarifyThreshold = configuration.exampleOnlyThreshold
+            thresholds.runnerUpRatio = 1
+        }
+        let (kind, alternatives, decision) = Self.decide(top, configuration: thresholds, empty: messageStems.isEmpty)
         return MatchResult(
             kind: kind, intent: kind == .fallback ? nil : top.first?.id, confidence: top.first?.score ?? 0,
             language: language, alternatives: alternatives,
@@ -312,7 +326,7 @@ struct LanguageModel: Sendable {
     /// so a question that merely resembles an example is not answered on that alone. The score is
     /// `1 - exp(-evidence / 1.6)`.
     static func evidence(
-        _ intent: CompiledIntent, rulesApply: Bool, occurrences: Occurrences, messageOccurrences: Occurrences,
+        _ intent: CompiledIntent, exampleOnly: Bool, rulesApply: Bool, occurrences: Occurrences, messageOccurrences: Occurrences,
         best: Double, centroid: Double, coverage: Double, context: MatchContext, evidence: inout Evidence
     ) -> Double {
         guard rulesApply || best > 0 else { return 0 }
@@ -332,7 +346,9 @@ struct LanguageModel: Sendable {
         if rulesApply, let excluded = intent.exclude.first(where: { $0.phrases.contains(where: occurrences.contains) }) {
             evidence.excludedBy = excluded.label
         }
-        let similarity = 3 * (0.6 * best + 0.4 * centroid)
+        // With rules, the closest example counts most; with examples alone (often 100 an intent), the intent's
+        // examples as a whole are the steadier signal.
+        let similarity = intent.hasRules || !exampleOnly ? 3 * (0.6 * best + 0.4 * centroid) : 3 * (0.4 * best + 0.6 * centroid)
         var total: Double
         if intent.whole {
             // Short conversation commands: only a pattern over the whole question, or a near-copy of an example.
