@@ -146,6 +146,7 @@ struct Analyzer: Sendable {
     }
 
     private func isKnownPart(_ part: String) -> Bool {
-        part.count >= 3 && !stopWords.contains(part) && (typos.contains(part) || knownStems.contains(stemmer.stem(part)))
+        part.count >= 3 && !stopWords.contains(part)
+            && (typos.contains(part) || knownStems.contains(stemmer.stem(part)))
     }
 }

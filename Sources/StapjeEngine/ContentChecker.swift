@@ -59,7 +59,8 @@ public struct ContentChecker: Sendable {
                         diagnostics.append(
                             Diagnostic(
                                 .error, test.location,
-                                "test failed: expected \(rules.id), got \(Self.describe(result)); run `stapje why` on it"))
+                                "test failed: expected \(rules.id), got \(Self.describe(result)); run `stapje why` on it"
+                            ))
                     }
                 }
                 for test in rules.fallbackTests {

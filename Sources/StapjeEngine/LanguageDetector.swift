@@ -29,10 +29,12 @@ struct LanguageDetector: Sendable {
         if let prior, scores[prior] != nil { scores[prior, default: 0] += 0.5 }
         let ranked = scores.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         guard let best = ranked.first, best.value > 0 else {
-            return Detection(language: prior, scores: scores, reason: "no clue in the words: kept the session's language")
+            return Detection(
+                language: prior, scores: scores, reason: "no clue in the words: kept the session's language")
         }
         let reason =
-            best.key == prior ? "the words fit \(best.key.rawValue), the session's language"
+            best.key == prior
+            ? "the words fit \(best.key.rawValue), the session's language"
             : "the words fit \(best.key.rawValue) best"
         return Detection(language: best.key, scores: scores, reason: reason)
     }

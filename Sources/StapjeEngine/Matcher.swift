@@ -111,7 +111,8 @@ public struct Matcher: Sendable {
             guard let other = models[language] else { continue }
             let attempt = other.evaluate(
                 text, context: context, configuration: configuration, languageScores: scores,
-                languageReason: "\(detection.reason); no match in \(model.language.rawValue), tried \(language.rawValue)")
+                languageReason:
+                    "\(detection.reason); no match in \(model.language.rawValue), tried \(language.rawValue)")
             if attempt.kind != .fallback && attempt.confidence > best.confidence {
                 best = attempt
             }
@@ -204,7 +205,8 @@ struct LanguageModel: Sendable {
             let stems = phrase(label)
             guard !stems.isEmpty else {
                 diagnostics.append(
-                    Diagnostic(.error, location, "'\(label)' has only small words, which are ignored; use another word"))
+                    Diagnostic(.error, location, "'\(label)' has only small words, which are ignored; use another word")
+                )
                 return nil
             }
             return CompiledIntent.Cue(label: label, phrases: [stems], weight: weight)
@@ -293,7 +295,8 @@ struct LanguageModel: Sendable {
                 if exampleIndex >= 0 { evidence.bestExample = exampleTexts[exampleIndex] }
                 let total = Self.evidence(
                     intent, exampleOnly: exampleOnly, rulesApply: touched[position], occurrences: occurrences,
-                    messageOccurrences: messageOccurrences, best: best, centroid: centroid, coverage: coverage, context: context,
+                    messageOccurrences: messageOccurrences, best: best, centroid: centroid, coverage: coverage,
+                    context: context,
                     evidence: &evidence)
                 // Rounded so that float noise from summation order can never reorder two equal intents.
                 evidence.total = (total * 1e6).rounded() / 1e6
@@ -326,7 +329,8 @@ struct LanguageModel: Sendable {
     /// so a question that merely resembles an example is not answered on that alone. The score is
     /// `1 - exp(-evidence / 1.6)`.
     static func evidence(
-        _ intent: CompiledIntent, exampleOnly: Bool, rulesApply: Bool, occurrences: Occurrences, messageOccurrences: Occurrences,
+        _ intent: CompiledIntent, exampleOnly: Bool, rulesApply: Bool, occurrences: Occurrences,
+        messageOccurrences: Occurrences,
         best: Double, centroid: Double, coverage: Double, context: MatchContext, evidence: inout Evidence
     ) -> Double {
         guard rulesApply || best > 0 else { return 0 }
@@ -343,12 +347,14 @@ struct LanguageModel: Sendable {
         {
             evidence.patterns.append(pattern.source)
         }
-        if rulesApply, let excluded = intent.exclude.first(where: { $0.phrases.contains(where: occurrences.contains) }) {
+        if rulesApply, let excluded = intent.exclude.first(where: { $0.phrases.contains(where: occurrences.contains) })
+        {
             evidence.excludedBy = excluded.label
         }
         // With rules, the closest example counts most; with examples alone (often 100 an intent), the intent's
         // examples as a whole are the steadier signal.
-        let similarity = intent.hasRules || !exampleOnly ? 3 * (0.6 * best + 0.4 * centroid) : 3 * (0.4 * best + 0.6 * centroid)
+        let similarity =
+            intent.hasRules || !exampleOnly ? 3 * (0.6 * best + 0.4 * centroid) : 3 * (0.4 * best + 0.6 * centroid)
         var total: Double
         if intent.whole {
             // Short conversation commands: only a pattern over the whole question, or a near-copy of an example.
@@ -399,7 +405,9 @@ struct LanguageModel: Sendable {
             )
         }
         let floor = max(configuration.clarifyThreshold * 0.8, first.score - 0.25)
-        let offered = candidates.filter { $0.score >= floor && $0.evidence.total >= first.evidence.total * 0.5 }.prefix(configuration.maximumAlternatives).map(\.id)
+        let offered = candidates.filter { $0.score >= floor && $0.evidence.total >= first.evidence.total * 0.5 }.prefix(
+            configuration.maximumAlternatives
+        ).map(\.id)
         let reason =
             first.score >= configuration.answerThreshold
             ? "\(first.id) (\(format(first.score))) and \(candidates[1].id) (\(format(second))) are too close to choose"

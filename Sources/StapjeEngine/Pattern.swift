@@ -115,7 +115,8 @@ struct Pattern: Sendable {
         let concept: (String) -> [[Int32]]?
         var index = 0
 
-        init(scalars: [Unicode.Scalar], stem: @escaping (String) -> [Int32], concept: @escaping (String) -> [[Int32]]?) {
+        init(scalars: [Unicode.Scalar], stem: @escaping (String) -> [Int32], concept: @escaping (String) -> [[Int32]]?)
+        {
             self.scalars = scalars
             self.stem = stem
             self.concept = concept

@@ -101,7 +101,8 @@ public struct ContentLoader: Sendable {
                     if bundle.topics.contains(where: { $0.id == id }) {
                         yaml.error(line: line, "the topic id '\(id)' is listed twice; remove one")
                     } else if !Self.isValidID(id) {
-                        yaml.error(line: line, "'\(id)' is not a valid id: use lower-case words like `jobs.apply-online`")
+                        yaml.error(
+                            line: line, "'\(id)' is not a valid id: use lower-case words like `jobs.apply-online`")
                     } else {
                         bundle.topics.append(TopicInfo(id: id, regions: regions, location: yaml.location(item)))
                     }
@@ -250,7 +251,8 @@ public struct ContentLoader: Sendable {
                 if let existing = bundle.concepts[language]?[name] {
                     yaml.error(
                         line: location.line,
-                        "the concept '\(name)' is already defined at \(existing.location); use that one or rename this one")
+                        "the concept '\(name)' is already defined at \(existing.location); use that one or rename this one"
+                    )
                     continue
                 }
                 let phrases = yaml.strings(words, what: "concept '\(name)'").map(\.value)
@@ -297,7 +299,8 @@ public struct ContentLoader: Sendable {
                     case "match": rules.matchTests = yaml.strings(list, what: "tests.match")
                     case "fallback": rules.fallbackTests = yaml.strings(list, what: "tests.fallback")
                     default:
-                        yaml.error(line: list.mark?.line ?? 0, "unknown test kind '\(kind)': use `match:` or `fallback:`")
+                        yaml.error(
+                            line: list.mark?.line ?? 0, "unknown test kind '\(kind)': use `match:` or `fallback:`")
                     }
                 }
             default:

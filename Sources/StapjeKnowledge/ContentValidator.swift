@@ -76,7 +76,8 @@ public enum ContentValidator {
             }
         } else {
             problems.append(
-                Diagnostic(.error, header, "the header needs `last_checked: YYYY-MM-DD`, the day you checked the facts"))
+                Diagnostic(.error, header, "the header needs `last_checked: YYYY-MM-DD`, the day you checked the facts")
+            )
         }
         if answer.sources.isEmpty {
             problems.append(Diagnostic(.error, header, "the header needs `sources:` with at least one web page"))
@@ -90,7 +91,8 @@ public enum ContentValidator {
         }
         if answer.related.count > maximumRelated {
             problems.append(
-                Diagnostic(.warning, header, "more than \(maximumRelated) related topics: keep the best \(maximumRelated)"))
+                Diagnostic(
+                    .warning, header, "more than \(maximumRelated) related topics: keep the best \(maximumRelated)"))
         }
         for part in AnswerPart.allCases where part.isRequired && answer.sections[part]?[nil] == nil {
             problems.append(
@@ -117,7 +119,8 @@ public enum ContentValidator {
                         problems.append(
                             Diagnostic(
                                 .error, location,
-                                "this step has \(words) words: at most \(maximumWordsPerStep); keep one action per step"))
+                                "this step has \(words) words: at most \(maximumWordsPerStep); keep one action per step"
+                            ))
                     }
                 }
             }
@@ -145,7 +148,8 @@ public enum ContentValidator {
                 problems.append(
                     Diagnostic(
                         .error, rules.location,
-                        "only \(rules.examples.count) examples: write at least \(minimumExamples) different ways to ask"))
+                        "only \(rules.examples.count) examples: write at least \(minimumExamples) different ways to ask"
+                    ))
             }
             if rules.keywords.isEmpty && rules.patterns.isEmpty && rules.examples.isEmpty {
                 problems.append(Diagnostic(.error, rules.location, "this intent has no keywords, patterns or examples"))
@@ -162,11 +166,13 @@ public enum ContentValidator {
         var problems: [Diagnostic] = []
         for key in Messages.requiredKeys where messages.values[key] == nil {
             problems.append(
-                Diagnostic(.error, SourceLocation(file: file, line: 0), "the key '\(key)' is missing; copy it from nl.yaml"))
+                Diagnostic(
+                    .error, SourceLocation(file: file, line: 0), "the key '\(key)' is missing; copy it from nl.yaml"))
         }
         for key in messages.values.keys.sorted() where !Messages.requiredKeys.contains(key) {
             problems.append(
-                Diagnostic(.warning, messages.locations[key] ?? SourceLocation(file: file, line: 0), "unknown key '\(key)'"))
+                Diagnostic(
+                    .warning, messages.locations[key] ?? SourceLocation(file: file, line: 0), "unknown key '\(key)'"))
         }
         return problems
     }

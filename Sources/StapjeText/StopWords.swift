@@ -15,8 +15,13 @@ public enum StopWords {
     /// Articles, politeness and hesitation: the only words ignored in whole-message patterns ("next please").
     public static func fillers(for language: Language) -> Set<String> {
         switch language {
-        case .nl: ["de", "het", "een", "aub", "alstublieft", "alsjeblieft", "asjeblieft", "astublieft", "eh", "euh", "hm", "pls"]
-        case .fr: ["le", "la", "les", "l", "un", "une", "svp", "stp", "si", "il", "vous", "plait", "euh", "bah", "ben", "hm"]
+        case .nl:
+            [
+                "de", "het", "een", "aub", "alstublieft", "alsjeblieft", "asjeblieft", "astublieft", "eh", "euh", "hm",
+                "pls",
+            ]
+        case .fr:
+            ["le", "la", "les", "l", "un", "une", "svp", "stp", "si", "il", "vous", "plait", "euh", "bah", "ben", "hm"]
         case .en: ["the", "a", "an", "please", "pls", "plz", "uh", "um", "hm"]
         }
     }
@@ -35,7 +40,7 @@ public enum StopWords {
         "naar", "bij", "uit", "om", "over", "onder", "tot", "door", "te", "er", "hier", "daar", "waar", "wat", "wie",
         "hoe", "welke", "welk", "wanneer", "waarom", "als", "ook", "nog", "al", "wel", "zo", "toch",
         "even", "eventjes", "nu", "dus", "want", "aub", "alstublieft", "alsjeblieft", "asjeblieft",
-        "astublieft", "graag", "euh", 
+        "astublieft", "graag", "euh",
         "zeker", "mee", "af", "erin", "ermee", "daarmee", "daarvoor", "waarmee", "waarop", "ge",
         "gij", "da", "t", "k", "men", "zich", "zelf", "mezelf", "allemaal", "moeten", "vandaag", "nou",
         "precies", "gewoon", "eigenlijk", "soms", "altijd", "veel", "weinig", "meer", "beetje",
@@ -49,8 +54,8 @@ public enum StopWords {
         "quels", "quelles", "comment", "ou", "quand", "pourquoi", "combien", "est", "suis", "es", "sont", "etre",
         "ai", "as", "a", "avons", "avez", "ont", "avoir", "fait", "faire", "fais", "peux", "peut", "pouvez",
         "pouvoir", "dois", "doit", "devez", "veux", "veut", "voudrais", "voulez", "vais", "va", "allez", "aller",
-        "dans", "sur", "sous", "avec", "sans", "pour", "par", "chez", "en", "y", "au", "aux", "ne", "n", 
-        "plus", "tres", "bien", "aussi", "deja", "svp", "stp", 
+        "dans", "sur", "sous", "avec", "sans", "pour", "par", "chez", "en", "y", "au", "aux", "ne", "n",
+        "plus", "tres", "bien", "aussi", "deja", "svp", "stp",
         "si", "alors", "ici", "la", "chose", "tout",
         "tous", "toute", "est-ce", "ceux", "celle", "celui", "aujourd", "hui", "aujourdhui", "euh", "ben", "bah",
         "beaucoup", "peu", "petit", "juste", "toujours", "sais", "faut", "il", "etait", "ete",
@@ -65,7 +70,7 @@ public enum StopWords {
         "here", "what", "which", "who", "whom", "how", "when", "where", "why", "if", "please",
         "pls", "plz", "just", "also", "too", "very", "really", "some", "any", "all",
         "get", "got", "go", "going", "now", "today", "still", "way",
-        "thing", "like", "im", "dont", "cant", "one", "let", "lets", 
+        "thing", "like", "im", "dont", "cant", "one", "let", "lets",
         "myself", "yourself", "much", "many", "more", "lot", "little", "bit", "always", "know",
     ]
 }

@@ -14,7 +14,9 @@ enum Fixture {
     ) -> IntentRules {
         IntentRules(
             id: id, language: language,
-            keywords: keywords.sorted { $0.key < $1.key }.map { Keyword(phrase: $0.key, weight: $0.value, location: location) },
+            keywords: keywords.sorted { $0.key < $1.key }.map {
+                Keyword(phrase: $0.key, weight: $0.value, location: location)
+            },
             exclude: exclude.map { Located($0, location) }, patterns: patterns.map { Located($0, location) },
             examples: examples.map { Located($0, location) }, whole: whole, location: location)
     }
@@ -33,9 +35,11 @@ enum Fixture {
                 "account.passwords", .nl, keywords: ["wachtwoord": 4], patterns: ["wachtwoord * vergeten"],
                 examples: ["wachtwoord vergeten", "nieuw wachtwoord maken", "sterk wachtwoord kiezen"]),
             rules(
-                "email.create", .nl, keywords: ["mailadres": 3, "gmail": 2], patterns: ["(maak | aanmaken) * mailadres"],
+                "email.create", .nl, keywords: ["mailadres": 3, "gmail": 2],
+                patterns: ["(maak | aanmaken) * mailadres"],
                 examples: ["een mailadres maken", "gmail account aanmaken", "nieuw e-mailadres"]),
-            rules("nav.next", .nl, patterns: ["volgende [stap]"], examples: ["volgende", "volgende stap"], whole: true),
+            rules(
+                "nav.next", .nl, patterns: ["volgende [stap]"], examples: ["volgende", "volgende stap"], whole: true),
         ]
         let fr = [
             rules(
@@ -47,7 +51,8 @@ enum Fixture {
         ]
         let en = [
             rules(
-                "trains.times", .en, keywords: ["train": 3, "timetable": 3], examples: ["when does the next train leave"]),
+                "trains.times", .en, keywords: ["train": 3, "timetable": 3],
+                examples: ["when does the next train leave"])
         ]
         return Matcher(bundle: ContentBundle(languages: [.nl, .fr, .en], intents: [.nl: nl, .fr: fr, .en: en]))
     }()
@@ -163,14 +168,17 @@ struct EngineTests {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<200 {
             let length = Int.random(in: 0...80, using: &generator)
-            let scalars = (0..<length).compactMap { _ in Unicode.Scalar(UInt32.random(in: 0...0x1FFFF, using: &generator)) }
+            let scalars = (0..<length).compactMap { _ in
+                Unicode.Scalar(UInt32.random(in: 0...0x1FFFF, using: &generator))
+            }
             let text = String(String.UnicodeScalarView(scalars))
             let result = matcher.match(text)
             #expect(result.confidence >= 0 && result.confidence <= 1)
         }
         let huge = String(repeating: "trein wachtwoord 🙂 ", count: 6000)
         #expect(matcher.match(huge).confidence <= 1)
-        let invalid = String(decoding: [0xFF, 0xFE, 0xC3, 0x28, 0x74, 0x72, 0x65, 0x69, 0x6E] as [UInt8], as: UTF8.self)
+        let invalid = String(
+            decoding: [0xFF, 0xFE, 0xC3, 0x28, 0x74, 0x72, 0x65, 0x69, 0x6E] as [UInt8], as: UTF8.self)
         _ = matcher.match(invalid)
     }
 }

@@ -596,7 +596,8 @@ extension DutchStemmer {
             if has("vali", startingAt: 2) {
                 cursor = 6
             } else if has("vare", startingAt: 2) || has("eft", startingAt: 2) || has("val", startingAt: 2)
-                || has("vaa", startingAt: 2) {
+                || has("vaa", startingAt: 2)
+            {
                 return false
             }
             chars.removeSubrange(0..<2)

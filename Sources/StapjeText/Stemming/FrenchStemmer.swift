@@ -92,23 +92,30 @@ private extension FrenchStemmer {
 
     // Every -ir ending gets the same treatment, so the table's action is never consulted.
     static let iVerbSuffixes = Table([
-        ([
-            "îmes", "ît", "îtes", "i", "ie", "ies", "ir", "ira", "irai", "iraIent", "irais", "irait", "iras",
-            "irent", "irez", "iriez", "irions", "irons", "iront", "is", "issaIent", "issais", "issait", "issant",
-            "issante", "issantes", "issants", "isse", "issent", "isses", "issez", "issiez", "issions", "issons", "it",
-        ], VerbAction.delete),
+        (
+            [
+                "îmes", "ît", "îtes", "i", "ie", "ies", "ir", "ira", "irai", "iraIent", "irais", "irait", "iras",
+                "irent", "irez", "iriez", "irions", "irons", "iront", "is", "issaIent", "issais", "issait", "issant",
+                "issante", "issantes", "issants", "isse", "issent", "isses", "issez", "issiez", "issions", "issons",
+                "it",
+            ], VerbAction.delete
+        )
     ])
 
     static let verbSuffixes = Table([
         (["ions"], VerbAction.ions),
-        ([
-            "é", "ée", "ées", "és", "èrent", "er", "era", "erai", "eraIent", "erais", "erait", "eras", "erez",
-            "eriez", "erions", "erons", "eront", "ez", "iez", "eais",
-        ], .delete),
-        ([
-            "âmes", "ât", "âtes", "a", "ai", "aIent", "ait", "ant", "ante", "antes", "ants", "as", "asse", "assent",
-            "asses", "assiez", "assions",
-        ], .withOptionalE),
+        (
+            [
+                "é", "ée", "ées", "és", "èrent", "er", "era", "erai", "eraIent", "erais", "erait", "eras", "erez",
+                "eriez", "erions", "erons", "eront", "ez", "iez", "eais",
+            ], .delete
+        ),
+        (
+            [
+                "âmes", "ât", "âtes", "a", "ai", "aIent", "ait", "ant", "ante", "antes", "ants", "as", "asse", "assent",
+                "asses", "assiez", "assions",
+            ], .withOptionalE
+        ),
         (["ais", "aise", "aises"], .ais),
     ])
 
@@ -214,17 +221,20 @@ private extension FrenchStemmer {
             if count >= 3 && FrenchStemmer.isVowel(chars[0]) && FrenchStemmer.isVowel(chars[1]) {
                 rv = 3
             } else if hasPrefix("par") || hasPrefix("col") || hasPrefix("tap")
-                || (hasPrefix("ni") && count >= 3 && FrenchStemmer.isVowel(chars[2])) {
+                || (hasPrefix("ni") && count >= 3 && FrenchStemmer.isVowel(chars[2]))
+            {
                 // Snowball's exception list: short stems like pari/colis/tapis/niais keep their first syllable.
                 rv = 3
             } else if let vowel = firstIndex(from: 1, vowel: true) {
                 rv = vowel + 1
             }
             guard let vowel1 = firstIndex(from: 0, vowel: true),
-                  let consonant1 = firstIndex(from: vowel1 + 1, vowel: false) else { return }
+                let consonant1 = firstIndex(from: vowel1 + 1, vowel: false)
+            else { return }
             r1 = consonant1 + 1
             guard let vowel2 = firstIndex(from: r1, vowel: true),
-                  let consonant2 = firstIndex(from: vowel2 + 1, vowel: false) else { return }
+                let consonant2 = firstIndex(from: vowel2 + 1, vowel: false)
+            else { return }
             r2 = consonant2 + 1
         }
 
@@ -454,7 +464,8 @@ private extension FrenchStemmer {
         /// Verb endings of the -ir conjugation, only removed (within RV) after a consonant.
         private mutating func iVerbSuffix() -> Bool {
             guard chars.count >= rv,
-                  let (_, start) = longestSuffix(in: FrenchStemmer.iVerbSuffixes, limit: rv) else { return false }
+                let (_, start) = longestSuffix(in: FrenchStemmer.iVerbSuffixes, limit: rv)
+            else { return false }
             // The letter before must also be in RV; 'H' counts as a consonant but marks a diaeresis, so is excluded.
             guard start - 1 >= rv, chars[start - 1] != "H", !FrenchStemmer.isVowel(chars[start - 1]) else {
                 return false
@@ -466,7 +477,8 @@ private extension FrenchStemmer {
         /// Other verb endings: the ending must lie in RV, but the conditions of its action look outside RV too.
         private mutating func verbSuffix() -> Bool {
             guard chars.count >= rv,
-                  let (action, start) = longestSuffix(in: FrenchStemmer.verbSuffixes, limit: rv) else { return false }
+                let (action, start) = longestSuffix(in: FrenchStemmer.verbSuffixes, limit: rv)
+            else { return false }
             switch action {
             case .ions:
                 guard start >= r2 else { return false }
@@ -482,7 +494,8 @@ private extension FrenchStemmer {
             case .ais:
                 // Nouns and adjectives that merely look like -ais verb forms: palais (any one letter + al),
                 // mauvais, déplais.
-                let looksLikeNoun = (start == 3 && chars[1] == "a" && chars[2] == "l")
+                let looksLikeNoun =
+                    (start == 3 && chars[1] == "a" && chars[2] == "l")
                     || endsWith("auv", at: start) || endsWith(Self.epl, at: start)
                 guard !looksLikeNoun else { return false }
                 truncate(at: start)
@@ -508,7 +521,8 @@ private extension FrenchStemmer {
                 }
             }
             guard chars.count >= rv,
-                  let (action, start) = longestSuffix(in: FrenchStemmer.residualSuffixes, limit: rv) else { return }
+                let (action, start) = longestSuffix(in: FrenchStemmer.residualSuffixes, limit: rv)
+            else { return }
             switch action {
             case .ion:
                 if start >= r2, start - 1 >= rv, chars[start - 1] == "s" || chars[start - 1] == "t" {
@@ -525,7 +539,8 @@ private extension FrenchStemmer {
         private mutating func undouble() {
             let end = chars.count
             if endsWith("enn", at: end) || endsWith("onn", at: end) || endsWith("ett", at: end)
-                || endsWith("ell", at: end) || endsWith("eill", at: end) {
+                || endsWith("ell", at: end) || endsWith("eill", at: end)
+            {
                 chars.removeLast()
             }
         }
