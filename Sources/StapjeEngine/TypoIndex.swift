@@ -16,7 +16,8 @@ struct TypoIndex: Sendable {
 
     private let words: [String]
     private let known: Set<String>
-    private let deletes: [String: [Int32]]
+    /// Deletion variants by hash. A collision only adds a candidate, which the distance check then rejects.
+    private let deletes: [UInt64: [Int32]]
 
     /// The edit budget for a word of `length` scalars.
     static func budget(_ length: Int) -> Int {
@@ -29,11 +30,11 @@ struct TypoIndex: Sendable {
 
     init(vocabulary: some Sequence<String>) {
         let sorted = Set(vocabulary).sorted()
-        var deletes: [String: [Int32]] = [:]
+        var deletes: [UInt64: [Int32]] = [:]
         for (index, word) in sorted.enumerated() {
             let budget = Self.budget(word.unicodeScalars.count)
             guard budget > 0 else { continue }
-            for variant in Self.deletions(of: word, upTo: budget) {
+            for variant in Self.deletionHashes(of: word, upTo: budget) {
                 deletes[variant, default: []].append(Int32(index))
             }
         }
@@ -53,7 +54,7 @@ struct TypoIndex: Sendable {
         var best = Int.max
         var candidates: [String] = []
         var tried = Set<Int32>()
-        for variant in Self.deletions(of: word, upTo: budget) {
+        for variant in Self.deletionHashes(of: word, upTo: budget) {
             for index in deletes[variant] ?? [] where tried.insert(index).inserted {
                 let candidate = words[Int(index)]
                 let allowed = min(budget, Self.budget(candidate.unicodeScalars.count))
@@ -73,22 +74,29 @@ struct TypoIndex: Sendable {
         }
     }
 
-    /// The word itself and every string made by deleting up to `limit` scalars from it.
-    static func deletions(of word: String, upTo limit: Int) -> Set<String> {
-        var result: Set<String> = [word]
-        var frontier: [[Unicode.Scalar]] = [Array(word.unicodeScalars)]
-        for _ in 0..<limit {
-            var next: [[Unicode.Scalar]] = []
-            for scalars in frontier where scalars.count > 1 {
-                for index in scalars.indices {
-                    var shorter = scalars
-                    shorter.remove(at: index)
-                    let text = String(String.UnicodeScalarView(shorter))
-                    if result.insert(text).inserted { next.append(shorter) }
-                }
+    /// Hashes of the word itself and of every string made by deleting one or two (up to `limit`) of its scalars.
+    ///
+    /// Hashing the variants directly (FNV-1a over the kept scalars) avoids building thousands of strings.
+    static func deletionHashes(of word: String, upTo limit: Int) -> Set<UInt64> {
+        let scalars = word.unicodeScalars.map(\.value)
+        let count = scalars.count
+        var result: Set<UInt64> = [hash(scalars, skipping: -1, -1)]
+        guard limit >= 1, count > 1 else { return result }
+        for first in 0..<count {
+            result.insert(hash(scalars, skipping: first, -1))
+            guard limit >= 2, count > 2 else { continue }
+            for second in (first + 1)..<count {
+                result.insert(hash(scalars, skipping: first, second))
             }
-            frontier = next
         }
         return result
+    }
+
+    private static func hash(_ scalars: [UInt32], skipping first: Int, _ second: Int) -> UInt64 {
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        for (index, scalar) in scalars.enumerated() where index != first && index != second {
+            value = (value ^ UInt64(scalar)) &* 0x0000_0100_0000_01b3
+        }
+        return value
     }
 }
