@@ -20,6 +20,10 @@ struct Bench: ParsableCommand {
     @Argument(help: "Questions to time (a test set in eval format, or one question per line).")
     var questions: String
 
+    func validate() throws {
+        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
+    }
+
     func run() throws {
         let start = DispatchTime.now()
         let matcher: Matcher
