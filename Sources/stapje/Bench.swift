@@ -17,6 +17,9 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "How many times to run through the questions.")
     var rounds = 20
 
+    @Option(name: .long, help: "Also list the N slowest questions (median time of each).")
+    var slowest = 0
+
     @Argument(help: "Questions to time (a test set in eval format, or one question per line).")
     var questions: String
 
@@ -39,11 +42,14 @@ struct Bench: ParsableCommand {
         for text in texts { _ = matcher.match(text) }
         var samples: [Double] = []
         samples.reserveCapacity(texts.count * rounds)
+        var perQuestion = [[Double]](repeating: [], count: texts.count)
         for _ in 0..<rounds {
-            for text in texts {
+            for (index, text) in texts.enumerated() {
                 let before = DispatchTime.now().uptimeNanoseconds
                 _ = matcher.match(text)
-                samples.append(Double(DispatchTime.now().uptimeNanoseconds - before) / 1000)
+                let micros = Double(DispatchTime.now().uptimeNanoseconds - before) / 1000
+                samples.append(micros)
+                perQuestion[index].append(micros)
             }
         }
         samples.sort()
@@ -54,6 +60,10 @@ struct Bench: ParsableCommand {
                 format: "match (%d questions x %d rounds): median %.1f µs, p90 %.1f µs, p99 %.1f µs, max %.1f µs",
                 texts.count, rounds, percentile(0.5), percentile(0.9), percentile(0.99), samples.last ?? 0))
         print(String(format: "resident memory: %.1f MB", Self.residentMegabytes()))
+        let medians = perQuestion.map { $0.sorted()[$0.count / 2] }
+        for index in medians.indices.sorted(by: { medians[$0] > medians[$1] }).prefix(slowest) {
+            print(String(format: "%9.1f µs  ", medians[index]) + texts[index])
+        }
     }
 
     /// VmRSS from /proc (Linux); 0 elsewhere.
