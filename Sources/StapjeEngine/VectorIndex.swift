@@ -16,7 +16,7 @@ struct VectorIndex: Sendable {
         var weight: Float
     }
 
-    private let features: [String: Int32]
+    private let features: [UInt64: Int32]
     private let idf: [Float]
     private let examplePostings: [[Posting]]
     private let centroidPostings: [[Posting]]
@@ -27,7 +27,7 @@ struct VectorIndex: Sendable {
 
     /// Builds the index from feature lists, one per example, each tagged with its owner (an intent index).
     init(examples: [(owner: Int, features: FeatureBag)], ownerCount: Int) {
-        var ids: [String: Int32] = [:]
+        var ids: [UInt64: Int32] = [:]
         var documentFrequency: [Int] = []
         for (_, bag) in examples {
             for key in Set(bag.words.keys).union(bag.grams.keys) {
@@ -68,8 +68,8 @@ struct VectorIndex: Sendable {
     }
 
     /// A weighted, normalised vector for a bag of features, keeping only features the index knows.
-    static func vector(_ bag: FeatureBag, ids: [String: Int32], idf: [Float]) -> [(Int32, Float)] {
-        func half(_ counts: [String: Int], share: Float) -> [(Int32, Float)] {
+    static func vector(_ bag: FeatureBag, ids: [UInt64: Int32], idf: [Float]) -> [(Int32, Float)] {
+        func half(_ counts: [UInt64: Int], share: Float) -> [(Int32, Float)] {
             var part: [(Int32, Float)] = []
             var norm: Float = 0
             for (key, count) in counts {
@@ -112,22 +112,37 @@ struct VectorIndex: Sendable {
 }
 
 /// The features of one text: stems and stem pairs (words) and character n-grams, with counts.
+///
+/// Features are 64-bit FNV-1a hashes rather than strings: a question has dozens of n-grams, and hashing their
+/// scalars directly avoids building a string for each. Words and n-grams use different seeds, so they never meet.
 struct FeatureBag: Sendable {
-    var words: [String: Int] = [:]
-    var grams: [String: Int] = [:]
+    var words: [UInt64: Int] = [:]
+    var grams: [UInt64: Int] = [:]
+
+    private static let wordSeed: UInt64 = 0xcbf2_9ce4_8422_2325
+    private static let gramSeed: UInt64 = 0x84222325_cbf29ce4
+    private static let prime: UInt64 = 0x0000_0100_0000_01b3
 
     /// Features of the non-stop tokens.
     init(tokens: [AnalyzedToken]) {
         let content = tokens.filter { !$0.isStop && !$0.stem.isEmpty }
-        var previous: String?
+        var previous: UInt64?
+        var scalars: [UInt32] = []
         for token in content {
-            words[token.stem, default: 0] += 1
-            if let previous { words[previous + " " + token.stem, default: 0] += 1 }
-            previous = token.stem
-            let scalars = Array(("<" + token.folded + ">").unicodeScalars)
+            var stem = Self.wordSeed
+            for byte in token.stem.utf8 { stem = (stem ^ UInt64(byte)) &* Self.prime }
+            words[stem, default: 0] += 1
+            if let previous { words[(previous &* 31) ^ stem ^ 0x9e37_79b9_7f4a_7c15, default: 0] += 1 }
+            previous = stem
+            scalars.removeAll(keepingCapacity: true)
+            scalars.append(0x3C)
+            scalars.append(contentsOf: token.folded.unicodeScalars.map(\.value))
+            scalars.append(0x3E)
             for n in 3...4 where scalars.count >= n {
                 for start in 0...(scalars.count - n) {
-                    grams["#" + String(String.UnicodeScalarView(scalars[start..<start + n])), default: 0] += 1
+                    var gram = Self.gramSeed
+                    for index in start..<start + n { gram = (gram ^ UInt64(scalars[index])) &* Self.prime }
+                    grams[gram, default: 0] += 1
                 }
             }
         }
