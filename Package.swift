@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.25.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
     ],
     targets: [
         // MARK: - Core (pure: no sockets, no terminal, no clock of its own)
@@ -34,7 +36,9 @@ let package = Package(
         /// The matching engine: compiled rules, typo correction, scoring, decision, explanation.
         .target(name: "StapjeEngine", dependencies: ["StapjeText", "StapjeKnowledge"]),
         /// The conversation core: sessions, replies, step navigation, clarification, handoff requests.
-        .target(name: "StapjeCore", dependencies: ["StapjeText", "StapjeKnowledge", "StapjeEngine"]),
+        /// Sensitive-data detection and the one redactor (national numbers, IBANs, cards, secrets...).
+        .target(name: "StapjePrivacy", dependencies: ["StapjeText"]),
+        .target(name: "StapjeCore", dependencies: ["StapjeText", "StapjeKnowledge", "StapjeEngine", "StapjePrivacy"]),
 
         // MARK: - Faces
 
@@ -49,12 +53,23 @@ let package = Package(
             name: "StapjeServer",
             dependencies: [
                 "StapjeCore",
+                "StapjePrivacy",
+                "StapjeStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        /// The durable store: the handoff queue and the helper accounts, on SQLite (GRDB).
+        .target(
+            name: "StapjeStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -68,6 +83,7 @@ let package = Package(
                 "StapjeTerminal",
                 "StapjeServer",
                 "StapjeSheets",
+                "StapjeStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -86,6 +102,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "StapjeEngineTests", dependencies: ["StapjeEngine", "StapjeKnowledge"]),
+        .testTarget(name: "StapjePrivacyTests", dependencies: ["StapjePrivacy", "StapjeCore"]),
         .testTarget(
             name: "StapjeCoreTests",
             dependencies: ["StapjeCore", .product(name: "Yams", package: "Yams")],
@@ -97,6 +114,7 @@ let package = Package(
             name: "StapjeServerTests",
             dependencies: [
                 "StapjeServer",
+                "StapjeStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -105,6 +123,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "StapjeSheetsTests", dependencies: ["StapjeSheets"]),
+        .testTarget(
+            name: "StapjeStoreTests", dependencies: ["StapjeStore", .product(name: "Logging", package: "swift-log")]),
     ]
 )
 

@@ -62,7 +62,8 @@ public struct AskJSON: Encodable, Sendable {
 
     /// The contract's view of `reply`, given for `input`.
     public init(input: String, reply: Reply) {
-        self.input = input
+        // The contract echoes the question, but never a value the guard withheld.
+        self.input = reply.events.contains(.sensitiveDataWithheld) ? Conversation.redacted(input) : input
         self.kind = reply.kind == .step ? "answer" : reply.kind.rawValue
         self.intent = reply.intent
         self.confidence = (reply.confidence * 1000).rounded() / 1000

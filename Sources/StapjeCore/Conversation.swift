@@ -49,6 +49,16 @@ public struct Conversation: Sendable {
             reply.texts = [content.words(session.language).text("empty_input")]
             return (session, reply)
         }
+        let findings = Self.redactor.detector.findings(in: text)
+        if !findings.isEmpty {
+            return withheld(findings, in: text, session: session)
+        }
+        return route(text, session: session)
+    }
+
+    /// Reads one cleaned message: a command, a number, an answer to an offer, a region, or a question.
+    func route(_ text: String, session: Session) -> (Session, Reply) {
+        var session = session
         if text.hasPrefix("/") {
             return command(text, session: session)
         }

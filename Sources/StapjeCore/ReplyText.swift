@@ -19,11 +19,15 @@ public struct ReplyText: Sendable {
     public func lines(_ reply: Reply) -> [String] {
         let words = content.words(reply.language)
         var lines: [String] = []
+        var texts = reply.texts
+        if reply.events.contains(.sensitiveDataWithheld), !texts.isEmpty {
+            lines.append(texts.removeFirst())  // the privacy lesson comes before anything else, even an answer
+        }
         if let answer = reply.answer {
             lines.append(answer.title)
             if !answer.summary.isEmpty { lines.append(answer.summary) }
         }
-        lines += reply.texts
+        lines += texts
         if let answer = reply.answer, !answer.youNeed.isEmpty {
             lines.append(words.text("you_need"))
             lines += answer.youNeed.map { "- " + $0 }

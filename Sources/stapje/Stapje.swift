@@ -12,7 +12,7 @@ struct Stapje: AsyncParsableCommand {
         abstract: "Step-by-step help with phones, e-mail and online forms, in Dutch, French and English.",
         subcommands: [
             Chat.self, Ask.self, Why.self, Check.self, Eval.self, Bench.self, Topics.self, Search.self,
-            SheetCommand.self, Serve.self, Load.self,
+            SheetCommand.self, Serve.self, Load.self, HelperCommand.self, StoreProbe.self,
         ],
         defaultSubcommand: Chat.self
     )
@@ -74,8 +74,12 @@ struct ThresholdOptions: ParsableArguments {
     @Option(name: .long, help: "Answer only when the runner-up has at most this share of the evidence (default \(EngineConfiguration().runnerUpRatio)).")
     var runnerUpRatio: Double?
 
+    @Option(name: .long, help: "For intents defined by examples alone: answer at or above this score, else fall back (default \(EngineConfiguration().exampleOnlyThreshold)).")
+    var exampleThreshold: Double?
+
     var configuration: EngineConfiguration {
         var configuration = EngineConfiguration()
+        if let exampleThreshold { configuration.exampleOnlyThreshold = exampleThreshold }
         if let answerThreshold { configuration.answerThreshold = answerThreshold }
         if let fallbackThreshold { configuration.clarifyThreshold = fallbackThreshold }
         if let runnerUpRatio { configuration.runnerUpRatio = runnerUpRatio }

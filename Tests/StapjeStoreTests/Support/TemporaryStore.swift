@@ -1,0 +1,73 @@
+import Foundation
+import Logging
+import StapjeStore
+
+/// A store in a fresh temporary directory, removed when the test is done.
+struct TemporaryStore {
+    let directory: URL
+    let database: StoreDatabase
+
+    static let logger = Logger(label: "stapje.store.test") { _ in SwiftLogNoOpLogHandler() }
+
+    /// A fixed starting time; tests move it forward by whole seconds so stored times compare exactly.
+    static let start = Date(timeIntervalSince1970: 1_750_000_000)
+
+    static func with<T>(_ body: (TemporaryStore) async throws -> T) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("stapje-store-\(UUID().uuidString)", isDirectory: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = TemporaryStore(
+            directory: directory, database: try StoreDatabase.open(directory: directory, logger: logger))
+        return try await body(store)
+    }
+
+    func queue(_ timeouts: HandoffTimeouts = .init()) -> HandoffQueue {
+        HandoffQueue(database: database, timeouts: timeouts, logger: Self.logger)
+    }
+
+    /// Another connection to the same file, as a second process would have.
+    func reopen() throws -> StoreDatabase {
+        try StoreDatabase.open(directory: directory, logger: Self.logger)
+    }
+}
+
+/// `start` plus this many seconds.
+func at(_ seconds: Double) -> Date {
+    TemporaryStore.start.addingTimeInterval(seconds)
+}
+
+/// A request from conversation `starter`.
+func request(_ starter: String = "s1", turns: [Turn.Draft] = []) -> HandoffRequest {
+    HandoffRequest(
+        starter: starter, language: "nl", region: "VL", site: "bib-gent-1", channel: "kiosk",
+        reason: "asked for a person", topicGuess: "email.send", recentTurns: turns)
+}
+
+/// The `stapje` executable built beside the tests.
+enum StapjeBinary {
+    static var url: URL {
+        if let path = ProcessInfo.processInfo.environment["STAPJE_BINARY"] { return URL(fileURLWithPath: path) }
+        var folder = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("stapje")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            folder.deleteLastPathComponent()
+        }
+        return folder.appendingPathComponent("stapje")
+    }
+
+    /// Runs `stapje` with `arguments` and returns its exit status and output (standard output and error).
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
