@@ -78,13 +78,18 @@ struct Eval: ParsableCommand {
     }
 
     static func read(_ path: String) throws -> [Line] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("cannot read \(path)")
+        }
         var lines: [Line] = []
         for raw in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             let fields = raw.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             if fields.count >= 3 {
                 if fields[0] == "lang" && fields[1] == "expected" { continue }
-                lines.append(Line(language: fields[0], expected: fields[1].split(separator: "|").map(String.init), text: fields[2]))
+                lines.append(
+                    Line(
+                        language: fields[0], expected: fields[1].split(separator: "|").map(String.init), text: fields[2]
+                    ))
             } else if fields.count == 2 {
                 lines.append(Line(language: "en", expected: [fields[1]], text: fields[0]))
             }
@@ -163,7 +168,9 @@ struct Eval: ParsableCommand {
             print("\nmisses (\(misses.count)):")
             for miss in misses.sorted(by: { ($0.outcome, $0.language) > ($1.outcome, $1.language) }) {
                 let got = miss.got ?? "-"
-                print("  \(miss.outcome.padding(toLength: 8, withPad: " ", startingAt: 0)) \(miss.language) expected \(miss.expected), got \(got) (\(miss.kind) \(miss.confidence)): \(miss.input)")
+                print(
+                    "  \(miss.outcome.padding(toLength: 8, withPad: " ", startingAt: 0)) \(miss.language) expected \(miss.expected), got \(got) (\(miss.kind) \(miss.confidence)): \(miss.input)"
+                )
             }
         }
     }

@@ -46,13 +46,17 @@ struct LocaleOptions: ParsableArguments {
 
     func language() throws -> Language? {
         guard let lang else { return nil }
-        guard let language = Language(code: lang) else { throw ValidationError("unknown language '\(lang)': use nl, fr or en") }
+        guard let language = Language(code: lang) else {
+            throw ValidationError("unknown language '\(lang)': use nl, fr or en")
+        }
         return language
     }
 
     func resolvedRegion() throws -> Region {
         let code = region ?? ProcessInfo.processInfo.environment["STAPJE_REGION"] ?? "VL"
-        guard let region = Region(code: code) else { throw ValidationError("unknown region '\(code)': use VL, BXL, WAL or FR") }
+        guard let region = Region(code: code) else {
+            throw ValidationError("unknown region '\(code)': use VL, BXL, WAL or FR")
+        }
         return region
     }
 
@@ -71,10 +75,18 @@ struct ThresholdOptions: ParsableArguments {
     @Option(name: .long, help: "Fall back below this score (default \(EngineConfiguration().clarifyThreshold)).")
     var fallbackThreshold: Double?
 
-    @Option(name: .long, help: "Answer only when the runner-up has at most this share of the evidence (default \(EngineConfiguration().runnerUpRatio)).")
+    @Option(
+        name: .long,
+        help:
+            "Answer only when the runner-up has at most this share of the evidence (default \(EngineConfiguration().runnerUpRatio))."
+    )
     var runnerUpRatio: Double?
 
-    @Option(name: .long, help: "For intents defined by examples alone: answer at or above this score, else fall back (default \(EngineConfiguration().exampleOnlyThreshold)).")
+    @Option(
+        name: .long,
+        help:
+            "For intents defined by examples alone: answer at or above this score, else fall back (default \(EngineConfiguration().exampleOnlyThreshold))."
+    )
     var exampleThreshold: Double?
 
     var configuration: EngineConfiguration {

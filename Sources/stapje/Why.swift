@@ -44,18 +44,25 @@ enum Explainer {
             lines.append("compounds:  \(explanation.notes.compounds.joined(separator: ", "))")
         }
         let scores = explanation.languageScores.sorted { $0.key < $1.key }.map { "\($0.key) \(format($0.value))" }
-        lines.append("language:   \(result.language.rawValue) (\(explanation.languageReason); \(scores.joined(separator: ", ")))")
+        lines.append(
+            "language:   \(result.language.rawValue) (\(explanation.languageReason); \(scores.joined(separator: ", ")))"
+        )
         lines.append("known:      \(Int((explanation.coverage * 100).rounded()))% of the words are in the content")
         for (rank, candidate) in explanation.candidates.enumerated() {
             let evidence = candidate.evidence
             lines.append("\(rank + 1). \(candidate.id)  score \(format(candidate.score))")
             if !evidence.keywords.isEmpty {
-                lines.append("     keywords: \(evidence.keywords.joined(separator: ", ")) (weight \(format(evidence.keywordWeight)))")
+                lines.append(
+                    "     keywords: \(evidence.keywords.joined(separator: ", ")) (weight \(format(evidence.keywordWeight)))"
+                )
             }
-            if !evidence.patterns.isEmpty { lines.append("     patterns: \(evidence.patterns.joined(separator: " ; "))") }
+            if !evidence.patterns.isEmpty {
+                lines.append("     patterns: \(evidence.patterns.joined(separator: " ; "))")
+            }
             if let example = evidence.bestExample {
                 lines.append(
-                    "     example:  \"\(example)\" (\(format(evidence.exampleSimilarity)); all examples \(format(evidence.centroidSimilarity)))")
+                    "     example:  \"\(example)\" (\(format(evidence.exampleSimilarity)); all examples \(format(evidence.centroidSimilarity)))"
+                )
             }
             if let excluded = evidence.excludedBy { lines.append("     excluded by: \(excluded)") }
             if evidence.contextBoost > 0 { lines.append("     context: +\(format(evidence.contextBoost))") }
