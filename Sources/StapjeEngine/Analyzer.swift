@@ -124,7 +124,7 @@ struct Analyzer: Sendable {
     /// matched on a known prefix alone ("treinbestuurder" stays unknown when "bestuurder" is not content).
     func splitCompound(_ word: String) -> [String]? {
         let scalars = Array(word.unicodeScalars)
-        guard scalars.count >= 7 else { return nil }
+        guard scalars.count >= 7, scalars.count <= 40 else { return nil }
         var best: [String]?
         var bestBalance = Int.max
         for cut in 3...(scalars.count - 3) {

@@ -19,6 +19,9 @@ struct TypoIndex: Sendable {
     /// Deletion variants by hash. A collision only adds a candidate, which the distance check then rejects.
     private let deletes: [UInt64: [Int32]]
 
+    /// Longer words are never corrected.
+    static let longestCorrectable = 32
+
     /// The edit budget for a word of `length` scalars.
     static func budget(_ length: Int) -> Int {
         switch length {
@@ -50,7 +53,8 @@ struct TypoIndex: Sendable {
         if known.contains(word) { return .known }
         let length = word.unicodeScalars.count
         let budget = Self.budget(length)
-        guard budget > 0 else { return .unknown }
+        // No content word is this long; a pasted blob must not cost quadratic work in its length.
+        guard budget > 0, length <= Self.longestCorrectable else { return .unknown }
         var best = Int.max
         var candidates: [String] = []
         var tried = Set<Int32>()

@@ -2,6 +2,8 @@ import Foundation
 import Logging
 import StapjeCore
 import StapjeKnowledge
+import StapjePrivacy
+import StapjeStore
 import StapjeText
 
 /// Where one connection stands in the protocol.
@@ -16,6 +18,10 @@ struct ConnectionState: Sendable {
     var token: String?
     /// Error replies sent so far.
     var errors = 0
+    /// The client's address, the source key of the sign-in rate limit.
+    var address = "unknown"
+    /// The helper signed in on this connection (`AUTH`).
+    var helper: String?
 }
 
 /// Runs protocol commands for one connection: every conversation goes through `Conversation`; this type only
@@ -36,6 +42,8 @@ struct Responder: Sendable {
     let sessions: SessionStore
     let stats: ServerStats
     let logger: Logger
+    /// The durable handoff queue, when the server has a data directory.
+    var desk: HandoffDesk?
 
     /// The greeting written when a connection opens.
     static func banner() -> Response {
@@ -46,7 +54,7 @@ struct Responder: Sendable {
     }
 
     /// The response to one parsed line, or nil for a blank line (no reply).
-    func respond(to parsed: RequestParser.Outcome, state: inout ConnectionState) -> Outcome? {
+    func respond(to parsed: RequestParser.Outcome, state: inout ConnectionState) async -> Outcome? {
         var outcome: Outcome
         switch parsed {
         case .blank:
@@ -55,7 +63,7 @@ struct Responder: Sendable {
             outcome = Outcome(
                 response: Response(code: error.code, keyword: error.keyword, message: error.message), tag: error.tag)
         case .request(let request):
-            outcome = Outcome(response: run(request.command, state: &state), tag: request.tag)
+            outcome = Outcome(response: await run(request.command, state: &state), tag: request.tag)
             outcome.closes = request.command == .quit
         }
         if outcome.response.isError {
@@ -67,7 +75,11 @@ struct Responder: Sendable {
         return outcome
     }
 
-    func run(_ command: Command, state: inout ConnectionState) -> Response {
+    func run(_ command: Command, state: inout ConnectionState) async -> Response {
+        if let desk, let helper = state.helper {
+            // Any line from a signed-in helper (PING included) renews the leases they hold.
+            _ = try? await desk.queue.heartbeat(helper: helper, at: Date())
+        }
         switch command {
         case .hello(let client, let version, let format): return hello(client, version, format, state: &state)
         case .capa: return Response(code: 250, keyword: "CAPA", lines: capabilities())
@@ -82,8 +94,10 @@ struct Responder: Sendable {
             return Self.badSequence("say HELLO first, for example: HELLO my-name \(Self.protocolVersion)")
         }
         switch command {
-        case .new(let options): return new(options, state: &state)
+        case .new(let options): return await new(options, state: &state)
         case .resume(let token, let since): return resume(token, since: since, state: &state)
+        case .auth, .queue, .watch, .take, .say, .transcript, .release, .resolve:
+            return await helperCommand(command, state: &state)
         default: break
         }
         guard let token = state.token else { return Self.badSequence("start a conversation first: NEW") }
@@ -91,13 +105,16 @@ struct Responder: Sendable {
             state.token = nil
             return Response(code: 550, keyword: "NO-SESSION", message: "the conversation expired; start one: NEW")
         }
-        return converse(command, entry: entry, token: token, state: &state)
+        if let desk, let ticket = entry.ticket {
+            _ = try? await desk.queue.starterSeen(ticket, at: Date())
+        }
+        return await converse(command, entry: entry, token: token, state: &state)
     }
 
     // MARK: - Conversation commands
 
     func converse(_ command: Command, entry: SessionStore.Entry, token: String, state: inout ConnectionState)
-        -> Response
+        async -> Response
     {
         let conversation = content.conversation
         let session = entry.session
@@ -106,30 +123,46 @@ struct Responder: Sendable {
         switch command {
         case .ask(let text):
             stats.record { $0.questions += 1 }
+            if let desk, let ticket = entry.ticket, let relayed = await relay(text, ticket: ticket, desk: desk) {
+                return relayed
+            }
             let (next, reply) = send(text)
-            return finish(reply, session: next, input: Conversation.clean(text), token: token, state: &state)
+            return await finish(
+                reply, session: next, input: Conversation.clean(text), token: token, state: &state, typed: true)
         case .navigate(let move):
             let (next, reply) = send(Self.coreCommands[move] ?? "/repeat")
-            return finish(reply, session: next, input: move.rawValue, token: token, state: &state)
+            return await finish(reply, session: next, input: move.rawValue, token: token, state: &state)
         case .follow(let number):
             switch session.pending {
             case .clarification, .followUps: break
             default: return Self.badSequence("there is no numbered list now; ASK a question first")
             }
             let (next, reply) = send(String(number))
-            return finish(reply, session: next, input: String(number), token: token, state: &state)
+            return await finish(reply, session: next, input: String(number), token: token, state: &state)
         case .human:
             if case .requested = session.handoff {
                 return Self.badSequence("a helper is already asked for; CANCEL if you no longer need one")
             }
             let (next, reply) = send("/human")
-            return finish(reply, session: next, input: "HUMAN", token: token, state: &state)
+            return await finish(reply, session: next, input: "HUMAN", token: token, state: &state)
         case .cancel:
             guard case .requested = session.handoff else { return Self.badSequence("no helper was asked for") }
+            if let desk, let ticket = entry.ticket {
+                do {
+                    _ = try await desk.queue.cancel(ticket, at: Date())
+                } catch let error as TicketError {
+                    if case .closed = error.reason {} else { return Self.ticketRefusal(error) }
+                } catch {
+                    return Self.storeUnavailable(error, logger: logger)
+                }
+                desk.unlink(ticket)
+                sessions.modify(token) { $0.ticket = nil }
+                _ = await desk.announce()
+            }
             let (next, reply) = conversation.cancelHandoff(session)
             let ended = WireEvent(
                 code: 612, keyword: "HANDOFF-ENDED", sequence: 0, parameters: [.init("state", "cancelled")])
-            return finish(
+            return await finish(
                 reply, session: next, input: "CANCEL", token: token, state: &state, as: (250, "CANCELLED"),
                 events: [ended])
         case .lang(let code):
@@ -137,12 +170,17 @@ struct Responder: Sendable {
                 return Self.unsupported("this server speaks nl, fr and en")
             }
             let (next, reply) = conversation.switchLanguage(to: language, session: session)
-            return finish(reply, session: next, input: "LANG", token: token, state: &state, as: (230, "LANG"))
+            return await finish(reply, session: next, input: "LANG", token: token, state: &state, as: (230, "LANG"))
         case .region(let code):
             guard let region = Region(code: code) else { return Self.unsupported("regions are VL, BXL, WAL and FR") }
             let (next, reply) = conversation.switchRegion(to: region, session: session)
-            return finish(reply, session: next, input: "REGION", token: token, state: &state, as: (231, "REGION"))
+            return await finish(reply, session: next, input: "REGION", token: token, state: &state, as: (231, "REGION"))
         case .end:
+            if let desk, let ticket = entry.ticket {
+                _ = try? await desk.queue.cancel(ticket, at: Date())
+                desk.unlink(ticket)
+                _ = await desk.announce()
+            }
             sessions.remove(token, owner: state.id)
             state.token = nil
             let words = conversation.content.words(session.language)
@@ -160,10 +198,11 @@ struct Responder: Sendable {
     /// Saves the session, numbers the reply's events and shapes the response.
     func finish(
         _ reply: Reply, session: Session, input: String, token: String, state: inout ConnectionState,
-        as override: (Int, String)? = nil, events extra: [WireEvent] = []
-    ) -> Response {
+        as override: (Int, String)? = nil, events extra: [WireEvent] = [], typed: Bool = false
+    ) async -> Response {
         stats.record { $0.answers[reply.kind, default: 0] += 1 }
         var response = conversationResponse(reply, input: input, format: state.format)
+        let turns = remember(reply, input: input, typed: typed, token: token)
         if let (code, keyword) = override {
             response.code = code
             response.keyword = keyword
@@ -172,15 +211,39 @@ struct Responder: Sendable {
         var ends = false
         for event in reply.events {
             switch event {
-            case .handoffRequested(_, let topic):
+            case .handoffRequested(let reason, let topic):
                 stats.record { $0.handoffs += 1 }
+                guard let desk else {
+                    logger.info(
+                        "handoff requested (no data directory: not queued durably)",
+                        metadata: ["connection": "\(state.id)", "topic": "\(topic ?? "-")"])
+                    events.append(
+                        WireEvent(
+                            code: 614, keyword: "HANDOFF-REQUESTED", sequence: 0,
+                            parameters: [.init("topic", topic ?? "none"), .init("durable", "no")]))
+                    continue
+                }
+                let queued: (ticket: Ticket, ahead: Int)
+                do {
+                    queued = try await enqueue(
+                        reason: reason, topic: topic, session: session, token: token, turns: turns, desk: desk)
+                } catch {
+                    return Self.storeUnavailable(error, logger: logger)
+                }
+                let number = queued.ticket.number
+                response.code = 240
+                response.keyword = "QUEUED"
+                response.parameters.removeAll { $0.key == "state" || $0.key == "durable" }
+                response.parameters += [.init("ticket", number), .init("ahead", queued.ahead)]
                 logger.info(
-                    "handoff requested (not queued durably yet)",
-                    metadata: ["connection": "\(state.id)", "topic": "\(topic ?? "-")"])
+                    "handoff queued",
+                    metadata: ["connection": "\(state.id)", "ticket": "\(number)", "topic": "\(topic ?? "-")"])
                 events.append(
                     WireEvent(
                         code: 614, keyword: "HANDOFF-REQUESTED", sequence: 0,
-                        parameters: [.init("topic", topic ?? "none"), .init("durable", "no")]))
+                        parameters: [
+                            .init("topic", topic ?? "none"), .init("durable", "yes"), .init("ticket", number),
+                        ]))
             case .sensitiveDataWithheld:
                 events.append(WireEvent(code: 622, keyword: "DATA-WITHHELD", sequence: 0))
             case .endSession:
@@ -191,6 +254,7 @@ struct Responder: Sendable {
             }
         }
         response.events = sessions.update(token, owner: state.id, session: session, events: events)
+        if let desk, response.code == 240 { response.events += await desk.announce(caller: state.id) }
         if ends {
             sessions.remove(token, owner: state.id)
             state.token = nil
@@ -232,7 +296,7 @@ struct Responder: Sendable {
 
     // MARK: - Sessions
 
-    func new(_ options: Command.NewOptions, state: inout ConnectionState) -> Response {
+    func new(_ options: Command.NewOptions, state: inout ConnectionState) async -> Response {
         var language: Language?
         if let code = options.lang {
             guard let chosen = Language(rawValue: code.lowercased()) else {
@@ -246,6 +310,11 @@ struct Responder: Sendable {
             region = chosen
         }
         if let old = state.token {
+            if let desk, let ticket = sessions.peek(old)?.ticket {
+                _ = try? await desk.queue.cancel(ticket, at: Date())
+                desk.unlink(ticket)
+                _ = await desk.announce()
+            }
             sessions.remove(old, owner: state.id)
             state.token = nil
         }
@@ -328,7 +397,7 @@ struct Responder: Sendable {
             "TAGS \(RequestParser.maximumTagLength)",
             "PIPELINING",
             "RESUME ttl=\(configuration.sessionTimeToLive.components.seconds) events=\(configuration.rememberedEvents)",
-            "HANDOFF durable=no",
+            desk == nil ? "HANDOFF durable=no" : "HANDOFF durable=yes",
         ]
     }
 
@@ -423,6 +492,14 @@ struct Responder: Sendable {
         ("HELP", "HELP [command]", "this list, or one command"),
         ("PING", "PING [word]", "check the connection"),
         ("STATS", "STATS", "server counters"),
+        ("AUTH", "AUTH <token>", "helpers: sign in"),
+        ("QUEUE", "QUEUE", "helpers: the open tickets"),
+        ("WATCH", "WATCH", "helpers: be told of new and changed tickets"),
+        ("TAKE", "TAKE <n>", "helpers: take ticket n"),
+        ("SAY", "SAY <n> <text>", "helpers: write to the person of ticket n"),
+        ("TRANSCRIPT", "TRANSCRIPT <n>", "helpers: what was said in ticket n"),
+        ("RELEASE", "RELEASE <n>", "helpers: give ticket n back to the queue"),
+        ("RESOLVE", "RESOLVE <n>", "helpers: close ticket n, the person was helped"),
         ("QUIT", "QUIT", "close the connection"),
     ]
 

@@ -5,6 +5,7 @@ import NIOExtras
 import NIOPosix
 import ServiceLifecycle
 import StapjeCore
+import StapjeStore
 
 /// The Stapje line server: the STAPJE/1 protocol (docs/PROTOCOL.md) over TCP, as a swift-service-lifecycle service.
 ///
@@ -20,13 +21,16 @@ public struct Server: Service {
     let registry = ConnectionRegistry()
     let logger: Logger
     let onListening: @Sendable (SocketAddress) -> Void
+    /// The durable handoff queue and the helpers, when the server has a data directory.
+    let desk: HandoffDesk?
     private let connectionCounter = NIOLockedValueBox(0)
 
     /// Creates a server answering from `conversation`; `contentRoot` is the directory reloads read.
-    /// `onListening` is called with the bound address (useful with port 0).
+    /// `onListening` is called with the bound address (useful with port 0). With a `store`, a request for a person
+    /// becomes a durable ticket (docs/HANDOFF.md) and helpers can sign in; without one it is only announced.
     public init(
         configuration: ServerConfiguration, conversation: Conversation, contentRoot: String?, logger: Logger,
-        onListening: @escaping @Sendable (SocketAddress) -> Void = { _ in }
+        store: StoreDatabase? = nil, onListening: @escaping @Sendable (SocketAddress) -> Void = { _ in }
     ) {
         self.configuration = configuration
         self.content = LiveContent(conversation, root: contentRoot)
@@ -38,6 +42,13 @@ public struct Server: Service {
             maximumPerAddress: configuration.maximumConnectionsPerAddress)
         self.logger = logger
         self.onListening = onListening
+        if let store {
+            self.desk = HandoffDesk(
+                database: store, timeouts: configuration.handoffTimeouts, sessions: sessions, content: content,
+                logger: logger)
+        } else {
+            self.desk = nil
+        }
     }
 
     /// Checks the content directory fully and swaps it in only if it has no errors; otherwise keeps serving the old
@@ -82,9 +93,12 @@ public struct Server: Service {
                 put a firewall or a TLS terminator in front
                 """)
         }
+        // Leases and waits that ran out while the server was down are handled before the first connection.
+        await desk?.start()
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { await self.sweepSessions() }
+                if desk != nil { group.addTask { await self.sweepHandoffs() } }
                 try await listener.executeThenClose { connections in
                     for try await connection in connections {
                         group.addTask { await self.handle(connection) }
@@ -124,6 +138,18 @@ public struct Server: Service {
         }
     }
 
+    /// Applies the handoff timeouts every `handoffSweepInterval`, until shutdown.
+    func sweepHandoffs() async {
+        guard let desk else { return }
+        let interval = configuration.handoffSweepInterval
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                await desk.sweep()
+            }
+        }
+    }
+
     // MARK: - One connection
 
     func handle(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
@@ -134,7 +160,9 @@ public struct Server: Service {
         var logger = self.logger
         logger[metadataKey: "connection"] = "\(id)"
         let responder = Responder(
-            configuration: configuration, content: content, sessions: sessions, stats: stats, logger: logger)
+            configuration: configuration, content: content, sessions: sessions, stats: stats, logger: logger,
+            desk: desk)
+        desk?.connect(id, channel: channel.channel)
         let connection = Connection(
             id: id, responder: responder, configuration: configuration, channel: channel.channel)
         do {
@@ -145,7 +173,7 @@ public struct Server: Service {
                 defer { registry.unregister(id) }
                 do {
                     for try await line in inbound {
-                        guard let output = connection.output(for: line) else { continue }
+                        guard let output = await connection.output(for: line) else { continue }
                         try await outbound.write(output.bytes)
                         if output.closes { return }
                     }

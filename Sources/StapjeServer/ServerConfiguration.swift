@@ -1,4 +1,5 @@
 import StapjeKnowledge
+import StapjeStore
 import StapjeText
 
 /// Where the server listens and the limits it holds every client to. The defaults suit a server on loopback
@@ -34,6 +35,11 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var defaultLanguage: Language = .nl
     /// The region of a session started without `region=`.
     public var defaultRegion: Region = .VL
+
+    /// The handoff timeouts (maximum wait, starter gone, helper lease); used with a data directory.
+    public var handoffTimeouts = HandoffTimeouts()
+    /// How often the handoff timeouts are applied; their precision.
+    public var handoffSweepInterval: Duration = .seconds(5)
 
     /// The defaults.
     public init() {}

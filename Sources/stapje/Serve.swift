@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import StapjeKnowledge
 import StapjeServer
+import StapjeStore
 import StapjeText
 
 struct Serve: AsyncParsableCommand {
@@ -18,6 +19,23 @@ struct Serve: AsyncParsableCommand {
     private static let defaults = ServerConfiguration()
 
     @OptionGroup var contentOptions: ContentOptions
+
+    @Option(
+        name: .long,
+        help: """
+            The data directory of the durable handoff queue and the helper accounts (see docs/HANDOFF.md). \
+            Without it, a request for a person is only announced (durable=no) and helpers cannot sign in.
+            """)
+    var dataDir: String?
+
+    @Option(help: "Seconds a ticket may wait for a helper before it expires (with --data-dir).")
+    var maxWait = Double(HandoffTimeouts().maximumWait.components.seconds)
+
+    @Option(help: "Seconds without a sign of life after which a starter counts as gone (with --data-dir).")
+    var starterGone = Double(HandoffTimeouts().starterGone.components.seconds)
+
+    @Option(help: "Seconds a helper's lease lasts without a command or heartbeat (with --data-dir).")
+    var helperLease = Double(HandoffTimeouts().helperLease.components.seconds)
 
     @Option(help: "The address to listen on. Anything but loopback exposes a server without authentication or TLS.")
     var host = defaults.host
@@ -75,6 +93,9 @@ struct Serve: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level: use trace, debug, info, notice, warning, error or critical")
         }
+        guard maxWait > 0, starterGone > 0, helperLease > 0 else {
+            throw ValidationError("--max-wait, --starter-gone and --helper-lease must be positive")
+        }
         guard maxLine >= 64, maxUnsent >= 16_384, maxConnections >= 1, maxConnectionsPerAddress >= 1 else {
             throw ValidationError("limits too small: --max-line >= 64, --max-unsent >= 16384, connections >= 1")
         }
@@ -96,6 +117,9 @@ struct Serve: AsyncParsableCommand {
         configuration.maximumSessions = maxSessions
         configuration.defaultLanguage = Language(rawValue: defaultLang) ?? .nl
         configuration.defaultRegion = Region(code: defaultRegion) ?? .VL
+        configuration.handoffTimeouts = HandoffTimeouts(
+            maximumWait: .milliseconds(Int64(maxWait * 1000)), starterGone: .milliseconds(Int64(starterGone * 1000)),
+            helperLease: .milliseconds(Int64(helperLease * 1000)))
         return configuration
     }
 
@@ -108,9 +132,15 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "stapje.server")
         let conversation = try contentOptions.load()
+        var store: StoreDatabase?
+        if let dataDir {
+            let directory = DataDirectory.resolve(dataDir, environment: ProcessInfo.processInfo.environment)
+            store = try StoreDatabase.open(directory: directory, logger: logger)
+            logger.info("handoff queue open", metadata: ["data-dir": "\(directory.path)"])
+        }
         let server = Server(
             configuration: serverConfiguration(), conversation: conversation,
-            contentRoot: ContentLocator.resolve(contentOptions.content), logger: logger)
+            contentRoot: ContentLocator.resolve(contentOptions.content), logger: logger, store: store)
         try await ServerProcess(
             server: server, shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000)), logger: logger
         ).run()

@@ -197,3 +197,13 @@ struct ContentIntentTests {
         #expect(failures.map(\.description) == [])
     }
 }
+
+struct PathologicalInputTests {
+    /// One enormous "word" must be handled in linear time: no typo correction or compound split on a blob.
+    @Test func aLongBlobIsNotCorrected() {
+        let blob = String(repeating: "a", count: 2000) + " " + String(repeating: "ab", count: 1000)
+        let result = Fixture.matcher.match(blob)
+        #expect(result.kind == .fallback)
+        #expect(result.explanation.notes.corrections.isEmpty)
+    }
+}

@@ -22,19 +22,21 @@ final class Connection {
     private(set) var state: ConnectionState
 
     init(id: ConnectionID, responder: Responder, configuration: ServerConfiguration, channel: any Channel) {
+        var state = ConnectionState(id: id)
+        if let address = channel.remoteAddress?.ipAddress { state.address = address }
         self.responder = responder
         self.parser = RequestParser(maximumQuestionLength: configuration.maximumQuestionLength)
         self.channel = channel
         self.maximumErrors = configuration.maximumErrors
         self.maximumLineLength = configuration.maximumLineLength
-        self.state = ConnectionState(id: id)
+        self.state = state
     }
 
     /// The reply to one line, or nil for a blank line.
-    func output(for line: ByteBuffer) -> Output? {
+    func output(for line: ByteBuffer) async -> Output? {
         let parsed = line.withUnsafeReadableBytes { parser.parse($0) }
         let wasGreeted = state.greeted
-        guard var outcome = responder.respond(to: parsed, state: &state) else { return nil }
+        guard var outcome = await responder.respond(to: parsed, state: &state) else { return nil }
         let encoder = WireEncoder(format: state.format)
         var text = ""
         encoder.encode(outcome.response, tag: outcome.tag, into: &text)
@@ -49,6 +51,7 @@ final class Connection {
         if !wasGreeted && state.greeted {
             // Before the reply is written: from now on the guard writes its own messages in this format.
             channel.triggerUserOutboundEvent(HelloCompletedEvent(format: state.format), promise: nil)
+            responder.desk?.setFormat(state.format, for: state.id)
         }
         return Output(bytes: ByteBuffer(string: text), closes: outcome.closes)
     }
@@ -73,5 +76,6 @@ final class Connection {
     /// Detaches the session: it can be resumed from another connection until it expires.
     func close() {
         if let token = state.token { responder.sessions.detach(token, owner: state.id) }
+        responder.desk?.disconnect(state.id)
     }
 }

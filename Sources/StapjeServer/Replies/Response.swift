@@ -59,4 +59,6 @@ struct WireEvent: Sendable, Hashable {
     var sequence: Int
     /// Further parameters.
     var parameters: [Response.Parameter] = []
+    /// A text for people at the end of the line (a helper's or starter's words, the bot's words).
+    var message: String?
 }

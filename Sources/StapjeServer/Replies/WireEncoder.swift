@@ -27,10 +27,18 @@ struct WireEncoder: Sendable {
         case .text:
             output += "* \(event.code) \(event.keyword) seq=\(event.sequence)"
             for parameter in event.parameters { Self.appendText(parameter, to: &output) }
+            if let message = event.message {
+                output += " "
+                output += Self.clean(Substring(message))
+            }
             output += "\n"
         case .json:
             output += "{\"event\":\(event.code),\"kw\":\"\(event.keyword)\",\"seq\":\(event.sequence)"
             for parameter in event.parameters { Self.appendJSON(parameter, to: &output) }
+            if let message = event.message {
+                output += ",\"text\":"
+                Self.appendJSONString(message, to: &output)
+            }
             output += "}\n"
         }
     }
@@ -77,7 +85,9 @@ struct WireEncoder: Sendable {
 
     /// A line's text with every control character, C1 control and Unicode line separator replaced by a space.
     static func clean(_ line: Substring) -> String {
-        let suspicious = line.utf8.contains { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }
+        let suspicious = line.utf8.contains { (byte: UInt8) -> Bool in
+            byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xE2
+        }
         guard suspicious else { return String(line) }
         var scalars = String.UnicodeScalarView()
         for scalar in line.unicodeScalars {

@@ -46,6 +46,22 @@ enum Command: Sendable, Hashable {
     case quit
     /// `STATS`: server counters.
     case stats
+    /// `AUTH <token>`: sign in as a helper.
+    case auth(String)
+    /// `QUEUE`: the open tickets (helpers).
+    case queue
+    /// `WATCH`: send ticket events from now on (helpers).
+    case watch
+    /// `TAKE <n>`: take ticket n (helpers).
+    case take(Int)
+    /// `SAY <n> <text>`: write to the starter of ticket n (helpers).
+    case say(Int, String)
+    /// `TRANSCRIPT <n>`: the lines of ticket n (helpers).
+    case transcript(Int)
+    /// `RELEASE <n>`: give ticket n back to the queue (helpers).
+    case release(Int)
+    /// `RESOLVE <n>`: close ticket n, helped (helpers).
+    case resolve(Int)
 
     /// Step navigation commands.
     enum Navigation: String, Sendable, Hashable, CaseIterable {
@@ -84,6 +100,14 @@ enum Command: Sendable, Hashable {
         case .ping: "PING"
         case .quit: "QUIT"
         case .stats: "STATS"
+        case .auth: "AUTH"
+        case .queue: "QUEUE"
+        case .watch: "WATCH"
+        case .take: "TAKE"
+        case .say: "SAY"
+        case .transcript: "TRANSCRIPT"
+        case .release: "RELEASE"
+        case .resolve: "RESOLVE"
         }
     }
 }

@@ -160,6 +160,24 @@ struct RequestParser: Sendable {
             return .success(.ping(String(word)))
         case "QUIT": return bare(.quit)
         case "STATS": return bare(.stats)
+        case "AUTH":
+            guard words.count == 1, Self.isToken(words[0], maximum: 128) else {
+                return .failure(.syntax("AUTH takes your helper token"))
+            }
+            return .success(.auth(String(words[0])))
+        case "QUEUE": return bare(.queue)
+        case "WATCH": return bare(.watch)
+        case "TAKE", "TRANSCRIPT", "RELEASE", "RESOLVE":
+            guard words.count == 1, let number = Self.sequence(words[0]), number >= 1 else {
+                return .failure(.syntax("\(verb) takes a ticket number"))
+            }
+            switch verb {
+            case "TAKE": return .success(.take(number))
+            case "TRANSCRIPT": return .success(.transcript(number))
+            case "RELEASE": return .success(.release(number))
+            default: return .success(.resolve(number))
+            }
+        case "SAY": return say(arguments)
         default:
             if let move = Command.Navigation(rawValue: verb) { return bare(.navigate(move)) }
             return .failure(.unknown("unknown command \(verb); type HELP for the list"))
@@ -248,6 +266,21 @@ struct RequestParser: Sendable {
             return .failure(.syntax("the question holds a control character; send plain text"))
         }
         return .success(.ask(String(text)))
+    }
+
+    /// `SAY <n> <text>`: the text is the rest of the line, at most as long as a question.
+    func say(_ arguments: Substring) -> Result<Command, ProtocolError> {
+        let usage = ProtocolError.syntax("SAY takes a ticket number and your text: SAY 17 Hallo, ik ben An")
+        let trimmed = Self.trimmed(arguments)
+        guard let space = trimmed.firstIndex(where: Self.isBlank),
+            let number = Self.sequence(trimmed[..<space]), number >= 1
+        else { return .failure(usage) }
+        let text = Self.trimmed(trimmed[space...])
+        guard !text.isEmpty else { return .failure(usage) }
+        guard text.count <= maximumQuestionLength else {
+            return .failure(.syntax("SAY takes at most \(maximumQuestionLength) characters"))
+        }
+        return .success(.say(number, String(text)))
     }
 
     /// 1 to 9999, digits only.

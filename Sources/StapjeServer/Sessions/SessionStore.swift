@@ -1,6 +1,8 @@
+import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import StapjeCore
+import StapjeStore
 
 /// Identifies one TCP connection for the lifetime of the server.
 typealias ConnectionID = Int
@@ -27,6 +29,12 @@ final class SessionStore: Sendable {
         var lastSeen: NIODeadline
         /// The connection it is attached to, or nil while detached.
         var owner: ConnectionID?
+        /// The conversation's key in the handoff queue: random, never the resume token.
+        var id = UUID().uuidString
+        /// The open handoff ticket, if any.
+        var ticket: Int?
+        /// The last turns (the starter's words redacted), for a helper's card.
+        var turns: [Turn.Draft] = []
     }
 
     /// What `resume` found.
@@ -104,6 +112,48 @@ final class SessionStore: Sendable {
             entries[token] = entry
             return numbered
         }
+    }
+
+    /// The entry of `token` whoever holds it, untouched.
+    func peek(_ token: String) -> Entry? {
+        entries.withLockedValue { $0[token] }
+    }
+
+    /// Changes the entry of `token` whoever holds it; returns the entry after the change, nil when it is gone.
+    @discardableResult
+    func modify(_ token: String, _ change: (inout Entry) -> Void) -> Entry? {
+        entries.withLockedValue { entries in
+            guard var entry = entries[token] else { return nil }
+            change(&entry)
+            entries[token] = entry
+            return entry
+        }
+    }
+
+    /// Records `events` for `token` whoever holds it, after `change`; returns them numbered with the entry, or nil
+    /// when the session is gone. The caller writes them to the holder, if any.
+    func record(_ token: String, events: [WireEvent], change: (inout Entry) -> Void = { _ in })
+        -> (events: [WireEvent], entry: Entry)?
+    {
+        entries.withLockedValue { entries in
+            guard var entry = entries[token] else { return nil }
+            change(&entry)
+            var numbered: [WireEvent] = []
+            for var event in events {
+                entry.sequence += 1
+                event.sequence = entry.sequence
+                numbered.append(event)
+                entry.events.append(event)
+            }
+            if entry.events.count > eventMemory { entry.events.removeFirst(entry.events.count - eventMemory) }
+            entries[token] = entry
+            return (numbered, entry)
+        }
+    }
+
+    /// The open tickets of sessions held by a connection now (their starters are present).
+    func attachedTickets() -> [Int] {
+        entries.withLockedValue { entries in entries.values.compactMap { $0.owner == nil ? nil : $0.ticket } }
     }
 
     /// Attaches the session to `owner` and returns the remembered events after `since` (all when nil).

@@ -1,0 +1,227 @@
+import Foundation
+import Logging
+import StapjeCore
+import StapjePrivacy
+import StapjeStore
+
+/// The handoff side of the protocol: queueing a starter's request, relaying while a helper holds it, and the
+/// helper commands (docs/PROTOCOL.md, section 7).
+extension Responder {
+    /// How many turns a session keeps for a helper's card.
+    static let rememberedTurns = 8
+    /// The one redactor: what a starter typed is redacted before it is kept, stored or shown to a helper.
+    static let redactor = Redactor()
+
+    // MARK: - The starter's side
+
+    /// Keeps the starter's words (redacted) and the first line of the bot's reply for a later ticket.
+    func remember(_ reply: Reply, input: String, typed: Bool, token: String) -> [Turn.Draft] {
+        guard desk != nil else { return [] }
+        let now = Date()
+        var added = [Turn.Draft]()
+        if typed && !input.isEmpty { added.append(Turn.Draft(.starter, Self.redactor.redact(input), at: now)) }
+        if let first = ReplyText(content: content.conversation.content).lines(reply).first {
+            added.append(Turn.Draft(.bot, String(first.prefix(300)), at: now))
+        }
+        let entry = sessions.modify(token) { entry in
+            entry.turns.append(contentsOf: added)
+            if entry.turns.count > Self.rememberedTurns {
+                entry.turns.removeFirst(entry.turns.count - Self.rememberedTurns)
+            }
+        }
+        return entry?.turns ?? added
+    }
+
+    /// Queues the session's request; returns only after the ticket is committed.
+    func enqueue(
+        reason: String, topic: String?, session: Session, token: String, turns: [Turn.Draft], desk: HandoffDesk
+    ) async throws -> (ticket: Ticket, ahead: Int) {
+        guard let entry = sessions.peek(token) else { throw StoreError("the conversation is gone") }
+        let request = HandoffRequest(
+            starter: entry.id, language: session.language.rawValue, region: session.region.rawValue,
+            site: entry.site ?? "-", channel: entry.channel ?? "tcp", reason: reason, topicGuess: topic,
+            recentTurns: turns)
+        let queued = try await desk.queue.enqueue(request, at: Date())
+        desk.link(token, to: queued.ticket.number)
+        sessions.modify(token) { $0.ticket = queued.ticket.number }
+        return queued
+    }
+
+    /// While a helper holds the ticket the bot is silent: the starter's words go to the helper. Nil when the
+    /// ticket is still waiting (the bot answers meanwhile).
+    func relay(_ text: String, ticket number: Int, desk: HandoffDesk) async -> Response? {
+        let ticket: Ticket?
+        do {
+            ticket = try await desk.queue.ticket(number)
+        } catch {
+            return Self.storeUnavailable(error, logger: logger)
+        }
+        guard let ticket, ticket.state == .assigned else { return nil }
+        let redacted = Self.redactor.redact(text)
+        let turn: Turn
+        do {
+            turn = try await desk.queue.appendTurn(number, by: .starter, text: redacted, at: Date())
+        } catch {
+            return Self.storeUnavailable(error, logger: logger)
+        }
+        let event = WireEvent(
+            code: 602, keyword: "STARTER", sequence: Int(turn.id), parameters: [.init("ticket", number)],
+            message: redacted)
+        for id in desk.helperConnections(watching: false, named: ticket.helper) { desk.send([event], to: id) }
+        return Response(
+            code: 242, keyword: "RELAYED", parameters: [.init("ticket", number)],
+            message: "your helper reads this")
+    }
+
+    // MARK: - Helpers
+
+    func helperCommand(_ command: Command, state: inout ConnectionState) async -> Response {
+        guard let desk else {
+            return Self.unsupported("this server has no handoff queue (start it with --data-dir)")
+        }
+        let now = Date()
+        if case .auth(let token) = command {
+            guard state.helper == nil else { return Self.badSequence("you are already signed in") }
+            let outcome: Authentication
+            do {
+                outcome = try await desk.accounts.authenticate(token: token, from: state.address, at: now)
+            } catch {
+                return Self.storeUnavailable(error, logger: logger)
+            }
+            switch outcome {
+            case .accepted(let helper):
+                state.helper = helper.name
+                desk.signIn(helper.name, on: state.id)
+                logger.info("helper signed in", metadata: ["connection": "\(state.id)", "helper": "\(helper.name)"])
+                return Response(code: 235, keyword: "AUTHENTICATED", parameters: [.init("helper", helper.name)])
+            case .refused:
+                logger.notice("helper sign-in refused", metadata: ["connection": "\(state.id)"])
+                return Response(code: 535, keyword: "AUTH-FAILED", message: "that token is not valid")
+            case .limited(let retryAfter):
+                return Response(
+                    code: 454, keyword: "AUTH-LIMITED",
+                    parameters: [.init("retry-after", max(1, Int(retryAfter.components.seconds)))],
+                    message: "too many failed sign-ins from your address; wait and try again")
+            }
+        }
+        guard let helper = state.helper else {
+            return Response(
+                code: 530, keyword: "AUTH-REQUIRED", message: "helper commands need a sign-in first: AUTH <token>")
+        }
+        do {
+            var response = try await run(command, helper: helper, desk: desk, state: state, at: now)
+            response.events += await desk.announce(caller: state.id)
+            return response
+        } catch let error as TicketError {
+            var response = Self.ticketRefusal(error)
+            response.events += await desk.announce(caller: state.id)
+            return response
+        } catch {
+            return Self.storeUnavailable(error, logger: logger)
+        }
+    }
+
+    private func run(_ command: Command, helper: String, desk: HandoffDesk, state: ConnectionState, at now: Date)
+        async throws -> Response
+    {
+        /// The helper's current assignment of `number`, or the refusal.
+        func assignment(_ number: Int) async throws -> Assignment {
+            guard let ticket = try await desk.queue.ticket(number) else { throw TicketError(number, .notFound) }
+            if ticket.state.isFinal { throw TicketError(number, .closed(ticket.state)) }
+            guard let assignment = ticket.assignment else { throw TicketError(number, .notAssigned) }
+            guard assignment.helper == helper else { throw TicketError(number, .taken(by: assignment.helper)) }
+            return assignment
+        }
+        switch command {
+        case .queue, .watch:
+            let open = try await desk.queue.queue()
+            let lines = open.map { Self.queueLine($0, at: now) }
+            if case .watch = command {
+                desk.watch(on: state.id)
+                return Response(code: 250, keyword: "WATCHING", parameters: [.init("open", open.count)], lines: lines)
+            }
+            return Response(code: 250, keyword: "QUEUE", parameters: [.init("open", open.count)], lines: lines)
+        case .take(let number):
+            let ticket = try await desk.queue.take(number, helper: helper, at: now)
+            let turns = try await desk.queue.transcript(number)
+            var lines = [Self.queueLine(ticket, at: now), "reason: \(ticket.reason)"]
+            lines += turns.map(Self.transcriptLine)
+            return Response(
+                code: 250, keyword: "TAKEN",
+                parameters: [
+                    .init("ticket", number), .init("epoch", ticket.epoch),
+                    .init("lease", Int(desk.queue.timeouts.helperLease.components.seconds)),
+                ],
+                lines: lines)
+        case .say(let number, let text):
+            let held = try await assignment(number)
+            let turn = try await desk.queue.appendTurn(number, by: .helper(held), text: text, at: now)
+            _ = desk.tellStarter(
+                of: number,
+                [
+                    WireEvent(
+                        code: 615, keyword: "HELPER", sequence: 0,
+                        parameters: [.init("ticket", number), .init("helper", helper)], message: text)
+                ])
+            return Response(
+                code: 250, keyword: "SAID", parameters: [.init("ticket", number), .init("turn", Int(turn.id))])
+        case .transcript(let number):
+            guard try await desk.queue.ticket(number) != nil else { throw TicketError(number, .notFound) }
+            let turns = try await desk.queue.transcript(number)
+            return Response(
+                code: 250, keyword: "TRANSCRIPT", parameters: [.init("ticket", number), .init("turns", turns.count)],
+                lines: turns.map(Self.transcriptLine))
+        case .release(let number):
+            let ticket = try await desk.queue.release(try await assignment(number), at: now)
+            return Response(
+                code: 250, keyword: "RELEASED",
+                parameters: [.init("ticket", number), .init("state", ticket.state.rawValue)])
+        case .resolve(let number):
+            let ticket = try await desk.queue.resolve(try await assignment(number), at: now)
+            return Response(
+                code: 250, keyword: "RESOLVED",
+                parameters: [.init("ticket", number), .init("state", ticket.state.rawValue)])
+        default:
+            return Response(code: 451, keyword: "TRY-LATER", message: "internal error; try again")
+        }
+    }
+
+    /// `17 queued wait=95 lang=nl region=VL site=bib-gent-1 topic=email.create helper=-`.
+    static func queueLine(_ ticket: Ticket, at now: Date) -> String {
+        let wait = max(0, Int(now.timeIntervalSince(ticket.created)))
+        return "\(ticket.number) \(ticket.state.rawValue) wait=\(wait) lang=\(ticket.language) region=\(ticket.region) "
+            + "site=\(WireEncoder.safeValue(ticket.site)) topic=\(ticket.topicGuess ?? "none") "
+            + "helper=\(ticket.helper ?? "-")"
+    }
+
+    static func transcriptLine(_ turn: Turn) -> String {
+        let speaker = turn.speaker == .helper ? "helper \(turn.helper ?? "")" : turn.speaker.rawValue
+        return "\(speaker): \(turn.text)"
+    }
+
+    /// A refusal of the queue as a reply: the loser of a race learns who won.
+    static func ticketRefusal(_ error: TicketError) -> Response {
+        var parameters = [Response.Parameter("ticket", error.ticket)]
+        let (code, keyword): (Int, String)
+        switch error.reason {
+        case .notFound: (code, keyword) = (554, "NO-TICKET")
+        case .closed(let state):
+            (code, keyword) = (554, "TICKET-CLOSED")
+            parameters.append(.init("state", state.rawValue))
+        case .taken(let helper):
+            (code, keyword) = (553, "TICKET-TAKEN")
+            parameters.append(.init("helper", helper))
+        case .notAssigned, .staleAssignment: (code, keyword) = (553, "NOT-YOURS")
+        case .conflict: (code, keyword) = (451, "TRY-LATER")
+        }
+        return Response(code: code, keyword: keyword, parameters: parameters, message: error.description)
+    }
+
+    /// The store failed: nothing was promised. The log says why; the client is told to try again.
+    static func storeUnavailable(_ error: any Error, logger: Logger) -> Response {
+        logger.error("handoff store failed", metadata: ["error": "\(error)"])
+        return Response(
+            code: 451, keyword: "TRY-LATER",
+            message: "the helper queue is not available now; try again, or ask at the desk")
+    }
+}

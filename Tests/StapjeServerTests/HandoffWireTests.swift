@@ -1,0 +1,261 @@
+import Foundation
+import ServiceLifecycle
+import StapjeStore
+import Testing
+
+@testable import StapjeServer
+
+/// The durable handoff over real sockets: a starter asks for a person, a helper signs in, takes the ticket, chats
+/// and resolves it; races, sign-in limits and a restart on the same data directory.
+@Suite(.timeLimit(.minutes(2)))
+struct HandoffWireTests {
+    /// A fresh data directory with one helper; returns it with the helper's token.
+    static func dataDirectory(helpers: [String] = ["An"]) async throws -> (URL, [String: String]) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stapje-wire-\(UUID())")
+        let database = try StoreDatabase.open(directory: directory, logger: Fixtures.logger)
+        let accounts = HelperAccounts(database: database, logger: Fixtures.logger)
+        var tokens: [String: String] = [:]
+        for name in helpers { tokens[name] = try await accounts.add(name: name, at: Date()).token }
+        return (directory, tokens)
+    }
+
+    /// A real server with a store in `directory`, run around `body`, then shut down gracefully.
+    func withHandoffServer<T: Sendable>(
+        _ directory: URL, _ configure: (inout ServerConfiguration) -> Void = { _ in },
+        _ body: (RunningServer) async throws -> T
+    ) async throws -> T {
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        configuration.maximumErrors = 100
+        configure(&configuration)
+        let database = try StoreDatabase.open(directory: directory, logger: Fixtures.logger)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let server = Server(
+            configuration: configuration, conversation: Fixtures.conversation, contentRoot: nil,
+            logger: Fixtures.logger, store: database, onListening: { continuation.yield($0.port ?? 0) })
+        let group = ServiceGroup(services: [server], gracefulShutdownSignals: [], logger: Fixtures.logger)
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                defer { continuation.finish() }
+                try await group.run()
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw TestFailure("the server did not start") }
+            do {
+                let result = try await body(RunningServer(server: server, port: port, group: group))
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return result
+            } catch {
+                await group.triggerGracefulShutdown()
+                try? await tasks.waitForAll()
+                throw error
+            }
+        }
+    }
+
+    /// Sends `line` and returns the lines up to the reply's final line.
+    func exchange(_ client: TestClient, _ line: String) async throws -> [String] {
+        try await client.send(line + "\n")
+        return try await client.readReply()
+    }
+
+    /// Reads lines until one starts with `prefix`; returns it.
+    func nextLine(_ client: TestClient, _ prefix: String) async throws -> String {
+        while let line = try await client.readLine() {
+            if line.hasPrefix(prefix) { return line }
+        }
+        throw TestFailure("the connection closed before a line starting with \(prefix)")
+    }
+
+    /// A greeted starter with a session that asked for a person; returns it with its ticket number.
+    func starterInQueue(_ server: RunningServer, question: String? = nil) async throws -> (TestClient, Int) {
+        let starter = try await server.greetedClient()
+        _ = try await exchange(starter, "NEW lang=nl channel=kiosk site=bib-gent-1")
+        if let question { _ = try await exchange(starter, "ASK \(question)") }
+        let reply = try await exchange(starter, "HUMAN")
+        let final = try #require(reply.last)
+        #expect(final.hasPrefix("240 QUEUED "), "\(reply)")
+        #expect(reply.contains { $0.hasPrefix("240-") }, "the core's words for the person come with the number")
+        let ticket = try #require(Self.parameter("ticket", in: final).flatMap { Int($0) })
+        #expect(try await starter.readLine()?.hasPrefix("* 614 HANDOFF-REQUESTED ") == true)
+        return (starter, ticket)
+    }
+
+    func helper(_ server: RunningServer, token: String) async throws -> TestClient {
+        let helper = try await server.greetedClient()
+        let reply = try await exchange(helper, "AUTH \(token)")
+        #expect(reply.last?.hasPrefix("235 AUTHENTICATED ") == true, "\(reply)")
+        return helper
+    }
+
+    static func parameter(_ key: String, in line: String) -> String? {
+        for word in line.split(separator: " ") where word.hasPrefix(key + "=") {
+            return String(word.dropFirst(key.count + 1))
+        }
+        return nil
+    }
+
+    @Test func starterReachesAHelperAndComesBackToTheBot() async throws {
+        let (directory, tokens) = try await Self.dataDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await withHandoffServer(directory) { server in
+            let (starter, ticket) = try await starterInQueue(server, question: "hoe maak ik een e-mailadres")
+            #expect(ticket == 1)
+
+            // Helper commands before AUTH are refused, on a starter's connection too.
+            #expect(try await exchange(starter, "QUEUE").last?.hasPrefix("530 AUTH-REQUIRED") == true)
+            #expect(try await exchange(starter, "TRANSCRIPT 1").last?.hasPrefix("530 ") == true)
+
+            let helper = try await helper(server, token: try #require(tokens["An"]))
+            let queue = try await exchange(helper, "QUEUE")
+            #expect(queue.last == "250 QUEUE open=1")
+            #expect(queue.first?.hasPrefix("250-1 queued ") == true)
+            #expect(queue.first?.contains("topic=email.create") == true)
+
+            let taken = try await exchange(helper, "TAKE 1")
+            #expect(taken.last?.hasPrefix("250 TAKEN ticket=1 ") == true, "\(taken)")
+            #expect(taken.contains("250-starter: hoe maak ik een e-mailadres"), "the card shows what was tried")
+            #expect(try await nextLine(starter, "* ").hasPrefix("* 610 HELPER-JOINED "))
+
+            #expect(try await exchange(helper, "SAY 1 Hallo, ik ben An").last?.hasPrefix("250 SAID ticket=1") == true)
+            let said = try await nextLine(starter, "* ")
+            #expect(said.hasPrefix("* 615 HELPER "))
+            #expect(said.hasSuffix(" Hallo, ik ben An"))
+
+            // The bot is silent: what the starter types goes to the helper, redacted.
+            var relayed = try await exchange(starter, "ASK ik vind de knop niet")
+            #expect(relayed.last?.hasPrefix("242 RELAYED ticket=1") == true, "\(relayed)")
+            var heard = try await nextLine(helper, "* ")
+            #expect(heard.hasPrefix("* 602 STARTER ") && heard.hasSuffix(" ik vind de knop niet"))
+            relayed = try await exchange(starter, "ASK mijn rekening is BE68 5390 0754 7034")
+            #expect(relayed.last?.hasPrefix("242 ") == true)
+            heard = try await nextLine(helper, "* 602 ")
+            #expect(!heard.contains("7034"), "\(heard)")
+
+            let transcript = try await exchange(helper, "TRANSCRIPT 1")
+            #expect(transcript.contains("250-helper An: Hallo, ik ben An"))
+            #expect(transcript.contains("250-starter: ik vind de knop niet"))
+            #expect(!transcript.joined().contains("0754"))
+
+            #expect(try await exchange(helper, "RESOLVE 1").last == "250 RESOLVED ticket=1 state=resolved")
+            let ended = try await nextLine(starter, "* ")
+            #expect(ended.hasPrefix("* 612 HANDOFF-ENDED ") && ended.contains("state=resolved"), "\(ended)")
+            #expect(ended.hasSuffix(Fixtures.conversation.content.words(.nl).text("thanks")))
+
+            // The bot is back.
+            let answer = try await exchange(starter, "ASK hoe maak ik een e-mailadres")
+            #expect(answer.last?.hasPrefix("210 ANSWER ") == true, "\(answer)")
+            #expect(try await exchange(starter, "STATUS").last?.contains("handoff=none") == true)
+            #expect(try await exchange(helper, "RESOLVE 1").last?.hasPrefix("554 TICKET-CLOSED") == true)
+        }
+    }
+
+    @Test func cancelAndEndCloseTheTicket() async throws {
+        let (directory, tokens) = try await Self.dataDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await withHandoffServer(directory) { server in
+            let helper = try await helper(server, token: try #require(tokens["An"]))
+            #expect(try await exchange(helper, "WATCH").last == "250 WATCHING open=0")
+            let (first, one) = try await starterInQueue(server)
+            #expect(try await nextLine(helper, "* 601 ").contains("ticket=\(one) state=queued cause=enqueued"))
+            #expect(try await exchange(first, "CANCEL").last?.hasPrefix("250 CANCELLED") == true)
+            #expect(try await nextLine(helper, "* 601 ").contains("ticket=\(one) state=cancelled"))
+            let (second, two) = try await starterInQueue(server)
+            #expect(two == one + 1, "a cancelled conversation asking again gets a new ticket")
+            _ = try await nextLine(helper, "* 601 ")
+            #expect(try await exchange(second, "END").last == "250 ENDED")
+            #expect(try await nextLine(helper, "* 601 ").contains("ticket=\(two) state=cancelled"))
+            #expect(try await exchange(helper, "QUEUE").last == "250 QUEUE open=0")
+        }
+    }
+
+    @Test func twoHelpersTakingOneTicketExactlyOneWins() async throws {
+        let (directory, tokens) = try await Self.dataDirectory(helpers: ["An", "Bo"])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await withHandoffServer(directory) { server in
+            let an = try await helper(server, token: try #require(tokens["An"]))
+            let bo = try await helper(server, token: try #require(tokens["Bo"]))
+            for _ in 0..<5 {
+                let (starter, ticket) = try await starterInQueue(server)
+                async let first = exchange(an, "TAKE \(ticket)")
+                async let second = exchange(bo, "TAKE \(ticket)")
+                let finals = try await [first, second].compactMap(\.last)
+                let winners = finals.filter { $0.hasPrefix("250 TAKEN ") }
+                let losers = finals.filter { $0.hasPrefix("553 TICKET-TAKEN ") }
+                #expect(winners.count == 1 && losers.count == 1, "\(finals)")
+                let winner = finals[0].hasPrefix("250") ? an : bo
+                let winnerName = finals[0].hasPrefix("250") ? "An" : "Bo"
+                #expect(losers.first?.contains("helper=\(winnerName)") == true, "the loser is told who won")
+                // TAKE is idempotent for the holder.
+                #expect(try await exchange(winner, "TAKE \(ticket)").last?.hasPrefix("250 TAKEN ") == true)
+                #expect(try await nextLine(starter, "* ").hasPrefix("* 610 HELPER-JOINED "))
+                starter.close()
+            }
+        }
+    }
+
+    @Test func failedSignInsAreLimitedAndSayNothingAboutNames() async throws {
+        let (directory, tokens) = try await Self.dataDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await withHandoffServer(directory) { server in
+            let client = try await server.greetedClient()
+            #expect(try await exchange(client, "TAKE 1").last?.hasPrefix("530 AUTH-REQUIRED") == true)
+            var refusals: [String] = []
+            for attempt in 0..<5 {
+                let guess = "stapje_" + String(repeating: "A", count: 43 - String(attempt).count) + String(attempt)
+                refusals += try await exchange(client, "AUTH \(guess)")
+            }
+            #expect(refusals.allSatisfy { $0 == "535 AUTH-FAILED that token is not valid" }, "\(refusals)")
+            let limited = try await exchange(client, "AUTH \(try #require(tokens["An"]))")
+            #expect(limited.last?.hasPrefix("454 AUTH-LIMITED retry-after=") == true, "\(limited)")
+            #expect(try await exchange(client, "QUEUE").last?.hasPrefix("530 ") == true)
+        }
+    }
+
+    @Test func aRestartKeepsTheQueue() async throws {
+        let (directory, tokens) = try await Self.dataDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let token = try #require(tokens["An"])
+        let before = try await withHandoffServer(directory) { server in
+            let (first, one) = try await starterInQueue(server, question: "hoe maak ik een e-mailadres")
+            let (second, _) = try await starterInQueue(server)
+            let helper = try await helper(server, token: token)
+            _ = try await exchange(helper, "TAKE \(one)")
+            let queue = try await exchange(helper, "QUEUE")
+            for client in [first, second, helper] { client.close() }
+            return queue
+        }
+        #expect(before.count == 3)
+        try await withHandoffServer(directory) { server in
+            let helper = try await helper(server, token: token)
+            let after = try await exchange(helper, "QUEUE")
+            #expect(after.count == before.count)
+            #expect(zip(before, after).allSatisfy { Self.withoutWait($0) == Self.withoutWait($1) }, "\(after)")
+            #expect(after.first?.contains("assigned") == true && after.first?.contains("helper=An") == true)
+            let transcript = try await exchange(helper, "TRANSCRIPT 1")
+            #expect(transcript.contains("250-starter: hoe maak ik een e-mailadres"))
+        }
+    }
+
+    static func withoutWait(_ line: String) -> String {
+        line.split(separator: " ").filter { !$0.hasPrefix("wait=") }.joined(separator: " ")
+    }
+
+    @Test func theSweepEndsATicketThatWaitedTooLong() async throws {
+        let (directory, _) = try await Self.dataDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await withHandoffServer(
+            directory,
+            {
+                $0.handoffTimeouts.maximumWait = .milliseconds(300)
+                $0.handoffSweepInterval = .milliseconds(100)
+            }
+        ) { server in
+            let (starter, _) = try await starterInQueue(server)
+            let ended = try await nextLine(starter, "* ")
+            #expect(ended.hasPrefix("* 612 HANDOFF-ENDED ") && ended.contains("state=expired"), "\(ended)")
+            #expect(try await exchange(starter, "STATUS").last?.contains("handoff=none") == true)
+        }
+    }
+}
