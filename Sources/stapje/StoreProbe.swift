@@ -35,7 +35,7 @@ struct StoreProbe: AsyncParsableCommand {
             maximumWait: .milliseconds(maxWaitMs), starterGone: .milliseconds(starterGoneMs),
             helperLease: .milliseconds(leaseMs))
         let queue = HandoffQueue(database: database, timeouts: timeouts, logger: logger)
-        var random = SplitMix64(seed: seed)
+        var random = SeededGenerator(seed: seed)
         let process = ProcessInfo.processInfo.processIdentifier
         Self.emit("ready")
         for index in 0..<tickets {
@@ -50,7 +50,7 @@ struct StoreProbe: AsyncParsableCommand {
     }
 
     /// One random action on a random open ticket; refusals are part of the game.
-    func act(on queue: HandoffQueue, random: inout SplitMix64) async throws {
+    func act(on queue: HandoffQueue, random: inout SeededGenerator) async throws {
         let open = try await queue.queue()
         guard !open.isEmpty else { return }
         let ticket = open[Int(random.next() % UInt64(open.count))]
@@ -82,22 +82,5 @@ struct StoreProbe: AsyncParsableCommand {
 
     static func emit(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
-    }
-}
-
-/// A small seeded generator, so a failing run can be repeated.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
