@@ -36,12 +36,14 @@ struct Analyzer: Sendable {
     let fillers: Set<String>
     let typos: TypoIndex
     let knownStems: Set<String>
+    /// The stem of every word the content uses (lower-cased, accents kept): Snowball runs only on new words.
+    let stems: [String: String]
     let tokenizer = Tokenizer()
 
     /// - Parameter keepSmallWords: drop only articles and politeness words. Used when intents are defined by
     ///   examples alone: without rules, "how much", "when" and "what" carry the intent, and IDF already weighs
     ///   frequent words down.
-    init(language: Language, vocabulary: Set<String>, keepSmallWords: Bool = false) {
+    init(language: Language, vocabulary: Set<String>, words: Set<String> = [], keepSmallWords: Bool = false) {
         self.language = language
         self.stemmer = Stemmer(language: language)
         let stopWords = keepSmallWords ? StopWords.fillers(for: language) : StopWords.words(for: language)
@@ -51,6 +53,9 @@ struct Analyzer: Sendable {
         self.typos = TypoIndex(vocabulary: content)
         let stemmer = Stemmer(language: language)
         self.knownStems = Set(content.map { stemmer.stem($0) })
+        var stems: [String: String] = [:]
+        for word in words.union(vocabulary) { stems[word] = stemmer.stem(word) }
+        self.stems = stems
     }
 
     /// Tokens of content text (rules, examples): no correction, so the vocabulary is what curators wrote.
@@ -64,8 +69,14 @@ struct Analyzer: Sendable {
 
     /// Tokens of a person's question, with typo correction and compound splitting.
     func analyze(_ text: String, notes: inout AnalysisNotes) -> [AnalyzedToken] {
+        analyze(tokenizer.tokens(text), notes: &notes)
+    }
+
+    /// Tokens of a person's question, already split into words.
+    func analyze(_ tokens: [Token], notes: inout AnalysisNotes) -> [AnalyzedToken] {
         var result: [AnalyzedToken] = []
-        for token in tokenizer.tokens(text) {
+        result.reserveCapacity(tokens.count)
+        for token in tokens {
             let stop = isStop(token)
             let stem = stem(token)
             if stop || token.isNumber || typos.contains(token.folded) || knownStems.contains(stem) {
@@ -80,7 +91,7 @@ struct Analyzer: Sendable {
                 for part in parts {
                     result.append(
                         AnalyzedToken(
-                            original: token.original, folded: part, stem: stemmer.stem(part), isStop: false,
+                            original: token.original, folded: part, stem: stems[part] ?? stemmer.stem(part), isStop: false,
                             isKnown: true, correctedFrom: nil, compoundOf: token.folded))
                 }
                 continue
@@ -90,7 +101,8 @@ struct Analyzer: Sendable {
                 notes.corrections.append("\(token.folded) → \(word)")
                 result.append(
                     AnalyzedToken(
-                        original: token.original, folded: word, stem: stemmer.stem(word), isStop: false, isKnown: true,
+                        original: token.original, folded: word, stem: stems[word] ?? stemmer.stem(word), isStop: false,
+                        isKnown: true,
                         correctedFrom: token.folded, compoundOf: nil))
             case .ambiguous(let candidates):
                 notes.ambiguous.append("\(token.folded): \(candidates.joined(separator: " / "))")
@@ -115,7 +127,7 @@ struct Analyzer: Sendable {
     }
 
     func stem(_ token: Token) -> String {
-        token.isNumber ? token.folded : stemmer.stem(token.lower)
+        token.isNumber ? token.folded : stems[token.lower] ?? stemmer.stem(token.lower)
     }
 
     /// Splits a compound into two known parts, allowing a linking "s" or "e(n)" between them.

@@ -7,7 +7,6 @@ import StapjeText
 /// question that gives no clue stays in the session's language.
 struct LanguageDetector: Sendable {
     let vocabularies: [Language: Set<String>]
-    let tokenizer = Tokenizer()
 
     struct Detection {
         var language: Language?
@@ -16,9 +15,13 @@ struct LanguageDetector: Sendable {
     }
 
     func detect(_ text: String, prior: Language?) -> Detection {
+        detect(Tokenizer().tokens(text), prior: prior)
+    }
+
+    func detect(_ tokens: [Token], prior: Language?) -> Detection {
         let languages = vocabularies.keys.sorted()
         var scores = Dictionary(uniqueKeysWithValues: languages.map { ($0, 0.0) })
-        for token in tokenizer.tokens(text) where !token.isNumber {
+        for token in tokens where !token.isNumber {
             let word = token.folded
             let knowing = languages.filter { vocabularies[$0]?.contains(word) == true }
             for language in languages {

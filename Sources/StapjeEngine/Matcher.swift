@@ -57,6 +57,7 @@ public struct Matcher: Sendable {
     public let diagnostics: [Diagnostic]
     let models: [Language: LanguageModel]
     let detector: LanguageDetector
+    let tokenizer = Tokenizer()
 
     /// Compiles the rules of `bundle`.
     public init(bundle: ContentBundle, configuration: EngineConfiguration = EngineConfiguration()) {
@@ -84,6 +85,8 @@ public struct Matcher: Sendable {
     /// Matches one question.
     public func match(_ text: String, context: MatchContext = MatchContext()) -> MatchResult {
         let fallbackLanguage = context.language ?? languages.first ?? .nl
+        // One tokenisation serves detection and every language tried.
+        let text = tokenizer.tokens(text)
         if context.explicitLanguage, let language = context.language, let model = models[language] {
             return model.evaluate(
                 text, context: context, configuration: configuration, languageScores: [:],
@@ -162,9 +165,13 @@ struct LanguageModel: Sendable {
     ) {
         let sortedRules = rules.sorted { $0.id < $1.id }
         var vocabulary = Set<String>()
+        var lowerWords = Set<String>()
         let tokenizer = Tokenizer()
         func addWords(_ text: String) {
-            for token in tokenizer.tokens(text) where !token.isNumber { vocabulary.insert(token.folded) }
+            for token in tokenizer.tokens(text) where !token.isNumber {
+                vocabulary.insert(token.folded)
+                lowerWords.insert(token.lower)
+            }
         }
         for rule in sortedRules {
             rule.examples.forEach { addWords($0.value) }
@@ -174,7 +181,8 @@ struct LanguageModel: Sendable {
         }
         for concept in concepts.values { concept.phrases.forEach(addWords) }
         let exampleOnly = sortedRules.allSatisfy { $0.keywords.isEmpty && $0.patterns.isEmpty }
-        let analyzer = Analyzer(language: language, vocabulary: vocabulary, keepSmallWords: exampleOnly)
+        let analyzer = Analyzer(
+            language: language, vocabulary: vocabulary, words: lowerWords, keepSmallWords: exampleOnly)
 
         // Every stem a rule uses gets a small id, so matching compares integers and indexes arrays.
         let table = StemTable()
@@ -263,57 +271,74 @@ struct LanguageModel: Sendable {
     }
 
     func evaluate(
-        _ text: String, context: MatchContext, configuration: EngineConfiguration, languageScores: [String: Double],
+        _ text: [Token], context: MatchContext, configuration: EngineConfiguration, languageScores: [String: Double],
         languageReason: String
     ) -> MatchResult {
         var notes = AnalysisNotes()
         let tokens = analyzer.analyze(text, notes: &notes)
-        let content = tokens.filter { !$0.isStop && !$0.stem.isEmpty }
-        let words = content.filter { !$0.folded.allSatisfy(\.isNumber) }
-        let stems = words.map(\.stem)
-        let messageStems = tokens.filter { !analyzer.fillers.contains($0.folded) && !$0.stem.isEmpty }.map(\.stem)
-        let ids = stems.map { stemIDs[$0] ?? -1 }
-        let messageIDs = messageStems.map { stemIDs[$0] ?? -1 }
-        let occurrences = Occurrences(ids: ids, tableSize: stemIDs.count)
-        let messageOccurrences = Occurrences(ids: messageIDs, tableSize: stemIDs.count)
+        var ids: [Int32] = []
+        var messageIDs: [Int32] = []
+        var content: [AnalyzedToken] = []
+        var words = 0
+        var knownWords = 0
+        ids.reserveCapacity(tokens.count)
+        messageIDs.reserveCapacity(tokens.count)
+        for token in tokens where !token.stem.isEmpty {
+            let id = stemIDs[token.stem] ?? -1
+            if !analyzer.fillers.contains(token.folded) { messageIDs.append(id) }
+            guard !token.isStop else { continue }
+            content.append(token)
+            if token.folded.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { continue }
+            ids.append(id)
+            words += 1
+            if token.isKnown { knownWords += 1 }
+        }
+        let occurrences = Occurrences(ids: ids)
+        let messageOccurrences = Occurrences(ids: messageIDs)
         var touched = [Bool](repeating: false, count: intents.count)
-        for id in ids + messageIDs where id >= 0 {
+        for id in occurrences.presentIDs + messageOccurrences.presentIDs {
             for intent in ruleUsers[Int(id)] { touched[Int(intent)] = true }
         }
-        let coverage = words.isEmpty ? 0 : Double(words.filter(\.isKnown).count) / Double(words.count)
+        let coverage = words == 0 ? 0 : Double(knownWords) / Double(words)
 
-        var candidates: [Candidate] = []
-        if !messageStems.isEmpty {
+        var scored: [(candidate: Candidate, example: Int32)] = []
+        if !messageIDs.isEmpty {
             let similarities = index.similarities(FeatureBag(tokens: content))
-            for (position, intent) in intents.enumerated() {
-                var evidence = Evidence()
+            for position in intents.indices {
                 let best = Double(similarities.best[position])
+                guard touched[position] || best > 0 else { continue }
+                var evidence = Evidence()
                 let centroid = Double(similarities.centroid[position])
                 evidence.exampleSimilarity = best
                 evidence.centroidSimilarity = centroid
-                let exampleIndex = Int(similarities.bestExample[position])
-                if exampleIndex >= 0 { evidence.bestExample = exampleTexts[exampleIndex] }
                 let total = Self.evidence(
-                    intent, exampleOnly: exampleOnly, rulesApply: touched[position], occurrences: occurrences,
-                    messageOccurrences: messageOccurrences, best: best, centroid: centroid, coverage: coverage,
-                    context: context,
-                    evidence: &evidence)
+                    intents[position], exampleOnly: exampleOnly, rulesApply: touched[position],
+                    occurrences: occurrences, messageOccurrences: messageOccurrences, best: best, centroid: centroid,
+                    coverage: coverage, context: context, evidence: &evidence)
                 // Rounded so that float noise from summation order can never reorder two equal intents.
                 evidence.total = (total * 1e6).rounded() / 1e6
                 if total > 0.02 {
-                    candidates.append(Candidate(id: intent.id, score: Self.score(evidence.total), evidence: evidence))
+                    scored.append(
+                        (
+                            Candidate(id: intents[position].id, score: Self.score(evidence.total), evidence: evidence),
+                            similarities.bestExample[position]
+                        ))
                 }
             }
         }
-        candidates.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
-        let top = Array(candidates.prefix(5))
+        scored.sort { $0.candidate.score != $1.candidate.score ? $0.candidate.score > $1.candidate.score : $0.candidate.id < $1.candidate.id }
+        let top = scored.prefix(5).map { entry in
+            var candidate = entry.candidate
+            if entry.example >= 0 { candidate.evidence.bestExample = exampleTexts[Int(entry.example)] }
+            return candidate
+        }
         var thresholds = configuration
         if exampleOnly {
             thresholds.answerThreshold = configuration.exampleOnlyThreshold
             thresholds.clarifyThreshold = configuration.exampleOnlyThreshold
             thresholds.runnerUpRatio = 1
         }
-        let (kind, alternatives, decision) = Self.decide(top, configuration: thresholds, empty: messageStems.isEmpty)
+        let (kind, alternatives, decision) = Self.decide(top, configuration: thresholds, empty: messageIDs.isEmpty)
         return MatchResult(
             kind: kind, intent: kind == .fallback ? nil : top.first?.id, confidence: top.first?.score ?? 0,
             language: language, alternatives: alternatives,

@@ -4,6 +4,7 @@
 /// `@concept` any phrase of a concept. Stop words are dropped when compiling, and matching runs over the
 /// question's non-stop words, so "how do I apply" and "apply" meet in the middle.
 struct Pattern: Sendable {
+    /// The parsed form, used while compiling.
     indirect enum Element: Sendable {
         /// One stem, by its id in the language model's stem table.
         case word(Int32)
@@ -15,24 +16,80 @@ struct Pattern: Sendable {
         case anyWord([Int32], optional: Bool)
     }
 
-    let elements: [Element]
-    let source: String
+    /// One step of the flat program a pattern is compiled into: plain values in three arrays, so matching
+    /// walks integers without touching reference counts.
+    struct Step: Sendable {
+        enum Kind: UInt8, Sendable { case word, anyWord, wildcard, choice }
+        let kind: Kind
+        let optional: Bool
+        /// For `word` and `anyWord`: the range in `words`; for `choice`: the range in `branches`.
+        let lower: Int32
+        let upper: Int32
+    }
 
+    let source: String
     /// Every stem id the pattern mentions: a question with none of them cannot match.
-    var stemIDs: Set<Int32> {
+    let stemIDs: Set<Int32>
+    private let steps: [Step]
+    private let words: [Int32]
+    /// Each option of a choice, as a range in `steps`.
+    private let branches: [Range<Int32>]
+    /// The top-level sequence, as a range in `steps`.
+    private let top: Range<Int32>
+    /// For every top-level step that must match one word: the range in `words` of the stems that can fill it.
+    /// A question lacking all stems of one such step cannot match, which rejects most patterns at once.
+    private let required: [Range<Int32>]
+
+    init(elements: [Element], source: String) {
+        var steps: [Step] = []
+        var words: [Int32] = []
+        var branches: [Range<Int32>] = []
         var ids = Set<Int32>()
-        func walk(_ elements: [Element]) {
-            for element in elements {
+        // Steps of one sequence are contiguous; the sequences of a choice's options are laid out after it.
+        func emit(_ sequence: [Element]) -> Range<Int32> {
+            let first = steps.count
+            var pending: [(index: Int, options: [[Element]])] = []
+            for element in sequence {
                 switch element {
-                case .word(let id): ids.insert(id)
-                case .anyWord(let words, _): ids.formUnion(words)
-                case .choice(let options, _): options.forEach(walk)
-                case .wildcard: break
+                case .word(let id):
+                    words.append(id)
+                    ids.insert(id)
+                    steps.append(
+                        Step(kind: .word, optional: false, lower: Int32(words.count - 1), upper: Int32(words.count)))
+                case .anyWord(let options, let optional):
+                    let lower = Int32(words.count)
+                    words += options
+                    ids.formUnion(options)
+                    steps.append(Step(kind: .anyWord, optional: optional, lower: lower, upper: Int32(words.count)))
+                case .wildcard:
+                    steps.append(Step(kind: .wildcard, optional: false, lower: 0, upper: 0))
+                case .choice(let options, let optional):
+                    pending.append((steps.count, options))
+                    steps.append(Step(kind: .choice, optional: optional, lower: 0, upper: 0))
                 }
             }
+            let range = Int32(first)..<Int32(steps.count)
+            for (index, options) in pending {
+                let lower = Int32(branches.count)
+                branches += Array(repeating: 0..<0, count: options.count)
+                for (offset, option) in options.enumerated() { branches[Int(lower) + offset] = emit(option) }
+                steps[index] = Step(
+                    kind: .choice, optional: steps[index].optional, lower: lower, upper: Int32(branches.count))
+            }
+            return range
         }
-        walk(elements)
-        return ids
+        let top = emit(elements)
+        self.source = source
+        self.stemIDs = ids
+        self.steps = steps
+        self.words = words
+        self.branches = branches
+        self.top = top
+        self.required = top.compactMap { index in
+            let step = steps[Int(index)]
+            guard !step.optional, step.kind == .word || step.kind == .anyWord else { return nil }
+            return step.lower..<step.upper
+        }
     }
 
     /// A syntax error with the column where it was found.
@@ -74,35 +131,44 @@ struct Pattern: Sendable {
     /// True when the pattern matches a question whose words are described by `occurrences`.
     ///
     /// Matching runs on sets of positions held as bits (at most 63 words): a word moves every position where it
-    /// occurs one step on, a wildcard opens every later position, a choice unites its options. Each element is
+    /// occurs one step on, a wildcard opens every later position, a choice unites its options. Each step is
     /// visited once, so a pattern costs a few dozen bit operations, with no backtracking and no allocation.
     /// Unanchored patterns may start and end anywhere; `whole` demands they start at 0 and end at `count`.
     func matches(_ occurrences: Occurrences, whole: Bool) -> Bool {
+        for slot in required {
+            var present = false
+            for index in slot where occurrences.positions(of: words[Int(index)]) != 0 {
+                present = true
+                break
+            }
+            if !present { return false }
+        }
         let start: UInt64 = whole ? 1 : occurrences.allPositions
-        let ends = Self.advance(elements[...], from: start, occurrences)
+        let ends = advance(top, from: start, occurrences)
         return whole ? ends & (1 << UInt64(occurrences.count)) != 0 : ends != 0
     }
 
-    private static func advance(_ elements: ArraySlice<Element>, from positions: UInt64, _ occurrences: Occurrences)
-        -> UInt64
-    {
+    private func advance(_ range: Range<Int32>, from positions: UInt64, _ occurrences: Occurrences) -> UInt64 {
         var current = positions
-        for element in elements {
+        for index in range {
             if current == 0 { return 0 }
-            switch element {
-            case .word(let id):
-                current = (current & occurrences.positions(of: id)) << 1
+            let step = steps[Int(index)]
+            switch step.kind {
+            case .word:
+                current = (current & occurrences.positions(of: words[Int(step.lower)])) << 1
             case .wildcard:
                 // Every position from the first reachable one up to the end.
                 let lowest = current & (~current &+ 1)
                 current = ~(lowest &- 1) & occurrences.allPositions
-            case .anyWord(let words, let optional):
+            case .anyWord:
                 var found: UInt64 = 0
-                for id in words { found |= occurrences.positions(of: id) }
-                current = (optional ? current : 0) | ((current & found) << 1)
-            case .choice(let options, let optional):
-                var next: UInt64 = optional ? current : 0
-                for option in options { next |= advance(option[...], from: current, occurrences) }
+                for word in step.lower..<step.upper { found |= occurrences.positions(of: words[Int(word)]) }
+                current = (step.optional ? current : 0) | ((current & found) << 1)
+            case .choice:
+                var next: UInt64 = step.optional ? current : 0
+                for branch in step.lower..<step.upper {
+                    next |= advance(branches[Int(branch)], from: current, occurrences)
+                }
                 current = next
             }
         }
@@ -193,27 +259,41 @@ struct Pattern: Sendable {
 }
 
 /// Where each known stem occurs in a question, as bits (position p is bit p), for patterns and phrases.
+///
+/// A question has a handful of distinct stems, so they are kept in a short list searched from the front: cheaper
+/// than clearing a table as large as the content's vocabulary for every question.
 struct Occurrences {
     /// How many words the question has (at most 63 are looked at).
     let count: Int
     /// Bits 0...count: every position a match may start or end at.
     let allPositions: UInt64
-    private let table: [UInt64]
+    private var ids: [Int32] = []
+    private var bits: [UInt64] = []
 
     /// Builds the table from the stem ids of the question's words (-1 for a stem no rule uses).
-    init(ids: [Int32], tableSize: Int) {
-        let count = min(ids.count, 63)
-        var table = [UInt64](repeating: 0, count: tableSize)
-        for (position, id) in ids.prefix(count).enumerated() where id >= 0 {
-            table[Int(id)] |= 1 << UInt64(position)
-        }
+    init(ids source: [Int32]) {
+        let count = min(source.count, 63)
         self.count = count
         self.allPositions = count == 63 ? UInt64.max : (1 << UInt64(count + 1)) - 1
-        self.table = table
+        ids.reserveCapacity(count)
+        bits.reserveCapacity(count)
+        for (position, id) in source.prefix(count).enumerated() where id >= 0 {
+            let bit: UInt64 = 1 << UInt64(position)
+            if let slot = ids.firstIndex(of: id) {
+                bits[slot] |= bit
+            } else {
+                ids.append(id)
+                bits.append(bit)
+            }
+        }
     }
 
+    /// The stem ids present, each once.
+    var presentIDs: [Int32] { ids }
+
     func positions(of id: Int32) -> UInt64 {
-        table[Int(id)]
+        for slot in ids.indices where ids[slot] == id { return bits[slot] }
+        return 0
     }
 
     /// True when `phrase` (stem ids) occurs as consecutive words.
