@@ -124,8 +124,8 @@ public struct Matcher: Sendable {
     }
 }
 
-/// One intent compiled for matching.
-struct CompiledIntent: Sendable {
+/// One intent compiled for matching (a class: matching reads it in place instead of copying its arrays).
+final class CompiledIntent: Sendable {
     struct Cue: Sendable {
         let label: String
         let phrases: [[Int32]]
@@ -142,7 +142,19 @@ struct CompiledIntent: Sendable {
     /// dropped, as for other intents.
     let messagePatterns: [Pattern]
 
-    var hasRules: Bool { !keywords.isEmpty || !patterns.isEmpty }
+    let hasRules: Bool
+
+    init(
+        id: String, whole: Bool, keywords: [Cue], exclude: [Cue], patterns: [Pattern], messagePatterns: [Pattern]
+    ) {
+        self.id = id
+        self.whole = whole
+        self.keywords = keywords
+        self.exclude = exclude
+        self.patterns = patterns
+        self.messagePatterns = messagePatterns
+        self.hasRules = !keywords.isEmpty || !patterns.isEmpty
+    }
 }
 
 /// Everything needed to match questions in one language.
@@ -159,6 +171,8 @@ struct LanguageModel: Sendable {
     let exampleOnly: Bool
     /// For each stem id, the intents whose rules mention it: only those can have a keyword or pattern fire.
     let ruleUsers: [[Int32]]
+    /// The rules each stem can set off.
+    let rules: RuleIndex
 
     init(
         language: Language, rules: [IntentRules], concepts: [String: ConceptSet], diagnostics: inout [Diagnostic]
@@ -268,6 +282,7 @@ struct LanguageModel: Sendable {
             for id in ids { users[Int(id)].append(Int32(index)) }
         }
         self.ruleUsers = users
+        self.rules = RuleIndex(intents: intents, stemCount: table.ids.count)
     }
 
     func evaluate(
@@ -293,13 +308,14 @@ struct LanguageModel: Sendable {
             words += 1
             if token.isKnown { knownWords += 1 }
         }
-        let occurrences = Occurrences(ids: ids)
-        let messageOccurrences = Occurrences(ids: messageIDs)
+        let occurrences = Occurrences(ids: ids, tableSize: stemIDs.count)
+        let messageOccurrences = Occurrences(ids: messageIDs, tableSize: stemIDs.count)
         var touched = [Bool](repeating: false, count: intents.count)
         for id in occurrences.presentIDs + messageOccurrences.presentIDs {
             for intent in ruleUsers[Int(id)] { touched[Int(intent)] = true }
         }
         let coverage = words == 0 ? 0 : Double(knownWords) / Double(words)
+        let hits = rules.hits(occurrences, message: messageOccurrences, intentCount: intents.count)
 
         var scored: [(candidate: Candidate, example: Int32)] = []
         if !messageIDs.isEmpty {
@@ -311,10 +327,22 @@ struct LanguageModel: Sendable {
                 let centroid = Double(similarities.centroid[position])
                 evidence.exampleSimilarity = best
                 evidence.centroidSimilarity = centroid
+                let intent = intents[position]
+                if touched[position] {
+                    for cue in hits.keywords[position] {
+                        evidence.keywords.append(intent.keywords[Int(cue)].label)
+                        evidence.keywordWeight += intent.keywords[Int(cue)].weight
+                    }
+                    for pattern in hits.patterns[position] {
+                        let source = rules.patterns[Int(pattern)].source
+                        if !evidence.patterns.contains(source) { evidence.patterns.append(source) }
+                    }
+                    let exclude = hits.exclude[position]
+                    if exclude >= 0 { evidence.excludedBy = intent.exclude[Int(exclude)].label }
+                }
                 let total = Self.evidence(
-                    intents[position], exampleOnly: exampleOnly, rulesApply: touched[position],
-                    occurrences: occurrences, messageOccurrences: messageOccurrences, best: best, centroid: centroid,
-                    coverage: coverage, context: context, evidence: &evidence)
+                    intent, exampleOnly: exampleOnly, occurrenceCount: occurrences.count, best: best,
+                    centroid: centroid, coverage: coverage, context: context, evidence: &evidence)
                 // Rounded so that float noise from summation order can never reorder two equal intents.
                 evidence.total = (total * 1e6).rounded() / 1e6
                 if total > 0.02 {
@@ -354,28 +382,9 @@ struct LanguageModel: Sendable {
     /// so a question that merely resembles an example is not answered on that alone. The score is
     /// `1 - exp(-evidence / 1.6)`.
     static func evidence(
-        _ intent: CompiledIntent, exampleOnly: Bool, rulesApply: Bool, occurrences: Occurrences,
-        messageOccurrences: Occurrences,
-        best: Double, centroid: Double, coverage: Double, context: MatchContext, evidence: inout Evidence
+        _ intent: CompiledIntent, exampleOnly: Bool, occurrenceCount: Int, best: Double, centroid: Double,
+        coverage: Double, context: MatchContext, evidence: inout Evidence
     ) -> Double {
-        guard rulesApply || best > 0 else { return 0 }
-        for cue in intent.keywords where rulesApply && cue.phrases.contains(where: occurrences.contains) {
-            evidence.keywords.append(cue.label)
-            evidence.keywordWeight += cue.weight
-        }
-        for pattern in intent.patterns where rulesApply && pattern.matches(occurrences, whole: intent.whole) {
-            evidence.patterns.append(pattern.source)
-        }
-        for pattern in intent.messagePatterns
-        where rulesApply && !evidence.patterns.contains(pattern.source)
-            && pattern.matches(messageOccurrences, whole: true)
-        {
-            evidence.patterns.append(pattern.source)
-        }
-        if rulesApply, let excluded = intent.exclude.first(where: { $0.phrases.contains(where: occurrences.contains) })
-        {
-            evidence.excludedBy = excluded.label
-        }
         // With rules, the closest example counts most; with examples alone (often 100 an intent), the intent's
         // examples as a whole are the steadier signal.
         let similarity =
@@ -393,7 +402,7 @@ struct LanguageModel: Sendable {
         }
         if evidence.excludedBy != nil { total *= 0.25 }
         if total > 0.5 {
-            if intent.id == context.previousTopic && occurrences.count <= 3 {
+            if intent.id == context.previousTopic && occurrenceCount <= 3 {
                 evidence.contextBoost = 0.4
             } else if context.relatedTopics.contains(intent.id) {
                 evidence.contextBoost = 0.2

@@ -3,7 +3,7 @@
 /// Syntax (docs/CONTENT.md): `word`, `(a | b c)` one of, `[a | b]` optional, `*` any number of words,
 /// `@concept` any phrase of a concept. Stop words are dropped when compiling, and matching runs over the
 /// question's non-stop words, so "how do I apply" and "apply" meet in the middle.
-struct Pattern: Sendable {
+final class Pattern: Sendable {
     /// The parsed form, used while compiling.
     indirect enum Element: Sendable {
         /// One stem, by its id in the language model's stem table.
@@ -39,6 +39,13 @@ struct Pattern: Sendable {
     /// For every top-level step that must match one word: the range in `words` of the stems that can fill it.
     /// A question lacking all stems of one such step cannot match, which rejects most patterns at once.
     private let required: [Range<Int32>]
+
+    /// The stems a question must contain one of for the pattern to match: those of its first required step, or
+    /// all its stems when no single step is required.
+    var anchorIDs: [Int32] {
+        guard let first = required.first else { return stemIDs.sorted() }
+        return Array(words[Int(first.lowerBound)..<Int(first.upperBound)])
+    }
 
     init(elements: [Element], source: String) {
         var steps: [Step] = []
@@ -269,16 +276,21 @@ struct Occurrences {
     let allPositions: UInt64
     private var ids: [Int32] = []
     private var bits: [UInt64] = []
+    /// One bit per stem id of the table: most lookups are for stems the question lacks, answered by one test.
+    private var present: [UInt64]
 
-    /// Builds the table from the stem ids of the question's words (-1 for a stem no rule uses).
-    init(ids source: [Int32]) {
+    /// Builds the table from the stem ids of the question's words (-1 for a stem no rule uses), for a stem table
+    /// of `tableSize` ids.
+    init(ids source: [Int32], tableSize: Int) {
         let count = min(source.count, 63)
         self.count = count
         self.allPositions = count == 63 ? UInt64.max : (1 << UInt64(count + 1)) - 1
+        present = [UInt64](repeating: 0, count: (tableSize + 63) / 64)
         ids.reserveCapacity(count)
         bits.reserveCapacity(count)
         for (position, id) in source.prefix(count).enumerated() where id >= 0 {
             let bit: UInt64 = 1 << UInt64(position)
+            present[Int(id) >> 6] |= 1 << UInt64(id & 63)
             if let slot = ids.firstIndex(of: id) {
                 bits[slot] |= bit
             } else {
@@ -292,8 +304,21 @@ struct Occurrences {
     var presentIDs: [Int32] { ids }
 
     func positions(of id: Int32) -> UInt64 {
+        guard present[Int(id) >> 6] & (1 << UInt64(id & 63)) != 0 else { return 0 }
         for slot in ids.indices where ids[slot] == id { return bits[slot] }
         return 0
+    }
+
+    /// True when the stems `words[range]` occur as consecutive words.
+    func contains(_ words: [Int32], _ range: Range<Int>) -> Bool {
+        guard !range.isEmpty else { return false }
+        var positions = positions(of: words[range.lowerBound])
+        var index = range.lowerBound + 1
+        while index < range.upperBound && positions != 0 {
+            positions = (positions << 1) & self.positions(of: words[index])
+            index += 1
+        }
+        return positions != 0
     }
 
     /// True when `phrase` (stem ids) occurs as consecutive words.

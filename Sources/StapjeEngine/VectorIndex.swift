@@ -16,7 +16,7 @@ struct VectorIndex: Sendable {
         var weight: Float
     }
 
-    private let features: [UInt64: Int32]
+    private let features: FeatureTable
     private let idf: [Float]
     private let examplePostings: [[Posting]]
     private let centroidPostings: [[Posting]]
@@ -30,7 +30,7 @@ struct VectorIndex: Sendable {
         var ids: [UInt64: Int32] = [:]
         var documentFrequency: [Int] = []
         for (_, bag) in examples {
-            for key in Set(bag.words.keys).union(bag.grams.keys) {
+            for key in bag.words.map(\.key) + bag.grams.map(\.key) {
                 if let id = ids[key] {
                     documentFrequency[Int(id)] += 1
                 } else {
@@ -43,8 +43,9 @@ struct VectorIndex: Sendable {
         let idf = documentFrequency.map { logf((total + 1) / (Float($0) + 1)) + 1 }
         var examplePostings = [[Posting]](repeating: [], count: documentFrequency.count)
         var centroids = [[Int32: Float]](repeating: [:], count: ownerCount)
+        let table = FeatureTable(ids)
         for (index, (owner, bag)) in examples.enumerated() {
-            let vector = Self.vector(bag, ids: ids, idf: idf)
+            let vector = Self.vector(bag, ids: table, idf: idf)
             for (id, weight) in vector {
                 examplePostings[Int(id)].append(Posting(item: Int32(index), weight: weight))
                 centroids[owner][id, default: 0] += weight
@@ -58,7 +59,7 @@ struct VectorIndex: Sendable {
                 centroidPostings[Int(id)].append(Posting(item: Int32(owner), weight: weight / norm))
             }
         }
-        self.features = ids
+        self.features = table
         self.idf = idf
         self.examplePostings = examplePostings
         self.centroidPostings = centroidPostings
@@ -68,8 +69,8 @@ struct VectorIndex: Sendable {
     }
 
     /// A weighted, normalised vector for a bag of features, keeping only features the index knows.
-    static func vector(_ bag: FeatureBag, ids: [UInt64: Int32], idf: [Float]) -> [(Int32, Float)] {
-        func half(_ counts: [UInt64: Int], share: Float) -> [(Int32, Float)] {
+    static func vector(_ bag: FeatureBag, ids: FeatureTable, idf: [Float]) -> [(Int32, Float)] {
+        func half(_ counts: [(key: UInt64, count: Int)], share: Float) -> [(Int32, Float)] {
             var part: [(Int32, Float)] = []
             var norm: Float = 0
             for (key, count) in counts {
@@ -115,9 +116,11 @@ struct VectorIndex: Sendable {
 ///
 /// Features are 64-bit FNV-1a hashes rather than strings: a question has dozens of n-grams, and hashing their
 /// scalars directly avoids building a string for each. Words and n-grams use different seeds, so they never meet.
+/// Each half is a list of (feature, count) sorted by feature: a question's few dozen features are counted by
+/// sorting, which is cheaper than a dictionary.
 struct FeatureBag: Sendable {
-    var words: [UInt64: Int] = [:]
-    var grams: [UInt64: Int] = [:]
+    var words: [(key: UInt64, count: Int)] = []
+    var grams: [(key: UInt64, count: Int)] = []
 
     private static let wordSeed: UInt64 = 0xcbf2_9ce4_8422_2325
     private static let gramSeed: UInt64 = 0x84222325_cbf29ce4
@@ -125,26 +128,79 @@ struct FeatureBag: Sendable {
 
     /// Features of the non-stop tokens.
     init(tokens: [AnalyzedToken]) {
-        let content = tokens.filter { !$0.isStop && !$0.stem.isEmpty }
+        var wordKeys: [UInt64] = []
+        var gramKeys: [UInt64] = []
         var previous: UInt64?
         var scalars: [UInt32] = []
-        for token in content {
+        for token in tokens where !token.isStop && !token.stem.isEmpty {
             var stem = Self.wordSeed
             for byte in token.stem.utf8 { stem = (stem ^ UInt64(byte)) &* Self.prime }
-            words[stem, default: 0] += 1
-            if let previous { words[(previous &* 31) ^ stem ^ 0x9e37_79b9_7f4a_7c15, default: 0] += 1 }
+            wordKeys.append(stem)
+            if let previous { wordKeys.append((previous &* 31) ^ stem ^ 0x9e37_79b9_7f4a_7c15) }
             previous = stem
             scalars.removeAll(keepingCapacity: true)
             scalars.append(0x3C)
-            scalars.append(contentsOf: token.folded.unicodeScalars.map(\.value))
+            for scalar in token.folded.unicodeScalars { scalars.append(scalar.value) }
             scalars.append(0x3E)
             for n in 3...4 where scalars.count >= n {
                 for start in 0...(scalars.count - n) {
                     var gram = Self.gramSeed
                     for index in start..<start + n { gram = (gram ^ UInt64(scalars[index])) &* Self.prime }
-                    grams[gram, default: 0] += 1
+                    gramKeys.append(gram)
                 }
             }
+        }
+        words = Self.counted(&wordKeys)
+        grams = Self.counted(&gramKeys)
+    }
+
+    private static func counted(_ keys: inout [UInt64]) -> [(key: UInt64, count: Int)] {
+        keys.sort()
+        var result: [(key: UInt64, count: Int)] = []
+        result.reserveCapacity(keys.count)
+        for key in keys {
+            if let last = result.last, last.key == key {
+                result[result.count - 1].count += 1
+            } else {
+                result.append((key, 1))
+            }
+        }
+        return result
+    }
+}
+
+/// A map from feature hashes to small ids: open addressing over the hash itself, which is already well mixed,
+/// so a lookup is one multiply-free probe sequence instead of hashing the key again.
+struct FeatureTable: Sendable {
+    private var keys: [UInt64]
+    private var values: [Int32]
+    private let mask: Int
+
+    init(_ entries: [UInt64: Int32]) {
+        var capacity = 16
+        while capacity < entries.count * 2 { capacity <<= 1 }
+        keys = [UInt64](repeating: 0, count: capacity)
+        values = [Int32](repeating: -1, count: capacity)
+        mask = capacity - 1
+        for (key, value) in entries {
+            var slot = Self.start(key, mask)
+            while values[slot] >= 0 { slot = (slot + 1) & mask }
+            keys[slot] = key
+            values[slot] = value
+        }
+    }
+
+    private static func start(_ key: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (key ^ (key >> 29)) & UInt64(mask))
+    }
+
+    subscript(key: UInt64) -> Int32? {
+        var slot = Self.start(key, mask)
+        while true {
+            let value = values[slot]
+            if value < 0 { return nil }
+            if keys[slot] == key { return value }
+            slot = (slot + 1) & mask
         }
     }
 }
