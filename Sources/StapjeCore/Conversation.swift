@@ -420,8 +420,30 @@ public struct Conversation: Sendable {
         return (session, reply)
     }
 
+    /// Words that turn "I speak French" into "I do not speak French", and the language each belongs to.
+    static let negations: [String: Language] = [
+        "geen": .nl, "niet": .nl, "pas": .fr, "ne": .fr, "point": .fr, "not": .en, "dont": .en, "cannot": .en,
+    ]
+
+    /// Verbs of knowing a language: a negation counts only with one of them ("kan het niet in het Frans?" asks
+    /// for French).
+    static let languageVerbs: Set<String> = [
+        "spreek", "spreekt", "spreken", "versta", "verstaat", "begrijp", "begrijpt", "lees", "leest", "ken", "kent",
+        "praat", "klap", "klapt", "parle", "parles", "parlez", "comprends", "comprend", "comprenez", "lis", "lit",
+        "sais", "speak", "speaks", "understand", "understands", "read", "know", "talk",
+    ]
+
+    /// The language a switch request asks for: the one it names, or, when it says it does not speak the
+    /// language it names ("ik spreek geen Frans", "je ne comprends pas le néerlandais"), the language of the
+    /// negation itself, which is the language the person is writing in.
     func targetLanguage(_ text: String) -> Language? {
-        let folded = Set(Tokenizer().tokens(text).map(\.folded))
+        let tokens = Tokenizer().tokens(text).map(\.folded)
+        let folded = Set(tokens)
+        if tokens.contains(where: Self.languageVerbs.contains),
+            let negation = tokens.lazy.compactMap({ Self.negations[$0] }).first
+        {
+            return negation
+        }
         for messages in content.messages.values.sorted(by: { $0.language < $1.language }) {
             for (code, value) in messages.table("language_words").sorted(by: { $0.key < $1.key }) {
                 guard case .list(let names) = value, let language = Language(code: code) else { continue }
