@@ -91,7 +91,8 @@ struct Analyzer: Sendable {
                 for part in parts {
                     result.append(
                         AnalyzedToken(
-                            original: token.original, folded: part, stem: stems[part] ?? stemmer.stem(part), isStop: false,
+                            original: token.original, folded: part, stem: stems[part] ?? stemmer.stem(part),
+                            isStop: false,
                             isKnown: true, correctedFrom: nil, compoundOf: token.folded))
                 }
                 continue

@@ -200,11 +200,22 @@ struct LanguageModel: Sendable {
 
         // Every stem a rule uses gets a small id, so matching compares integers and indexes arrays.
         let table = StemTable()
+        // Patterns and concepts repeat the same words many times: each text is analysed once.
+        var phrases: [String: [Int32]] = [:]
+        var wholePhrases: [String: [Int32]] = [:]
         func phrase(_ text: String) -> [Int32] {
-            analyzer.contentTokens(text).filter { !$0.isStop }.map { table.id($0.stem) }
+            if let known = phrases[text] { return known }
+            let ids = analyzer.contentTokens(text).filter { !$0.isStop }.map { table.id($0.stem) }
+            phrases[text] = ids
+            return ids
         }
         func wholePhrase(_ text: String) -> [Int32] {
-            analyzer.contentTokens(text).filter { !analyzer.fillers.contains($0.folded) }.map { table.id($0.stem) }
+            if let known = wholePhrases[text] { return known }
+            let ids = analyzer.contentTokens(text).filter { !analyzer.fillers.contains($0.folded) }.map {
+                table.id($0.stem)
+            }
+            wholePhrases[text] = ids
+            return ids
         }
         var conceptPhrases: [String: [[Int32]]] = [:]
         var wholeConceptPhrases: [String: [[Int32]]] = [:]
@@ -354,7 +365,10 @@ struct LanguageModel: Sendable {
                 }
             }
         }
-        scored.sort { $0.candidate.score != $1.candidate.score ? $0.candidate.score > $1.candidate.score : $0.candidate.id < $1.candidate.id }
+        scored.sort {
+            $0.candidate.score != $1.candidate.score
+                ? $0.candidate.score > $1.candidate.score : $0.candidate.id < $1.candidate.id
+        }
         let top = scored.prefix(5).map { entry in
             var candidate = entry.candidate
             if entry.example >= 0 { candidate.evidence.bestExample = exampleTexts[Int(entry.example)] }

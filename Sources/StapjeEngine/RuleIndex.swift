@@ -50,7 +50,8 @@ struct RuleIndex: Sendable {
                     let start = Int32(phraseWords.count)
                     phraseWords += phrase
                     table[Int(first)].append(
-                        CueEntry(intent: Int32(intent), cue: Int32(number), start: start, end: Int32(phraseWords.count)))
+                        CueEntry(intent: Int32(intent), cue: Int32(number), start: start, end: Int32(phraseWords.count))
+                    )
                 }
             }
         }
