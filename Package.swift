@@ -46,8 +46,23 @@ let package = Package(
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         /// The one Swift type that owns readline's global state and callbacks.
         .target(name: "LineEditor", dependencies: ["CReadline"]),
-        /// The kiosk REPL: terminal rendering, kiosk mode, idle wipe.
-        .target(name: "StapjeTerminal", dependencies: ["StapjeCore", "LineEditor"]),
+        /// The kiosk REPL: terminal rendering, kiosk mode, idle wipe; the helpers' desk console; hub mode.
+        .target(
+            name: "StapjeTerminal",
+            dependencies: [
+                "StapjeCore", "LineEditor", "StapjeClient", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        /// A STAPJE/1 client: replies and events as values, request/response matching (no conversation logic).
+        .target(
+            name: "StapjeClient",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         /// The line-based TCP server (SwiftNIO) and its protocol.
         .target(
             name: "StapjeServer",
@@ -68,6 +83,8 @@ let package = Package(
         .target(
             name: "StapjeStore",
             dependencies: [
+                "StapjeCore",
+                "StapjePrivacy",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -84,6 +101,7 @@ let package = Package(
                 "StapjeServer",
                 "StapjeSheets",
                 "StapjeStore",
+                "StapjeClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -109,7 +127,11 @@ let package = Package(
             resources: [.copy("Transcripts")]
         ),
         .testTarget(name: "StapjeCLITests", dependencies: []),
-        .testTarget(name: "StapjeTerminalTests", dependencies: ["StapjeTerminal"]),
+        .testTarget(
+            name: "StapjeTerminalTests",
+            dependencies: ["StapjeTerminal", "StapjeClient", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(name: "StapjeClientTests", dependencies: ["StapjeClient"]),
         .testTarget(
             name: "StapjeServerTests",
             dependencies: [
@@ -124,7 +146,8 @@ let package = Package(
         ),
         .testTarget(name: "StapjeSheetsTests", dependencies: ["StapjeSheets"]),
         .testTarget(
-            name: "StapjeStoreTests", dependencies: ["StapjeStore", .product(name: "Logging", package: "swift-log")]),
+            name: "StapjeStoreTests",
+            dependencies: ["StapjeStore", "StapjeCore", .product(name: "Logging", package: "swift-log")]),
     ]
 )
 

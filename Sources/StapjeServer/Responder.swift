@@ -44,6 +44,8 @@ struct Responder: Sendable {
     let logger: Logger
     /// The durable handoff queue, when the server has a data directory.
     var desk: HandoffDesk?
+    /// Where anonymous statistics go, when the server keeps them.
+    var recorder: (any ConversationRecorder)?
 
     /// The greeting written when a connection opens.
     static func banner() -> Response {
@@ -95,7 +97,7 @@ struct Responder: Sendable {
         }
         switch command {
         case .new(let options): return await new(options, state: &state)
-        case .resume(let token, let since): return resume(token, since: since, state: &state)
+        case .resume(let token, let since): return await resume(token, since: since, state: &state)
         case .auth, .queue, .watch, .take, .say, .transcript, .release, .resolve:
             return await helperCommand(command, state: &state)
         default: break
@@ -147,11 +149,15 @@ struct Responder: Sendable {
             return await finish(reply, session: next, input: "HUMAN", token: token, state: &state)
         case .cancel:
             guard case .requested = session.handoff else { return Self.badSequence("no helper was asked for") }
+            var ended = [Response.Parameter("state", "cancelled")]
             if let desk, let ticket = entry.ticket {
+                ended.append(.init("ticket", ticket))
                 do {
                     _ = try await desk.queue.cancel(ticket, at: Date())
                 } catch let error as TicketError {
-                    if case .closed = error.reason {} else { return Self.ticketRefusal(error) }
+                    // It closed a moment before (resolved, say): the person is told how, not "cancelled".
+                    guard case .closed(let final) = error.reason else { return Self.ticketRefusal(error) }
+                    ended[0] = .init("state", final.rawValue)
                 } catch {
                     return Self.storeUnavailable(error, logger: logger)
                 }
@@ -160,11 +166,9 @@ struct Responder: Sendable {
                 _ = await desk.announce()
             }
             let (next, reply) = conversation.cancelHandoff(session)
-            let ended = WireEvent(
-                code: 612, keyword: "HANDOFF-ENDED", sequence: 0, parameters: [.init("state", "cancelled")])
             return await finish(
                 reply, session: next, input: "CANCEL", token: token, state: &state, as: (250, "CANCELLED"),
-                events: [ended])
+                events: [WireEvent(code: 612, keyword: "HANDOFF-ENDED", sequence: 0, parameters: ended)])
         case .lang(let code):
             guard let language = Language(rawValue: code.lowercased()) else {
                 return Self.unsupported("this server speaks nl, fr and en")
@@ -201,6 +205,7 @@ struct Responder: Sendable {
         as override: (Int, String)? = nil, events extra: [WireEvent] = [], typed: Bool = false
     ) async -> Response {
         stats.record { $0.answers[reply.kind, default: 0] += 1 }
+        record(reply, input: input, typed: typed, token: token)
         var response = conversationResponse(reply, input: input, format: state.format)
         let turns = remember(reply, input: input, typed: typed, token: token)
         if let (code, keyword) = override {
@@ -260,6 +265,16 @@ struct Responder: Sendable {
             state.token = nil
         }
         return response
+    }
+
+    /// Hands the reply to the statistics (before the session is saved: the store still holds the one before it).
+    func record(_ reply: Reply, input: String, typed: Bool, token: String) {
+        guard let recorder, let entry = sessions.peek(token) else { return }
+        recorder.record(
+            ConversationRecord(
+                reply: reply, before: entry.session, question: typed ? input : nil, site: entry.site ?? "-",
+                startsConversation: !entry.recorded, at: Date()))
+        if !entry.recorded { sessions.modify(token) { $0.recorded = true } }
     }
 
     /// A conversation reply as a response: `210 ANSWER`, `213 STEP`, `330 CLARIFY`, `211 FALLBACK`, `241 HANDOFF` or
@@ -337,9 +352,10 @@ struct Responder: Sendable {
         return response
     }
 
-    func resume(_ token: String, since: Int?, state: inout ConnectionState) -> Response {
+    func resume(_ token: String, since: Int?, state: inout ConnectionState) async -> Response {
         switch sessions.resume(token, owner: state.id, since: since) {
         case .unknown:
+            if let relinked = await relink(token, since: since, state: &state) { return relinked }
             return Response(
                 code: 550, keyword: "NO-SESSION", message: "unknown or expired conversation; start one: NEW")
         case .busy:

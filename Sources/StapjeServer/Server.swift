@@ -23,16 +23,21 @@ public struct Server: Service {
     let onListening: @Sendable (SocketAddress) -> Void
     /// The durable handoff queue and the helpers, when the server has a data directory.
     let desk: HandoffDesk?
+    /// The anonymous statistics, when the server keeps them.
+    let statistics: Statistics?
     private let connectionCounter = NIOLockedValueBox(0)
 
     /// Creates a server answering from `conversation`; `contentRoot` is the directory reloads read.
     /// `onListening` is called with the bound address (useful with port 0). With a `store`, a request for a person
     /// becomes a durable ticket (docs/HANDOFF.md) and helpers can sign in; without one it is only announced.
+    /// With `statistics`, every reply is counted (docs/PRIVACY.md).
     public init(
         configuration: ServerConfiguration, conversation: Conversation, contentRoot: String?, logger: Logger,
-        store: StoreDatabase? = nil, onListening: @escaping @Sendable (SocketAddress) -> Void = { _ in }
+        store: StoreDatabase? = nil, statistics: Statistics? = nil,
+        onListening: @escaping @Sendable (SocketAddress) -> Void = { _ in }
     ) {
         self.configuration = configuration
+        self.statistics = statistics
         self.content = LiveContent(conversation, root: contentRoot)
         self.sessions = SessionStore(
             timeToLive: TimeAmount(configuration.sessionTimeToLive), capacity: configuration.maximumSessions,
@@ -99,6 +104,7 @@ public struct Server: Service {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { await self.sweepSessions() }
                 if desk != nil { group.addTask { await self.sweepHandoffs() } }
+                if let statistics { group.addTask { await cancelWhenGracefulShutdown { await statistics.run() } } }
                 try await listener.executeThenClose { connections in
                     for try await connection in connections {
                         group.addTask { await self.handle(connection) }
@@ -109,6 +115,8 @@ public struct Server: Service {
             listener.channel.close(promise: nil)
             registry.drain()
         }
+        // The replies written while draining are counted too.
+        statistics?.close()
         logger.info("server stopped")
     }
 
@@ -161,7 +169,7 @@ public struct Server: Service {
         logger[metadataKey: "connection"] = "\(id)"
         let responder = Responder(
             configuration: configuration, content: content, sessions: sessions, stats: stats, logger: logger,
-            desk: desk)
+            desk: desk, recorder: statistics)
         desk?.connect(id, channel: channel.channel)
         let connection = Connection(
             id: id, responder: responder, configuration: configuration, channel: channel.channel)

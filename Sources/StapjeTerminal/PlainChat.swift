@@ -10,16 +10,20 @@ public struct PlainChat: Sendable {
     public let conversation: Conversation
     /// The session a new person starts with.
     public let freshSession: Session
+    /// Where anonymous statistics go, and the site they count for; nil records nothing.
+    public let recording: KioskRecording?
 
     /// Creates a plain chat.
-    public init(conversation: Conversation, freshSession: Session) {
+    public init(conversation: Conversation, freshSession: Session, recording: KioskRecording? = nil) {
         self.conversation = conversation
         self.freshSession = freshSession
+        self.recording = recording
     }
 
     /// Answers every line from `readLine` until it returns nil or `/quit`, writing with `write`.
     public func run(readLine: () -> String?, write: (String) -> Void, now: () -> Date = Date.init) {
         var session = freshSession
+        var started = false
         while let line = readLine() {
             let command = TerminalOptions.FaceCommand(rawValue: line.trimmingSpaces().lowercased())
             if command == .quit || command == .exit { return }
@@ -29,12 +33,19 @@ public struct PlainChat: Sendable {
                 write(FaceWords.helperMode(session.helperMode, language: session.language) + "\n\n")
                 continue
             }
-            let (next, reply) = conversation.respond(to: line, in: session, at: now())
+            let time = now()
+            let (next, reply) = conversation.respond(to: line, in: session, at: time)
+            let typed = !line.trimmingSpaces().isEmpty
+            recording?.record(reply, before: session, typed: line, startsConversation: typed && !started, at: time)
+            started = started || typed
             session = next
             let shown = StandaloneHandoff.adjust(reply, content: conversation.content)
             let text = ReplyText(content: conversation.content, showHelperNotes: session.helperMode)
             write(text.lines(shown).joined(separator: "\n") + "\n\n")
-            if reply.events.contains(.endSession) { session = freshSession }
+            if reply.events.contains(.endSession) {
+                session = freshSession
+                started = false
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 public import StapjeCore
 public import StapjeKnowledge
+public import StapjeText
 
 /// The handoff when no hub can bring a helper to this screen: say so plainly, and where to find one.
 ///
@@ -17,18 +18,23 @@ public enum StandaloneHandoff {
             return false
         }
         guard requested else { return reply }
-        let words = content.words(reply.language)
         var adjusted = reply
-        guard let answer = content.answer(whereTopic, language: reply.language) else {
-            adjusted.texts = [words.text("handoff_standalone", ["where": ""])]
-            return adjusted
-        }
-        let view = AnswerView(answer, region: reply.region, bundle: content)
-        adjusted.texts = [words.text("handoff_standalone", ["where": view.summary])]
-        if !view.steps.isEmpty {
-            adjusted.texts.append(words.text("steps"))
-            adjusted.texts += view.steps.enumerated().map { "\($0.offset + 1). \($0.element)" }
-        }
+        adjusted.texts = texts(language: reply.language, region: reply.region, content: content)
         return adjusted
+    }
+
+    /// "No helper through this screen", where to find one, and the steps of `help.where`.
+    public static func texts(language: Language, region: Region, content: ContentBundle) -> [String] {
+        let words = content.words(language)
+        guard let answer = content.answer(whereTopic, language: language) else {
+            return [words.text("handoff_standalone", ["where": ""])]
+        }
+        let view = AnswerView(answer, region: region, bundle: content)
+        var texts = [words.text("handoff_standalone", ["where": view.summary])]
+        if !view.steps.isEmpty {
+            texts.append(words.text("steps"))
+            texts += view.steps.enumerated().map { "\($0.offset + 1). \($0.element)" }
+        }
+        return texts
     }
 }

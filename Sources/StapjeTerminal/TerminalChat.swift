@@ -18,6 +18,8 @@ public final class TerminalChat {
     public let freshSession: Session
     /// How to run.
     public let options: TerminalOptions
+    /// Where anonymous statistics go; nil records nothing.
+    public let recording: KioskRecording?
 
     private var session: Session
     private let device: TerminalDevice
@@ -28,6 +30,8 @@ public final class TerminalChat {
     /// When the screen was last wiped: the idle timer runs only once someone typed after it.
     private var wipedAt: ContinuousClock.Instant?
     private var historyFileFailed = false
+    /// True once the current person typed something (their conversation is counted).
+    private var started = false
 
     /// The prompt.
     public static let prompt = "> "
@@ -35,9 +39,10 @@ public final class TerminalChat {
     /// Creates the REPL; `environment` decides colours (`NO_COLOR`, `TERM`).
     public init(
         conversation: Conversation, freshSession: Session, options: TerminalOptions,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment, recording: KioskRecording? = nil
     ) {
         self.conversation = conversation
+        self.recording = recording
         var fresh = freshSession
         if options.helperMode {
             fresh.helperMode = true
@@ -120,7 +125,11 @@ public final class TerminalChat {
             show(renderer.note(FaceWords.helperMode(session.helperMode, language: session.language)))
             return true
         }
-        let (next, reply) = conversation.respond(to: text, in: session, at: Date())
+        let now = Date()
+        let (next, reply) = conversation.respond(to: text, in: session, at: now)
+        let typed = !text.trimmingSpaces().isEmpty
+        recording?.record(reply, before: session, typed: text, startsConversation: typed && !started, at: now)
+        started = started || typed
         session = next
         language.update(session)
         if !reply.events.contains(.sensitiveDataWithheld) && !text.trimmingSpaces().isEmpty {
@@ -171,6 +180,7 @@ public final class TerminalChat {
         editor.wipe()
         if options.kiosk { device.clear() }
         session = freshSession
+        started = false
         language.update(session)
         warnedFor = nil
         wipedAt = editor.lastInput

@@ -1,6 +1,6 @@
 public import StapjeCore
 public import StapjeKnowledge
-import StapjeText
+public import StapjeText
 
 /// Renders replies for a terminal: the lines of ``ReplyText``, wrapped to the width and emphasised by a style.
 public struct TerminalRenderer: Sendable {
@@ -26,12 +26,29 @@ public struct TerminalRenderer: Sendable {
 
     /// The reply as terminal text, one string per screen line.
     public func render(_ reply: Reply) -> [String] {
-        let words = content.words(reply.language)
         let plain = ReplyText(content: content, showHelperNotes: showHelperNotes).lines(reply)
-        let labels = Labels(words: words, reply: reply)
+        let labels = Labels(
+            words: content.words(reply.language), position: reply.position.map { ($0.step, $0.total) },
+            hints: reply.hints)
+        return render(plain, labels: labels, title: reply.answer?.title)
+    }
+
+    /// Lines a server rendered with ``ReplyText`` (hub mode), wrapped and emphasised as ``render(_:)`` does.
+    ///
+    /// - Parameters:
+    ///   - position: the step shown, from the reply's `step=n/total`.
+    ///   - titled: true when the first line is an answer's title.
+    public func render(lines plain: [String], language: Language, position: (step: Int, total: Int)?, titled: Bool)
+        -> [String]
+    {
+        let labels = Labels(words: content.words(language), position: position, hints: [])
+        return render(plain, labels: labels, title: titled ? plain.first : nil)
+    }
+
+    private func render(_ plain: [String], labels: Labels, title: String?) -> [String] {
         var lines: [String] = []
         for (index, line) in plain.enumerated() {
-            let emphasis = labels.emphasis(of: line, isFirst: index == 0, reply: reply)
+            let emphasis = labels.emphasis(of: line, isFirst: index == 0, title: title)
             for part in line.split(separator: "\n", omittingEmptySubsequences: false) {
                 lines += emphasise(wrapper.wrap(String(part)), emphasis)
             }
@@ -109,21 +126,21 @@ public struct TerminalRenderer: Sendable {
         let ifNotWorking: String
         let hints: Set<String>
 
-        init(words: Messages, reply: Reply) {
+        init(words: Messages, position: (step: Int, total: Int)?, hints: [String]) {
             headings = [
                 words.text("you_need"), words.text("steps"), words.text("helper_notes"),
                 words.text("all_steps_title"), words.text("followups"),
             ]
-            position = reply.position.map {
+            self.position = position.map {
                 words.text("step_position", ["n": "\($0.step)", "total": "\($0.total)"])
             }
             safety = words.text("safety") + ":"
             ifNotWorking = words.text("if_not_working")
-            hints = Set(reply.hints)
+            self.hints = Set(hints)
         }
 
-        func emphasis(of line: String, isFirst: Bool, reply: Reply) -> Emphasis {
-            if isFirst, let answer = reply.answer, line == answer.title { return .whole }
+        func emphasis(of line: String, isFirst: Bool, title: String?) -> Emphasis {
+            if isFirst, let title, line == title { return .whole }
             if line == position || headings.contains(line) { return .whole }
             if line.hasPrefix(safety + " ") { return .warningLabel(safety.count) }
             if line.hasPrefix(ifNotWorking + " ") { return .label(ifNotWorking.count) }

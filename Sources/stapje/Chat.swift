@@ -33,6 +33,10 @@ struct Chat: ParsableCommand {
     @Flag(name: .long, help: "Helper mode: all steps at once, with the notes for helpers. /helpermode toggles it.")
     var helper = false
 
+    @OptionGroup var hubOptions: HubOptions
+
+    @OptionGroup var statistics: KioskStatisticsOptions
+
     var terminalOptions: TerminalOptions {
         let environment = ProcessInfo.processInfo.environment["STAPJE_KIOSK"]?.lowercased() ?? ""
         return TerminalOptions(
@@ -51,11 +55,17 @@ struct Chat: ParsableCommand {
             session.helperMode = true
             session.allSteps = true
         }
+        let running = try statistics.open(kiosk: terminalOptions.kiosk, site: hubOptions.site)
+        defer { running?.stop() }
+        if try hubOptions.runOnHub(conversation: conversation, session: session, options: terminalOptions) { return }
         if isatty(STDIN_FILENO) == 1 {
-            try TerminalChat(conversation: conversation, freshSession: session, options: terminalOptions).run()
+            try TerminalChat(
+                conversation: conversation, freshSession: session, options: terminalOptions,
+                recording: running?.recording
+            ).run()
             return
         }
-        PlainChat(conversation: conversation, freshSession: session).run(
+        PlainChat(conversation: conversation, freshSession: session, recording: running?.recording).run(
             readLine: { readLine(strippingNewline: true) },
             write: { text in
                 FileHandle.standardOutput.write(Data(text.utf8))

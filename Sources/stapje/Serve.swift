@@ -13,7 +13,8 @@ struct Serve: AsyncParsableCommand {
             Try it with `nc 127.0.0.1 4242` and follow the greeting. SIGTERM or SIGINT: finish the replies owed, \
             close every connection, exit 0. SIGHUP: reload the content; it is checked fully first, and if it has \
             errors the old content stays and the log says why. Logs go to standard error and never hold what \
-            people typed.
+            people typed. A request for a person becomes a ticket in the durable queue in the data directory \
+            (default $XDG_STATE_HOME/stapje or ~/.local/state/stapje; --data-dir to choose, --no-queue for none).
             """)
 
     private static let defaults = ServerConfiguration()
@@ -24,17 +25,26 @@ struct Serve: AsyncParsableCommand {
         name: .long,
         help: """
             The data directory of the durable handoff queue and the helper accounts (see docs/HANDOFF.md). \
-            Without it, a request for a person is only announced (durable=no) and helpers cannot sign in.
+            Default: $XDG_STATE_HOME/stapje, else ~/.local/state/stapje.
             """)
     var dataDir: String?
 
-    @Option(help: "Seconds a ticket may wait for a helper before it expires (with --data-dir).")
+    @Flag(
+        help: """
+            Run without the durable queue: a request for a person is only announced (durable=no), nothing is \
+            written to disk and helpers cannot sign in.
+            """)
+    var noQueue = false
+
+    @OptionGroup var retention: RetentionOptions
+
+    @Option(help: "Seconds a ticket may wait for a helper before it expires.")
     var maxWait = Double(HandoffTimeouts().maximumWait.components.seconds)
 
-    @Option(help: "Seconds without a sign of life after which a starter counts as gone (with --data-dir).")
+    @Option(help: "Seconds without a sign of life after which a starter counts as gone.")
     var starterGone = Double(HandoffTimeouts().starterGone.components.seconds)
 
-    @Option(help: "Seconds a helper's lease lasts without a command or heartbeat (with --data-dir).")
+    @Option(help: "Seconds a helper's lease lasts without a command or heartbeat.")
     var helperLease = Double(HandoffTimeouts().helperLease.components.seconds)
 
     @Option(help: "The address to listen on. Anything but loopback exposes a server without authentication or TLS.")
@@ -93,6 +103,9 @@ struct Serve: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level: use trace, debug, info, notice, warning, error or critical")
         }
+        if noQueue && dataDir != nil {
+            throw ValidationError("--no-queue and --data-dir exclude each other: choose one")
+        }
         guard maxWait > 0, starterGone > 0, helperLease > 0 else {
             throw ValidationError("--max-wait, --starter-gone and --helper-lease must be positive")
         }
@@ -133,14 +146,22 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "stapje.server")
         let conversation = try contentOptions.load()
         var store: StoreDatabase?
-        if let dataDir {
+        if noQueue {
+            logger.info("no handoff queue (--no-queue): requests for a person are not kept")
+        } else {
             let directory = DataDirectory.resolve(dataDir, environment: ProcessInfo.processInfo.environment)
             store = try StoreDatabase.open(directory: directory, logger: logger)
             logger.info("handoff queue open", metadata: ["data-dir": "\(directory.path)"])
         }
+        // Anonymous statistics live beside the queue (docs/PRIVACY.md); --no-stats or --no-queue: none.
+        let statistics = try store.flatMap { database in
+            retention.noStats
+                ? nil : try Statistics(database: database, policy: retention.policy, logger: logger, at: Date())
+        }
         let server = Server(
             configuration: serverConfiguration(), conversation: conversation,
-            contentRoot: ContentLocator.resolve(contentOptions.content), logger: logger, store: store)
+            contentRoot: ContentLocator.resolve(contentOptions.content), logger: logger, store: store,
+            statistics: statistics)
         try await ServerProcess(
             server: server, shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000)), logger: logger
         ).run()

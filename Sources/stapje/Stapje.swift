@@ -12,7 +12,7 @@ struct Stapje: AsyncParsableCommand {
         abstract: "Step-by-step help with phones, e-mail and online forms, in Dutch, French and English.",
         subcommands: [
             Chat.self, Ask.self, Why.self, Check.self, Eval.self, Bench.self, Topics.self, Search.self,
-            SheetCommand.self, Serve.self, Load.self, HelperCommand.self, StoreProbe.self,
+            SheetCommand.self, Serve.self, Load.self, HelperCommand.self, StoreProbe.self, Report.self, Desk.self,
         ],
         defaultSubcommand: Chat.self
     )

@@ -238,6 +238,58 @@ struct HandoffWireTests {
         }
     }
 
+    /// One JSON reply object as a dictionary.
+    static func object(_ line: String?) throws -> [String: Any] {
+        let data = Data(try #require(line).utf8)
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(line ?? "")")
+    }
+
+    @Test func helperCommandsHaveJSONForms() async throws {
+        let (directory, tokens) = try await Self.dataDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await withHandoffServer(directory) { server in
+            let (starter, ticket) = try await starterInQueue(server, question: "hoe maak ik een e-mailadres")
+            let helper = try await server.greetedClient(format: "json")
+            func send(_ json: String) async throws -> [String: Any] {
+                try Self.object(try await exchange(helper, json).last)
+            }
+            #expect(try await send(#"{"cmd":"take","ticket":1}"#)["code"] as? Int == 530)
+            let token = try #require(tokens["An"])
+            let auth = try await send(#"{"cmd":"auth","token":"\#(token)","tag":"a1"}"#)
+            #expect(auth["code"] as? Int == 235 && auth["helper"] as? String == "An" && auth["tag"] as? String == "a1")
+
+            let taken = try await send(#"{"cmd":"take","ticket":\#(ticket),"tag":"t1"}"#)
+            #expect(
+                taken["kw"] as? String == "TAKEN" && taken["ticket"] as? Int == ticket
+                    && taken["tag"] as? String == "t1")
+            #expect((taken["lines"] as? [String])?.contains("starter: hoe maak ik een e-mailadres") == true)
+            #expect(try await nextLine(starter, "* ").hasPrefix("* 610 HELPER-JOINED "))
+
+            let said = try await send(#"{"cmd":"say","ticket":\#(ticket),"text":"Hallo, ik ben An"}"#)
+            #expect(said["kw"] as? String == "SAID")
+            #expect(try await nextLine(starter, "* ").hasSuffix(" Hallo, ik ben An"))
+            let transcript = try await send(#"{"cmd":"transcript","ticket":\#(ticket)}"#)
+            #expect((transcript["lines"] as? [String])?.contains("helper An: Hallo, ik ben An") == true)
+
+            let released = try await send(#"{"cmd":"release","ticket":\#(ticket)}"#)
+            #expect(released["kw"] as? String == "RELEASED" && released["state"] as? String == "queued")
+            let queued = try await nextLine(starter, "* ")
+            #expect(queued.hasPrefix("* 613 HANDOFF-QUEUED ") && queued.contains(" ticket=\(ticket) "), "\(queued)")
+            _ = try await send(#"{"cmd":"take","ticket":\#(ticket)}"#)
+            let resolved = try await send(#"{"cmd":"resolve","ticket":\#(ticket)}"#)
+            #expect(resolved["kw"] as? String == "RESOLVED" && resolved["state"] as? String == "resolved")
+            #expect(try await nextLine(starter, "* 612 ").contains("state=resolved"))
+
+            // A malformed JSON helper request is refused with 501 and names the field; a text connection takes
+            // JSON requests too.
+            let missing = try await send(#"{"cmd":"say","ticket":\#(ticket)}"#)
+            #expect(missing["code"] as? Int == 501 && (missing["text"] as? String)?.contains(#""text""#) == true)
+            #expect(try await send(#"{"cmd":"take","ticket":"1"}"#)["code"] as? Int == 501)
+            let queue = try await exchange(starter, #"{"cmd":"queue"}"#)
+            #expect(queue.last?.hasPrefix("530 AUTH-REQUIRED") == true, "\(queue)")
+        }
+    }
+
     static func withoutWait(_ line: String) -> String {
         line.split(separator: " ").filter { !$0.hasPrefix("wait=") }.joined(separator: " ")
     }

@@ -88,7 +88,7 @@ struct LifecycleTests {
 
         let process = Process()
         process.executableURL = try Self.program()
-        process.arguments = ["serve", "--port", "0", "--content", content.path, "--log-level", "info"]
+        process.arguments = ["serve", "--port", "0", "--no-queue", "--content", content.path, "--log-level", "info"]
         process.standardError = try FileHandle(forWritingTo: log)
         process.standardOutput = FileHandle.nullDevice
         try process.run()

@@ -45,6 +45,22 @@ struct RequestParserTests {
             .resume(token: "ABCD-EFGH-JKLM-NPQR", since: 0), nil
         ),
         (#"{"cmd":"hello","format":"json","unknown":[1,2]}"#, .hello(client: nil, version: nil, format: "json"), nil),
+        ("AUTH stapje_abc-DEF_12", .auth("stapje_abc-DEF_12"), nil),
+        ("QUEUE", .queue, nil),
+        ("WATCH", .watch, nil),
+        ("TAKE 17", .take(17), nil),
+        ("SAY 17  Hallo, ik ben An ", .say(17, "Hallo, ik ben An"), nil),
+        ("TRANSCRIPT 17", .transcript(17), nil),
+        ("RELEASE 17", .release(17), nil),
+        ("RESOLVE 17", .resolve(17), nil),
+        (#"{"cmd":"auth","token":"stapje_abc-DEF_12","tag":"a1"}"#, .auth("stapje_abc-DEF_12"), "a1"),
+        (#"{"cmd":"queue"}"#, .queue, nil),
+        (#"{"cmd":"watch"}"#, .watch, nil),
+        (#"{"cmd":"take","ticket":17}"#, .take(17), nil),
+        (#"{"cmd":"say","ticket":17,"text":" Hallo, ik ben An"}"#, .say(17, "Hallo, ik ben An"), nil),
+        (#"{"cmd":"transcript","ticket":17}"#, .transcript(17), nil),
+        (#"{"cmd":"release","ticket":17}"#, .release(17), nil),
+        (#"{"cmd":"resolve","ticket":17,"tag":"r9"}"#, .resolve(17), "r9"),
     ]
 
     @Test(arguments: wellFormed)
@@ -85,6 +101,20 @@ struct RequestParserTests {
         (#"{"cmd":"ask","text":12}"#, 501),
         (#"{"cmd":"frobnicate"}"#, 500),
         (#"{"cmd":"lang","lang":"nl fr"}"#, 501),
+        ("TAKE", 501),
+        ("TAKE 0", 501),
+        ("TAKE 17 18", 501),
+        ("SAY 17", 501),
+        ("AUTH a b", 501),
+        (#"{"cmd":"auth"}"#, 501),
+        (#"{"cmd":"auth","token":"has space"}"#, 501),
+        (#"{"cmd":"take"}"#, 501),
+        (#"{"cmd":"take","ticket":0}"#, 501),
+        (#"{"cmd":"take","ticket":"17"}"#, 501),
+        (#"{"cmd":"resolve","n":17}"#, 501),
+        (#"{"cmd":"say","ticket":17}"#, 501),
+        (#"{"cmd":"say","ticket":17,"text":"  "}"#, 501),
+        (#"{"cmd":"say","ticket":17,"text":"hi\r\n250 OK"}"#, 501),
         ("[[[[[[[[[[", 500),
     ]
 

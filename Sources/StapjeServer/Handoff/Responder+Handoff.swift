@@ -1,8 +1,10 @@
 import Foundation
 import Logging
 import StapjeCore
+import StapjeKnowledge
 import StapjePrivacy
 import StapjeStore
+import StapjeText
 
 /// The handoff side of the protocol: queueing a starter's request, relaying while a helper holds it, and the
 /// helper commands (docs/PROTOCOL.md, section 7).
@@ -40,11 +42,78 @@ extension Responder {
         let request = HandoffRequest(
             starter: entry.id, language: session.language.rawValue, region: session.region.rawValue,
             site: entry.site ?? "-", channel: entry.channel ?? "tcp", reason: reason, topicGuess: topic,
-            recentTurns: turns)
+            recentTurns: turns, resumeToken: token)
         let queued = try await desk.queue.enqueue(request, at: Date())
         desk.link(token, to: queued.ticket.number)
         sessions.modify(token) { $0.ticket = queued.ticket.number }
         return queued
+    }
+
+    /// `RESUME` of a conversation the server does not know (it restarted) whose open ticket remembers the token's
+    /// keyed hash: a fresh session in the ticket's language and region takes the ticket up again, the person hears
+    /// their place in line (or that their helper is there), and the helper holding it is told they are back. Nil
+    /// when there is no such ticket.
+    func relink(_ token: String, since: Int?, state: inout ConnectionState) async -> Response? {
+        guard let desk else { return nil }
+        let ticket: Ticket
+        do {
+            guard let open = try await desk.queue.openTicket(resumeToken: token) else { return nil }
+            ticket = open
+        } catch {
+            return Self.storeUnavailable(error, logger: logger)
+        }
+        let now = Date()
+        var session = Session(
+            language: Language(rawValue: ticket.language) ?? configuration.defaultLanguage,
+            region: Region(code: ticket.region) ?? configuration.defaultRegion)
+        session.languageSettled = true
+        session.lastActivity = now
+        session.handoff = .requested(reason: ticket.reason, topicGuess: ticket.topicGuess)
+        var entry = SessionStore.Entry(
+            session: session, channel: ticket.channel, site: ticket.site == "-" ? nil : ticket.site, lastSeen: .now(),
+            owner: state.id)
+        entry.id = ticket.starter
+        entry.ticket = ticket.number
+        entry.sequence = since ?? 0
+        guard sessions.restore(token, entry: entry) else {
+            if sessions.peek(token) != nil {
+                return Response(
+                    code: 453, keyword: "SESSION-BUSY", message: "the conversation is open on another connection")
+            }
+            return Response(code: 452, keyword: "TOO-MANY-SESSIONS", message: "the server is full; try again later")
+        }
+        if let old = state.token, old != token { sessions.detach(old, owner: state.id) }
+        state.token = token
+        desk.link(token, to: ticket.number)
+        _ = try? await desk.queue.starterSeen(ticket.number, at: now)
+
+        var response = Response(code: 220, keyword: "SESSION")
+        var parameters: [Response.Parameter] = [.init("ticket", ticket.number)]
+        let event: WireEvent
+        if ticket.state == .assigned, let helper = ticket.helper {
+            event = WireEvent(
+                code: 610, keyword: "HELPER-JOINED", sequence: 0,
+                parameters: [.init("ticket", ticket.number), .init("helper", helper)])
+            let back = WireEvent(
+                code: 603, keyword: "STARTER-BACK", sequence: 0, parameters: [.init("ticket", ticket.number)])
+            for id in desk.helperConnections(watching: false, named: helper) { desk.send([back], to: id) }
+        } else {
+            let ahead = (try? await desk.queue.ahead(of: ticket.number)) ?? 0
+            parameters.append(.init("ahead", ahead))
+            event = WireEvent(
+                code: 613, keyword: "HANDOFF-QUEUED", sequence: 0,
+                parameters: [.init("ticket", ticket.number), .init("ahead", ahead)])
+            response.lines = [content.conversation.content.words(session.language).text("handoff_requested")]
+        }
+        response.events = sessions.update(token, owner: state.id, session: session, events: [event])
+        let sequence = response.events.last?.sequence ?? entry.sequence
+        response.parameters =
+            sessionParameters(token: token, session: session, sequence: sequence)
+            + [.init("resumed", "yes"), .init("replay", response.events.count)] + parameters
+        logger.info(
+            "conversation re-linked to its ticket",
+            metadata: ["connection": "\(state.id)", "ticket": "\(ticket.number)", "state": "\(ticket.state.rawValue)"])
+        return response
     }
 
     /// While a helper holds the ticket the bot is silent: the starter's words go to the helper. Nil when the
@@ -77,7 +146,7 @@ extension Responder {
 
     func helperCommand(_ command: Command, state: inout ConnectionState) async -> Response {
         guard let desk else {
-            return Self.unsupported("this server has no handoff queue (start it with --data-dir)")
+            return Self.unsupported("this server runs without a handoff queue (--no-queue)")
         }
         let now = Date()
         if case .auth(let token) = command {

@@ -258,14 +258,17 @@ struct RequestParser: Sendable {
         guard text.count <= maximumQuestionLength else {
             return .failure(.syntax("the question is longer than \(maximumQuestionLength) characters; make it shorter"))
         }
-        // JSON strings can carry escaped control characters; text lines were checked byte by byte already.
-        let isControl = { (scalar: Unicode.Scalar) in
-            (scalar.value < 0x20 && scalar != "\t") || scalar.value == 0x7F || Self.isForbiddenScalar(scalar)
-        }
-        guard !text.unicodeScalars.contains(where: isControl) else {
+        guard !Self.holdsControl(text) else {
             return .failure(.syntax("the question holds a control character; send plain text"))
         }
         return .success(.ask(String(text)))
+    }
+
+    /// JSON strings can carry escaped control characters; text lines were checked byte by byte already.
+    static func holdsControl(_ text: Substring) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            (scalar.value < 0x20 && scalar != "\t") || scalar.value == 0x7F || isForbiddenScalar(scalar)
+        }
     }
 
     /// `SAY <n> <text>`: the text is the rest of the line, at most as long as a question.
@@ -279,6 +282,9 @@ struct RequestParser: Sendable {
         guard !text.isEmpty else { return .failure(usage) }
         guard text.count <= maximumQuestionLength else {
             return .failure(.syntax("SAY takes at most \(maximumQuestionLength) characters"))
+        }
+        guard !Self.holdsControl(text) else {
+            return .failure(.syntax("the text holds a control character; send plain text"))
         }
         return .success(.say(number, String(text)))
     }
@@ -316,6 +322,7 @@ struct RequestParser: Sendable {
         var since: Int?
         var n: Int?
         var payload: String?
+        var ticket: Int?
     }
 
     func parseJSON(_ line: Substring) -> Outcome {
@@ -383,6 +390,19 @@ struct RequestParser: Sendable {
                 return .failure(.syntax("\(verb) takes a single word"))
             }
             return command(verb: verb, arguments: word(value) ?? "")
+        case "AUTH":
+            guard let token = request.token, Self.isToken(token, maximum: 128) else {
+                return .failure(.syntax(#"AUTH needs "token", your helper token"#))
+            }
+            return .success(.auth(token))
+        case "TAKE", "TRANSCRIPT", "RELEASE", "RESOLVE", "SAY":
+            guard let number = request.ticket, (1...999_999_999).contains(number) else {
+                return .failure(.syntax(#"\#(verb) needs "ticket", a ticket number"#))
+            }
+            guard verb == "SAY" else { return command(verb: verb, arguments: Substring(String(number))) }
+            let text = Self.trimmed(word(request.text) ?? "")
+            guard !text.isEmpty else { return .failure(.syntax(#"SAY needs "text", what to write to the person"#)) }
+            return say(Substring("\(number) ") + text)
         default:
             return command(verb: verb, arguments: "")
         }

@@ -35,6 +35,8 @@ final class SessionStore: Sendable {
         var ticket: Int?
         /// The last turns (the starter's words redacted), for a helper's card.
         var turns: [Turn.Draft] = []
+        /// True once a reply of this conversation went to the statistics (it counts as one conversation).
+        var recorded = false
     }
 
     /// What `resume` found.
@@ -76,6 +78,16 @@ final class SessionStore: Sendable {
             let entry = Entry(session: session, channel: channel, site: site, lastSeen: now, owner: owner)
             entries[token] = entry
             return (token, entry)
+        }
+    }
+
+    /// Puts a conversation back under its old token (after a restart, from the starter's open ticket); false when
+    /// the token is in use again or the store is full.
+    func restore(_ token: String, entry: Entry) -> Bool {
+        entries.withLockedValue { entries in
+            guard entries[token] == nil, entries.count < capacity else { return false }
+            entries[token] = entry
+            return true
         }
     }
 

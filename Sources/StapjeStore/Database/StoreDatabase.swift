@@ -133,6 +133,8 @@ public struct StoreDatabase: Sendable {
                     );
                     """)
         }
+        StatisticsSchema.register(in: &migrator)
+        HandoffSchema.register(in: &migrator)
         return migrator
     }
 }

@@ -48,16 +48,17 @@ public struct HandoffQueue: Sendable {
             if let open = try Self.openTicket(db, starter: request.starter) {
                 return (open, try Self.ahead(db, of: open), false)
             }
+            let resumeKey = try request.resumeToken.map { try HandoffSchema.resumeKey(db, token: $0) }
             try db.execute(
                 sql: """
                     INSERT INTO ticket (created, starter, language, region, site, channel, reason, topic_guess,
-                        state, queued_since, starter_seen)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)
+                        state, queued_since, starter_seen, resume_key)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)
                     """,
                 arguments: [
                     now.timeIntervalSince1970, request.starter, request.language, request.region, request.site,
                     request.channel, Redaction.mask(request.reason), request.topicGuess, now.timeIntervalSince1970,
-                    now.timeIntervalSince1970,
+                    now.timeIntervalSince1970, resumeKey,
                 ])
             let number = Int(db.lastInsertedRowID)
             for turn in turns {
@@ -268,6 +269,17 @@ public struct HandoffQueue: Sendable {
     /// The open ticket of a conversation, if any (to pick a conversation up again after a restart).
     public func openTicket(starter: String) async throws -> Ticket? {
         try await database.pool.read { db in try Self.openTicket(db, starter: starter) }
+    }
+
+    /// The open ticket queued with this resume token (`HandoffRequest.resumeToken`), if any: how a starter who
+    /// reconnects after a restart, when the server no longer knows their conversation, finds their ticket again.
+    public func openTicket(resumeToken: String) async throws -> Ticket? {
+        try await database.pool.read { db in
+            let key = try HandoffSchema.resumeKey(db, token: resumeToken)
+            return try Ticket.fetchOne(
+                db, sql: "SELECT * FROM ticket WHERE resume_key = ? AND state IN ('queued', 'assigned')",
+                arguments: [key])
+        }
     }
 
     /// How many queued tickets are ahead of this one; nil unless it is queued.

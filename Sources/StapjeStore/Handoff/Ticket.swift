@@ -132,12 +132,16 @@ public struct HandoffRequest: Sendable, Hashable {
     public var topicGuess: String?
     /// The conversation so far, oldest first; the queue keeps the last few for the helper's card.
     public var recentTurns: [Turn.Draft]
+    /// The starter's resume token, so that `openTicket(resumeToken:)` finds the ticket after a restart. Only a
+    /// keyed hash of it is stored.
+    public var resumeToken: String?
 
     /// A request; see the properties.
     public init(
         starter: String, language: String, region: String, site: String, channel: String, reason: String,
-        topicGuess: String? = nil, recentTurns: [Turn.Draft] = []
+        topicGuess: String? = nil, recentTurns: [Turn.Draft] = [], resumeToken: String? = nil
     ) {
+        self.resumeToken = resumeToken
         self.starter = starter
         self.language = language
         self.region = region

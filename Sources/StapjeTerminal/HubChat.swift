@@ -1,0 +1,386 @@
+import Foundation
+import Glibc
+import LineEditor
+public import Logging
+import StapjeClient
+public import StapjeCore
+import StapjeKnowledge
+import StapjeText
+
+/// The kiosk REPL as a client of a Stapje server (a hub), so that a request for a person reaches a helper's desk.
+///
+/// The server runs the conversation: every typed line goes to it as `ASK`, and its reply lines are shown the way
+/// the standalone REPL shows its own (``TerminalRenderer``). What the helper does (joins, writes, gives the ticket
+/// back, resolves) appears above the prompt as it happens. Kiosk mode behaves as standalone: memory-only history,
+/// idle warning and wipe. A wipe, `/new` and leaving send `END`, so nothing of the person stays on the server.
+public final class HubChat {
+    /// Where the hub listens.
+    public struct Hub: Sendable, Hashable, CustomStringConvertible {
+        /// The host.
+        public var host: String
+        /// The port.
+        public var port: Int
+
+        /// Parses `HOST:PORT` (`[::1]:4242` for IPv6); nil when it is not one.
+        public init?(_ text: String) {
+            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+                (1...65535).contains(port)
+            else { return nil }
+            var host = String(text[..<colon])
+            if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            guard !host.isEmpty else { return nil }
+            self.host = host
+            self.port = port
+        }
+
+        /// `HOST:PORT`.
+        public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    }
+
+    /// How a run ended.
+    public enum Outcome: Sendable, Equatable {
+        /// The person (or the administrator) ended the program.
+        case finished
+        /// The hub could not be reached at the start; nothing was shown to the person yet.
+        case unreachable(String)
+        /// The hub went away during the run; the person was told.
+        case lost(String)
+    }
+
+    /// The conversation's content: words, the welcome and the help.where answer (the server runs the conversation).
+    public let conversation: Conversation
+    /// The session every new person starts with (language and region).
+    public let freshSession: Session
+    /// How to run.
+    public let options: TerminalOptions
+    /// The hub.
+    public let hub: Hub
+    /// The kiosk's site, sent with `NEW` for the helper's card.
+    public let site: String?
+
+    private let logger: Logger
+    private var session: Session
+    private let device: TerminalDevice
+    private let style: TerminalStyle
+    private let language: LanguageBox
+    private var link: HubLink?
+    private var warnedFor: ContinuousClock.Instant?
+    private var wipedAt: ContinuousClock.Instant?
+    /// Set when the hub went away: the run ends and the caller carries on standalone.
+    private var lostReason: String?
+    private var lastRequest = ContinuousClock.now
+
+    /// How often an idle kiosk pings the hub, well inside the server's idle timeout (300 s by default), so a
+    /// kiosk waiting for its next person keeps its connection.
+    static let heartbeat: Duration = .seconds(60)
+
+    /// Creates the REPL; `environment` decides colours (`NO_COLOR`, `TERM`).
+    public init(
+        conversation: Conversation, freshSession: Session, options: TerminalOptions, hub: Hub, site: String?,
+        logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        self.conversation = conversation
+        self.freshSession = freshSession
+        self.options = options
+        self.hub = hub
+        self.site = site
+        self.logger = logger
+        self.session = freshSession
+        self.device = TerminalDevice(term: environment["TERM"] ?? "")
+        self.style = TerminalStyle.detect(isTerminal: isatty(STDOUT_FILENO) == 1, environment: environment)
+        self.language = LanguageBox(freshSession)
+    }
+
+    /// Connects and runs until the person quits (kiosk: SIGTERM or the admin keys), or until the hub goes away.
+    ///
+    /// - Throws: ``LineEditor/AlreadyInUse`` before anything is shown.
+    public func run() throws -> Outcome {
+        do {
+            let link = try HubLink.open(host: hub.host, port: hub.port, logger: logger)
+            self.link = link
+            let hello = try link.send("HELLO kiosk STAPJE/1")
+            guard hello.isSuccess else {
+                link.close()
+                return .unreachable("the hub refused HELLO: \(hello.text ?? hello.keyword)")
+            }
+            try startSession()
+        } catch {
+            link?.close()
+            return .unreachable("\(error)")
+        }
+        let outcome = try converse()
+        link?.close()
+        return outcome
+    }
+
+    private func converse() throws -> Outcome {
+        let completions = CompletionList(
+            content: conversation.content, faceCommands: options.kiosk ? [Self.newCommand] : Self.faceCommands)
+        let language = self.language
+        let editor = try LineEditor(
+            LineEditor.Configuration(
+                name: "stapje", historyLimit: options.kiosk ? 100 : 1000,
+                exitKeySequence: options.kiosk ? TerminalOptions.kioskExitKeys : nil, forgetful: options.kiosk),
+            completer: { typed in
+                let (current, locked) = language.value
+                return completions.matches(for: typed, language: current, locked: locked)
+            })
+        var kioskGuard = KioskGuard()
+        if options.kiosk { kioskGuard.engage() }
+        defer {
+            editor.close()
+            kioskGuard.restore()
+        }
+        if options.kiosk { device.clear() }
+        show(renderer.welcome(conversation, session: session))
+        wipedAt = editor.lastInput
+
+        loop: while lostReason == nil {
+            let idle = idleDeadline(editor)
+            let tick = ContinuousClock.now + .milliseconds(200)
+            switch editor.read(prompt: TerminalChat.prompt, until: idle.map { min($0, tick) } ?? tick) {
+            case .line(let text):
+                if !handle(text, editor: editor) { break loop }
+            case .deadline:
+                if let link, !link.isOpen { lose("the hub closed the connection") }
+                showEvents(editor: editor, interject: true)
+                if lastRequest.duration(to: .now) >= Self.heartbeat { _ = request("PING kiosk") }
+                if let idle, ContinuousClock.now >= idle { self.idle(editor) }
+            case .endOfFile:
+                guard options.kiosk else {
+                    device.write("\n")
+                    break loop
+                }
+                device.write("\r")
+            case .terminated, .hangup, .exitKey:
+                break loop
+            }
+        }
+        if let lostReason {
+            editor.wipe()
+            return .lost(lostReason)
+        }
+        _ = request("END")
+        _ = request("QUIT")
+        if options.kiosk {
+            editor.wipe()
+            device.clear()
+        }
+        return .finished
+    }
+
+    static let newCommand = "/new"
+    static let faceCommands = [
+        newCommand, TerminalOptions.FaceCommand.quit.rawValue, TerminalOptions.FaceCommand.exit.rawValue,
+    ]
+
+    private var renderer: TerminalRenderer {
+        TerminalRenderer(content: conversation.content, style: style, width: device.size()?.columns ?? 80)
+    }
+
+    // MARK: - Lines
+
+    /// Handles one line; false ends the program.
+    private func handle(_ text: String, editor: LineEditor) -> Bool {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let command = trimmed.lowercased()
+        if !options.kiosk
+            && (command == TerminalOptions.FaceCommand.quit.rawValue
+                || command == TerminalOptions.FaceCommand.exit.rawValue)
+        {
+            return false
+        }
+        if command == Self.newCommand {
+            _ = request("END")
+            wipe(editor, notice: renderer.note(words.text("wiped")), startSession: true)
+            return true
+        }
+        guard !trimmed.isEmpty else {
+            show(renderer.note(words.text("empty_input")))
+            return true
+        }
+        guard var reply = request("ASK \(trimmed)") else { return lostReason == nil }
+        if reply.code == 503 || reply.code == 550 {
+            // The server forgot the conversation (its time to live ran out): start again and ask once more.
+            guard (try? startSession()) != nil, let again = request("ASK \(trimmed)") else { return lostReason == nil }
+            reply = again
+        }
+        let events = link?.drain() ?? []
+        if !events.contains(where: { $0.code == 622 }) { editor.addHistory(text) }
+        if let lang = reply["lang"].flatMap(Language.init(rawValue:)) {
+            session.language = lang
+            language.update(session)
+        }
+        let lines = render(reply)
+        if events.contains(where: { $0.code == 621 }) {
+            // The person said goodbye: the server wiped the conversation; so does the screen.
+            wipe(editor, notice: lines, startSession: true)
+            return true
+        }
+        show(lines)
+        show(events: events, editor: editor, interject: false)
+        return true
+    }
+
+    /// A reply as screen lines.
+    private func render(_ reply: ServerReply) -> [String] {
+        let language = reply["lang"].flatMap(Language.init(rawValue:)) ?? session.language
+        switch reply.code {
+        case 242:
+            return renderer.note(HubWords.relayed(language: language))
+        case 241:
+            // A hub without a queue pages nobody: say where to find a person, as a kiosk on its own does.
+            return renderer.render(
+                lines: StandaloneHandoff.texts(
+                    language: language, region: session.region, content: conversation.content),
+                language: language, position: nil, titled: false)
+        case 200..<400:
+            let position = reply["step"].flatMap(Self.position)
+            let titled = reply["topic"] != nil && [210, 213, 230, 231].contains(reply.code)
+            var lines = renderer.render(lines: reply.lines, language: language, position: position, titled: titled)
+            if reply.code == 240, let ticket = reply.number("ticket") {
+                lines += renderer.note(
+                    HubWords.queued(ticket: ticket, ahead: reply.number("ahead") ?? 0, language: language))
+            }
+            return lines
+        default:
+            logger.notice("hub refused a line", metadata: ["code": "\(reply.code)", "keyword": "\(reply.keyword)"])
+            return renderer.note(reply.text ?? words.text("empty_input"))
+        }
+    }
+
+    /// `step=2/5` as (2, 5).
+    static func position(_ text: String) -> (step: Int, total: Int)? {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let step = Int(parts[0]), let total = Int(parts[1]) else { return nil }
+        return (step, total)
+    }
+
+    // MARK: - Events
+
+    private func showEvents(editor: LineEditor, interject: Bool) {
+        guard let events = link?.drain(), !events.isEmpty else { return }
+        if events.contains(where: { $0.code == 621 }) {
+            wipe(editor, notice: renderer.note(words.text("wiped")), startSession: true)
+            return
+        }
+        show(events: events, editor: editor, interject: interject)
+    }
+
+    private func show(events: [ServerEvent], editor: LineEditor, interject: Bool) {
+        let lines = events.flatMap(describe)
+        guard !lines.isEmpty else { return }
+        let text = lines.map { $0 + "\n" }.joined() + "\n"
+        if interject { editor.interject(text) } else { device.write(text) }
+    }
+
+    /// What the person sees of an event; nothing for those the reply already said.
+    private func describe(_ event: ServerEvent) -> [String] {
+        let language = session.language
+        switch event.code {
+        case 610:
+            return renderer.note(HubWords.joined(event["helper"] ?? "?", language: language)).map { style.bold($0) }
+        case 615:
+            return renderer.note(HubWords.helperSays(event["helper"] ?? "?", event.text ?? "", language: language))
+        case 613:
+            return renderer.note(HubWords.backInLine(ahead: event.number("ahead") ?? 0, language: language))
+        case 612:
+            switch event["state"] {
+            case "resolved":
+                return renderer.note(event.text ?? words.text("thanks"))
+            case "expired":
+                return renderer.note(HubWords.expired(language: language))
+                    + renderer.render(
+                        lines: StandaloneHandoff.texts(
+                            language: language, region: session.region, content: conversation.content),
+                        language: language, position: nil, titled: false)
+            default:
+                return []
+            }
+        default:
+            return []
+        }
+    }
+
+    // MARK: - Sessions
+
+    /// `NEW` on the hub, with the kiosk's language (when fixed), region, channel and site.
+    private func startSession() throws {
+        guard let link else { throw ConnectionClosed("not connected") }
+        var line = "NEW region=\(session.region.rawValue) channel=kiosk"
+        if freshSession.languageLocked { line += " lang=\(freshSession.language.rawValue)" }
+        if let site, !site.isEmpty { line += " site=\(site)" }
+        let reply = try link.send(line)
+        guard reply.code == 220 else { throw ConnectionClosed("the hub refused NEW: \(reply.text ?? reply.keyword)") }
+        _ = link.drain()
+    }
+
+    /// Sends a request; when the hub is gone, says so once and marks the run lost.
+    private func request(_ line: String) -> ServerReply? {
+        guard let link, lostReason == nil else { return nil }
+        lastRequest = .now
+        do {
+            return try link.send(line)
+        } catch {
+            lose("\(error)")
+            return nil
+        }
+    }
+
+    private func lose(_ reason: String) {
+        guard lostReason == nil else { return }
+        lostReason = reason
+        logger.warning("hub lost", metadata: ["reason": "\(reason)"])
+        show(renderer.note(HubWords.lost(language: session.language)))
+    }
+
+    private var words: Messages { conversation.content.words(session.language) }
+
+    // MARK: - Idle and wipe (as TerminalChat)
+
+    private func idleDeadline(_ editor: LineEditor) -> ContinuousClock.Instant? {
+        guard options.kiosk, let wipedAt, editor.lastInput > wipedAt else { return nil }
+        let after = warnedFor == editor.lastInput ? options.wipeAfter : options.warnAfter
+        return editor.lastInput + .milliseconds(Int64(after * 1000))
+    }
+
+    private func idle(_ editor: LineEditor) {
+        let idle = editor.lastInput.duration(to: .now)
+        if idle >= .milliseconds(Int64(options.wipeAfter * 1000)) {
+            _ = request("END")
+            wipe(editor, notice: renderer.note(words.text("wiped")), startSession: true)
+        } else if idle >= .milliseconds(Int64(options.warnAfter * 1000)), warnedFor != editor.lastInput {
+            warnedFor = editor.lastInput
+            let seconds = Int((options.wipeAfter - options.warnAfter).rounded())
+            let warning = renderer.note(words.text("idle_warning", ["seconds": "\(seconds)"]))
+            editor.interject(warning.joined(separator: "\n") + "\n\n")
+        }
+    }
+
+    /// Forgets everything of this person on screen, starts a fresh conversation on the hub, welcomes the next one.
+    private func wipe(_ editor: LineEditor, notice: [String], startSession fresh: Bool) {
+        editor.wipe()
+        if options.kiosk { device.clear() }
+        session = freshSession
+        language.update(session)
+        warnedFor = nil
+        wipedAt = editor.lastInput
+        if fresh {
+            do {
+                try startSession()
+            } catch {
+                lose("\(error)")
+                return
+            }
+        }
+        show(notice)
+        show(renderer.welcome(conversation, session: session))
+    }
+
+    private func show(_ lines: [String]) {
+        device.write(lines.map { $0 + "\n" }.joined() + "\n")
+    }
+}
+
+@available(*, unavailable)
+extension HubChat: Sendable {}

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// `stapje serve` as a program: where its durable queue lives by default, and running without one.
+@Suite(.timeLimit(.minutes(3)))
+struct ServeProgramTests {
+    static func temporaryDirectory(_ name: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("stapje-\(name)-\(UUID())")
+    }
+
+    /// The `HANDOFF durable=` capability of the server on `port`.
+    static func durability(port: Int) async throws -> String? {
+        var client = try #require(await LineClient.connect(port: port))
+        defer { client.close() }
+        let capabilities = try #require(try await client.exchange("CAPA"))
+        return capabilities.first { $0.hasPrefix("250-HANDOFF ") }.flatMap { LineClient.parameter("durable", in: $0) }
+    }
+
+    @Test func theQueueIsOnByDefaultInTheStateDirectory() async throws {
+        let state = Self.temporaryDirectory("state")
+        let log = Self.temporaryDirectory("serve").appendingPathExtension("log")
+        defer {
+            try? FileManager.default.removeItem(at: state)
+            try? FileManager.default.removeItem(at: log)
+        }
+        let server = try await ServeProcess.start([], log: log, stateHome: state)
+        let durable = try await Self.durability(port: server.port)
+        #expect(try await server.terminate() == 0)
+        #expect(durable == "yes")
+        let store = state.appendingPathComponent("stapje/stapje.sqlite")
+        #expect(FileManager.default.fileExists(atPath: store.path), "no store at \(store.path)")
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: store.deletingLastPathComponent().path)[
+                .posixPermissions] as? Int
+        #expect(mode == 0o700)
+    }
+
+    @Test func noQueueWritesNothing() async throws {
+        let state = Self.temporaryDirectory("state")
+        let log = Self.temporaryDirectory("serve").appendingPathExtension("log")
+        defer {
+            try? FileManager.default.removeItem(at: state)
+            try? FileManager.default.removeItem(at: log)
+        }
+        let server = try await ServeProcess.start(["--no-queue"], log: log, stateHome: state)
+        var client = try #require(await LineClient.connect(port: server.port))
+        _ = try await client.exchange("HELLO t STAPJE/1")
+        _ = try await client.exchange("NEW lang=en")
+        let human = try await client.exchange("HUMAN")
+        let auth = try await client.exchange("AUTH stapje_whatever")
+        client.close()
+        let durable = try await Self.durability(port: server.port)
+        #expect(try await server.terminate() == 0)
+        #expect(durable == "no")
+        #expect(human?.last?.hasPrefix("241 HANDOFF ") == true, "\(human ?? [])")
+        #expect(auth?.last?.hasPrefix("504 ") == true, "\(auth ?? [])")
+        #expect(!FileManager.default.fileExists(atPath: state.path), "--no-queue created \(state.path)")
+    }
+
+    @Test func noQueueAndADataDirectoryExcludeEachOther() throws {
+        let process = Process()
+        process.executableURL = try LifecycleTests.program()
+        process.arguments = ["serve", "--no-queue", "--data-dir", Self.temporaryDirectory("unused").path]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        #expect(said.contains("--no-queue and --data-dir"), "\(said)")
+    }
+}
