@@ -7,6 +7,23 @@ import StapjeText
 /// question that gives no clue stays in the session's language.
 struct LanguageDetector: Sendable {
     let vocabularies: [Language: Set<String>]
+    /// For every word any language knows: which languages have it as a stop word and which use it in content, as
+    /// bits by position in `languages`. One lookup a word instead of two for every language.
+    private let clues: [String: (stop: UInt8, content: UInt8)]
+    private let languages: [Language]
+
+    init(vocabularies: [Language: Set<String>]) {
+        self.vocabularies = vocabularies
+        let languages = vocabularies.keys.sorted()
+        var clues: [String: (stop: UInt8, content: UInt8)] = [:]
+        for (index, language) in languages.enumerated() {
+            let bit = UInt8(1) << UInt8(index)
+            for word in vocabularies[language] ?? [] { clues[word, default: (0, 0)].content |= bit }
+            for word in StopWords.words(for: language) { clues[word, default: (0, 0)].stop |= bit }
+        }
+        self.clues = clues
+        self.languages = languages
+    }
 
     struct Detection {
         var language: Language?
@@ -19,16 +36,17 @@ struct LanguageDetector: Sendable {
     }
 
     func detect(_ tokens: [Token], prior: Language?) -> Detection {
-        let languages = vocabularies.keys.sorted()
-        var scores = Dictionary(uniqueKeysWithValues: languages.map { ($0, 0.0) })
+        var points = [Double](repeating: 0, count: languages.count)
         for token in tokens where !token.isNumber {
-            let word = token.folded
-            let knowing = languages.filter { vocabularies[$0]?.contains(word) == true }
-            for language in languages {
-                if StopWords.contains(word, language: language) { scores[language, default: 0] += 1 }
-                if knowing.contains(language) { scores[language, default: 0] += knowing.count == 1 ? 1 : 0.6 }
+            guard let clue = clues[token.folded] else { continue }
+            let knowing = clue.content.nonzeroBitCount
+            for index in languages.indices {
+                let bit = UInt8(1) << UInt8(index)
+                if clue.stop & bit != 0 { points[index] += 1 }
+                if clue.content & bit != 0 { points[index] += knowing == 1 ? 1 : 0.6 }
             }
         }
+        var scores = Dictionary(uniqueKeysWithValues: zip(languages, points))
         if let prior, scores[prior] != nil { scores[prior, default: 0] += 0.5 }
         let ranked = scores.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         guard let best = ranked.first, best.value > 0 else {

@@ -18,8 +18,12 @@ struct VectorIndex: Sendable {
 
     private let features: FeatureTable
     private let idf: [Float]
-    private let examplePostings: [[Posting]]
-    private let centroidPostings: [[Posting]]
+    /// The postings of every feature, one after the other: feature `f` has `examplePostings[exampleStart[f]..<
+    /// exampleStart[f + 1]]`. One flat array reads faster than an array per feature.
+    private let examplePostings: [Posting]
+    private let exampleStart: [Int32]
+    private let centroidPostings: [Posting]
+    private let centroidStart: [Int32]
     /// The intent (owner index) of each example.
     let exampleOwner: [Int32]
     let exampleCount: Int
@@ -59,10 +63,20 @@ struct VectorIndex: Sendable {
                 centroidPostings[Int(id)].append(Posting(item: Int32(owner), weight: weight / norm))
             }
         }
+        func flattened(_ lists: [[Posting]]) -> ([Posting], [Int32]) {
+            var flat: [Posting] = []
+            flat.reserveCapacity(lists.reduce(0) { $0 + $1.count })
+            var starts: [Int32] = [0]
+            for list in lists {
+                flat += list
+                starts.append(Int32(flat.count))
+            }
+            return (flat, starts)
+        }
         self.features = table
         self.idf = idf
-        self.examplePostings = examplePostings
-        self.centroidPostings = centroidPostings
+        (self.examplePostings, self.exampleStart) = flattened(examplePostings)
+        (self.centroidPostings, self.centroidStart) = flattened(centroidPostings)
         self.exampleOwner = examples.map { Int32($0.owner) }
         self.exampleCount = examples.count
         self.ownerCount = ownerCount
@@ -91,12 +105,24 @@ struct VectorIndex: Sendable {
         let query = Self.vector(bag, ids: features, idf: idf)
         var exampleScores = [Float](repeating: 0, count: exampleCount)
         var centroid = [Float](repeating: 0, count: ownerCount)
-        for (id, weight) in query {
-            for posting in examplePostings[Int(id)] {
-                exampleScores[Int(posting.item)] += weight * posting.weight
+        examplePostings.withUnsafeBufferPointer { postings in
+            exampleScores.withUnsafeMutableBufferPointer { scores in
+                for (id, weight) in query {
+                    for index in Int(exampleStart[Int(id)])..<Int(exampleStart[Int(id) + 1]) {
+                        let posting = postings[index]
+                        scores[Int(posting.item)] += weight * posting.weight
+                    }
+                }
             }
-            for posting in centroidPostings[Int(id)] {
-                centroid[Int(posting.item)] += weight * posting.weight
+        }
+        centroidPostings.withUnsafeBufferPointer { postings in
+            centroid.withUnsafeMutableBufferPointer { scores in
+                for (id, weight) in query {
+                    for index in Int(centroidStart[Int(id)])..<Int(centroidStart[Int(id) + 1]) {
+                        let posting = postings[index]
+                        scores[Int(posting.item)] += weight * posting.weight
+                    }
+                }
             }
         }
         var best = [Float](repeating: 0, count: ownerCount)
