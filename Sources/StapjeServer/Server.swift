@@ -25,15 +25,19 @@ public struct Server: Service {
     let desk: HandoffDesk?
     /// The anonymous statistics, when the server keeps them.
     let statistics: Statistics?
+    /// The purge of closed tickets, whenever there is a queue (with or without statistics).
+    let retention: TicketRetention?
     private let connectionCounter = NIOLockedValueBox(0)
 
     /// Creates a server answering from `conversation`; `contentRoot` is the directory reloads read.
     /// `onListening` is called with the bound address (useful with port 0). With a `store`, a request for a person
     /// becomes a durable ticket (docs/HANDOFF.md) and helpers can sign in; without one it is only announced.
-    /// With `statistics`, every reply is counted (docs/PRIVACY.md).
+    /// With `statistics`, every reply is counted (docs/PRIVACY.md). With a `store`, closed tickets are purged
+    /// `closedTicketDays` after they closed, at start and once a day (counted first when there are `statistics`).
     public init(
         configuration: ServerConfiguration, conversation: Conversation, contentRoot: String?, logger: Logger,
         store: StoreDatabase? = nil, statistics: Statistics? = nil,
+        closedTicketDays: Int = StatisticsPolicy().closedTicketDays,
         onListening: @escaping @Sendable (SocketAddress) -> Void = { _ in }
     ) {
         self.configuration = configuration
@@ -51,8 +55,11 @@ public struct Server: Service {
             self.desk = HandoffDesk(
                 database: store, timeouts: configuration.handoffTimeouts, sessions: sessions, content: content,
                 logger: logger)
+            self.retention = TicketRetention(
+                database: store, closedTicketDays: closedTicketDays, statistics: statistics, logger: logger)
         } else {
             self.desk = nil
+            self.retention = nil
         }
     }
 
@@ -105,6 +112,7 @@ public struct Server: Service {
                 group.addTask { await self.sweepSessions() }
                 if desk != nil { group.addTask { await self.sweepHandoffs() } }
                 if let statistics { group.addTask { await cancelWhenGracefulShutdown { await statistics.run() } } }
+                if let retention { group.addTask { await cancelWhenGracefulShutdown { await retention.run() } } }
                 try await listener.executeThenClose { connections in
                     for try await connection in connections {
                         group.addTask { await self.handle(connection) }

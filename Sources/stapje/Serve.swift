@@ -153,7 +153,8 @@ struct Serve: AsyncParsableCommand {
             store = try StoreDatabase.open(directory: directory, logger: logger)
             logger.info("handoff queue open", metadata: ["data-dir": "\(directory.path)"])
         }
-        // Anonymous statistics live beside the queue (docs/PRIVACY.md); --no-stats or --no-queue: none.
+        // Anonymous statistics live beside the queue (docs/PRIVACY.md); --no-stats or --no-queue: none. Closed
+        // tickets are purged after --keep-tickets-days whenever there is a queue, with or without statistics.
         let statistics = try store.flatMap { database in
             retention.noStats
                 ? nil : try Statistics(database: database, policy: retention.policy, logger: logger, at: Date())
@@ -161,7 +162,7 @@ struct Serve: AsyncParsableCommand {
         let server = Server(
             configuration: serverConfiguration(), conversation: conversation,
             contentRoot: ContentLocator.resolve(contentOptions.content), logger: logger, store: store,
-            statistics: statistics)
+            statistics: statistics, closedTicketDays: retention.keepTicketsDays)
         try await ServerProcess(
             server: server, shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000)), logger: logger
         ).run()

@@ -188,9 +188,12 @@ struct StatisticsTests {
             #expect(try store.report().guidanceMoments == 1)
             #expect(try store.report(site: "elsewhere").handoffs.closed == 0)
 
-            // Thirty-one days later the closed tickets and their transcripts are gone; their counts stay.
+            // Thirty-one days later the queue's retention purges the closed tickets and their transcripts; their
+            // counts stay.
             let open = try await queue.enqueue(request("s5"), at: at(31 * oneDay))
-            try statistics.maintain(at: at(31 * oneDay + 60))
+            let retention = TicketRetention(
+                database: store.database, closedTicketDays: 30, statistics: statistics, logger: TemporaryStore.logger)
+            try retention.purge(at: at(31 * oneDay + 60))
             for number in 1...4 { #expect(try await queue.ticket(number) == nil) }
             #expect(try await queue.transcript(first.ticket.number).isEmpty)
             #expect(try await queue.ticket(open.ticket.number)?.state == .queued)

@@ -76,14 +76,16 @@ public final class Statistics: ConversationRecorder, Sendable {
     let database: StoreDatabase
     let logger: Logger
     private let pending = Locked(Pending())
-    private let calendar: Calendar
+    let calendar: Calendar
     /// The last day seen and its bounds: nearly every record falls on it, and a calendar is slow to ask.
     private let today = Locked<(start: Date, end: Date, day: String)?>(nil)
     /// Site names as given → as kept (redacting one costs more than the rest of a record).
     private let sites = Locked<[String: String]>([:])
     private static let redactor = Redactor()
 
-    /// Statistics over `database`; counts closed handoff tickets and purges what is past its time at `now`.
+    /// Statistics over `database`; counts closed handoff tickets and purges the counters and questions past their
+    /// time at `now`. Closed tickets themselves are purged by the queue's ``TicketRetention``, which asks these
+    /// statistics to count them first.
     public init(database: StoreDatabase, policy: StatisticsPolicy = .init(), logger: Logger, at now: Date) throws {
         self.database = database
         self.policy = policy
@@ -247,8 +249,9 @@ public final class Statistics: ConversationRecorder, Sendable {
         }
     }
 
-    /// Writes the counts, folds newly closed handoff tickets into counters, and purges once a day (always when
-    /// `forcePurge`). The server and the kiosk call it every `flushInterval`; `stapje report` once before reading.
+    /// Writes the counts, folds newly closed handoff tickets into counters, and purges the counters and questions
+    /// once a day (always when `forcePurge`). The server and the kiosk call it every `flushInterval`; `stapje report`
+    /// once before reading.
     public func maintain(at now: Date, forcePurge: Bool = false) throws {
         try flush()
         let (folded, purged) = try database.pool.write { db in
@@ -260,20 +263,9 @@ public final class Statistics: ConversationRecorder, Sendable {
             return (folded, due ? try self.purge(db, at: now) : nil)
         }
         if folded > 0 { logger.debug("handoff outcomes counted", metadata: ["tickets": "\(folded)"]) }
-        if var purged {
-            do {
-                purged.tickets = try database.pool.write { db in try self.purgeTickets(db, at: now) }
-            } catch {
-                // The counters are safe; closed tickets wait for the next purge.
-                logger.error("closed tickets not purged", metadata: ["error": "\(error)"])
-            }
-            guard purged.total > 0 else { return }
+        if let purged, purged.total > 0 {
             logger.info(
-                "retention purge",
-                metadata: [
-                    "counters": "\(purged.counters)", "questions": "\(purged.questions)",
-                    "tickets": "\(purged.tickets)",
-                ])
+                "retention purge", metadata: ["counters": "\(purged.counters)", "questions": "\(purged.questions)"])
         }
     }
 
@@ -380,8 +372,7 @@ public final class Statistics: ConversationRecorder, Sendable {
     struct Purged {
         var counters = 0
         var questions = 0
-        var tickets = 0
-        var total: Int { counters + questions + tickets }
+        var total: Int { counters + questions }
     }
 
     /// Deletes what is past its retention period at `now` (inside the caller's transaction, after a harvest).
@@ -402,26 +393,5 @@ public final class Statistics: ConversationRecorder, Sendable {
                 """,
             arguments: [now.timeIntervalSince1970])
         return purged
-    }
-
-    /// Deletes the closed tickets past `closedTicketDays`, with their transcripts; returns how many.
-    func purgeTickets(_ db: Database, at now: Date) throws -> Int {
-        // A closed ticket goes once its outcome is counted (every transition of it folded) and its time is up.
-        let closedBefore = now.addingTimeInterval(-Double(policy.closedTicketDays) * 86_400).timeIntervalSince1970
-        let cursor = try Int64.fetchOne(db, sql: "SELECT value FROM insights_state WHERE key = 'handoff-cursor'") ?? 0
-        let old = try Int.fetchAll(
-            db,
-            sql: """
-                SELECT number FROM ticket
-                WHERE state IN ('resolved', 'cancelled', 'abandoned', 'expired') AND closed < ?
-                  AND NOT EXISTS (SELECT 1 FROM transition t WHERE t.ticket = ticket.number AND t.id > ?)
-                """,
-            arguments: [closedBefore, cursor])
-        for number in old {
-            try db.execute(sql: "DELETE FROM turn WHERE ticket = ?", arguments: [number])
-            try db.execute(sql: "DELETE FROM transition WHERE ticket = ?", arguments: [number])
-            try db.execute(sql: "DELETE FROM ticket WHERE number = ?", arguments: [number])
-        }
-        return old.count
     }
 }

@@ -8,7 +8,7 @@ public struct StatisticsPolicy: Sendable, Hashable {
     /// Days an unanswered question (redacted) is kept for curators.
     public var unansweredDays = 30
     /// Days a closed handoff ticket (with its redacted transcript) is kept after it closed, once its outcome is
-    /// counted.
+    /// counted; applied by ``TicketRetention``, with or without statistics.
     public var closedTicketDays = 30
     /// The time zone that decides which day a reply counts for.
     public var timeZone = TimeZone(identifier: "Europe/Brussels") ?? TimeZone(secondsFromGMT: 3600) ?? .current
