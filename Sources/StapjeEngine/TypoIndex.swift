@@ -16,8 +16,11 @@ struct TypoIndex: Sendable {
 
     private let words: [String]
     private let known: Set<String>
-    /// Deletion variants by hash. A collision only adds a candidate, which the distance check then rejects.
-    private let deletes: [UInt64: [Int32]]
+    /// Every deletion variant's hash with the word it came from, sorted by hash: one flat array instead of a
+    /// dictionary of small arrays (a few hundred thousand entries for a content's vocabulary). A hash collision only
+    /// adds a candidate, which the distance check then rejects.
+    private let variantHashes: [UInt64]
+    private let variantWords: [Int32]
 
     /// Longer words are never corrected.
     static let longestCorrectable = 32
@@ -33,17 +36,17 @@ struct TypoIndex: Sendable {
 
     init(vocabulary: some Sequence<String>) {
         let sorted = Set(vocabulary).sorted()
-        var deletes: [UInt64: [Int32]] = [:]
+        var pairs: [(hash: UInt64, word: Int32)] = []
         for (index, word) in sorted.enumerated() {
             let budget = Self.budget(word.unicodeScalars.count)
             guard budget > 0 else { continue }
-            for variant in Self.deletionHashes(of: word, upTo: budget) {
-                deletes[variant, default: []].append(Int32(index))
-            }
+            for variant in Self.deletionHashes(of: word, upTo: budget) { pairs.append((variant, Int32(index))) }
         }
+        pairs.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.word < $1.word }
         self.words = sorted
         self.known = Set(sorted)
-        self.deletes = deletes
+        self.variantHashes = pairs.map(\.hash)
+        self.variantWords = pairs.map(\.word)
     }
 
     func contains(_ word: String) -> Bool { known.contains(word) }
@@ -59,7 +62,7 @@ struct TypoIndex: Sendable {
         var candidates: [String] = []
         var tried = Set<Int32>()
         for variant in Self.deletionHashes(of: word, upTo: budget) {
-            for index in deletes[variant] ?? [] where tried.insert(index).inserted {
+            for index in wordsSharing(variant) where tried.insert(index).inserted {
                 let candidate = words[Int(index)]
                 let allowed = min(budget, Self.budget(candidate.unicodeScalars.count))
                 guard let distance = EditDistance.distance(word, candidate, bound: allowed) else { continue }
@@ -76,6 +79,19 @@ struct TypoIndex: Sendable {
         case 1: return .corrected(to: candidates[0], distance: best)
         default: return .ambiguous(candidates.sorted())
         }
+    }
+
+    /// The words that have `variant` among their deletion variants.
+    private func wordsSharing(_ variant: UInt64) -> ArraySlice<Int32> {
+        var low = 0
+        var high = variantHashes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if variantHashes[middle] < variant { low = middle + 1 } else { high = middle }
+        }
+        var end = low
+        while end < variantHashes.count && variantHashes[end] == variant { end += 1 }
+        return variantWords[low..<end]
     }
 
     /// Hashes of the word itself and of every string made by deleting one or two (up to `limit`) of its scalars.

@@ -189,7 +189,9 @@ public struct Server: Service {
                 defer { registry.unregister(id) }
                 do {
                     for try await line in inbound {
-                        guard let output = await connection.output(for: line) else { continue }
+                        // In a task of its own: its frames are freed once the reply is ready (see `Connection`).
+                        guard let output = await Task(operation: { await connection.output(for: line) }).value
+                        else { continue }
                         try await outbound.write(output.bytes)
                         if output.closes { return }
                     }
