@@ -405,8 +405,11 @@ struct LanguageModel: Sendable {
             intent.hasRules || !exampleOnly ? 3 * (0.6 * best + 0.4 * centroid) : 3 * (0.4 * best + 0.6 * centroid)
         var total: Double
         if intent.whole {
-            // Short conversation commands: only a pattern over the whole question, or a near-copy of an example.
-            total = !evidence.patterns.isEmpty ? 4.5 : (best >= 0.9 ? 3 * best : 0)
+            // Short conversation commands: only a pattern over the whole question, or a near-copy of an example
+            // in at most two words, all of them known ("who will win the next election" is no "next", "I lost my
+            // dog in the park" no "I'm lost").
+            let nearCopy = best >= 0.9 && coverage >= 1 && occurrenceCount <= 2
+            total = !evidence.patterns.isEmpty ? 4.5 : (nearCopy ? 3 * best : 0)
         } else if !intent.hasRules {
             total = similarity
         } else if evidence.keywords.isEmpty && evidence.patterns.isEmpty {

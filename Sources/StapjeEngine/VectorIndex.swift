@@ -3,8 +3,9 @@ import Foundation
 /// TF-IDF similarity between a question and example sentences, over stems, stem pairs and character n-grams.
 ///
 /// Each example becomes one vector in two halves, each normalised: words (stems and adjacent stem pairs) and
-/// character 3- and 4-grams of the folded words (which forgive typos and word endings the stemmer keeps). The
-/// halves are weighted so that a dot product is `wordShare · cos(words) + (1 − wordShare) · cos(chars)`.
+/// character 4-grams of the folded words, with `<` and `>` marking the word's edges (they forgive typos and word
+/// endings the stemmer keeps). 3-grams were dropped: measured on dev.tsv and CLINC150 they added no accuracy, and
+/// their long posting lists cost a third of the matching time. The halves are weighted so that a dot product is `wordShare · cos(words) + (1 − wordShare) · cos(chars)`.
 /// An inverted index makes a lookup cost proportional to the postings of the question's features, not to the
 /// number of examples; intents also get a centroid, the normalised mean of their examples.
 struct VectorIndex: Sendable {
@@ -151,6 +152,8 @@ struct FeatureBag: Sendable {
     private static let wordSeed: UInt64 = 0xcbf2_9ce4_8422_2325
     private static let gramSeed: UInt64 = 0x84222325_cbf29ce4
     private static let prime: UInt64 = 0x0000_0100_0000_01b3
+    /// The length of the character n-grams, edge markers included.
+    static let gramLength = 4
 
     /// Features of the non-stop tokens.
     init(tokens: [AnalyzedToken]) {
@@ -168,7 +171,8 @@ struct FeatureBag: Sendable {
             scalars.append(0x3C)
             for scalar in token.folded.unicodeScalars { scalars.append(scalar.value) }
             scalars.append(0x3E)
-            for n in 3...4 where scalars.count >= n {
+            let n = Self.gramLength
+            if scalars.count >= n {
                 for start in 0...(scalars.count - n) {
                     var gram = Self.gramSeed
                     for index in start..<start + n { gram = (gram ^ UInt64(scalars[index])) &* Self.prime }
