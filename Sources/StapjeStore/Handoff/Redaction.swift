@@ -1,4 +1,5 @@
-/// A stopgap mask for what a starter types, until the privacy redactor (issue 10) replaces it.
+/// A second, coarse mask for what a starter types, applied by the queue itself after the server has redacted each turn
+/// with `StapjePrivacy.Redactor` (belt and braces: a turn that reaches the queue by another path is still masked).
 ///
 /// It over-redacts on purpose: every e-mail address becomes `[EMAIL]`, and every run of three or more digits
 /// (spaces, dots, dashes and slashes between them included, a leading `+` and a two-letter IBAN country prefix
