@@ -39,6 +39,8 @@ public struct SensitiveDataDetector: Sendable {
             matches.append(match)
             claims.take(match.range)
         }
+        // Most messages hold nothing: no need to map positions back to the text.
+        guard !matches.isEmpty else { return [] }
         let indices = Array(text.unicodeScalars.indices) + [text.unicodeScalars.endIndex]
         func original(_ range: Range<Int>) -> Range<String.Index> {
             indices[scan.origins[range.lowerBound]]..<indices[scan.origins[range.upperBound - 1] + 1]
