@@ -85,6 +85,7 @@ let package = Package(
             dependencies: [
                 "StapjeCore",
                 "StapjePrivacy",
+                "StapjeText",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -25,10 +25,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-if [ -z "${STAPJE:-}" ]; then
-    swift build "${scratch[@]}" --product stapje >&2
-    STAPJE="$(swift build "${scratch[@]}" --show-bin-path)/stapje"
-fi
+. "$(dirname "$0")/lib/chromium-render.sh"
+find_stapje "${scratch[@]}"
 
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
@@ -37,21 +35,9 @@ html="$out/$name.html"
 "$STAPJE" sheet --all --format html --lang "$lang" ${region:+--region "$region"} -o "$html"
 echo "html:  $html ($(wc -c <"$html") bytes)"
 
-chromium="$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)"
-if [ -z "$chromium" ]; then
-    echo "skip: Chromium is not installed (Debian: apt-get install chromium); open the HTML in a browser instead"
-    exit 0
-fi
-
 pdf="$out/$name.pdf"
 rm -f "$pdf" "$out/$name"-page-*.png
-# --no-sandbox: containers and CI often run as root, where Chromium's sandbox cannot start.
-flags=(--headless --disable-gpu --no-sandbox --no-first-run --disable-extensions --hide-scrollbars
-    --user-data-dir="$out/.chromium-profile")
-"$chromium" "${flags[@]}" --no-pdf-header-footer --print-to-pdf="$pdf" "file://$html" 2>/dev/null
-"$chromium" "${flags[@]}" --window-size=1000,1400 --screenshot="$out/$name-screen.png" "file://$html" 2>/dev/null
-rm -rf "$out/.chromium-profile"
-[ -s "$pdf" ] || { echo "Chromium wrote no PDF" >&2; exit 1; }
+render_page "$html" "$pdf" "$out/$name-screen.png"
 echo "pdf:   $pdf"
 echo "screen: $out/$name-screen.png"
 

@@ -25,10 +25,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-if [ -z "${STAPJE:-}" ]; then
-    swift build "${scratch[@]}" --product stapje >&2
-    STAPJE="$(swift build "${scratch[@]}" --show-bin-path)/stapje"
-fi
+. "$(dirname "$0")/lib/chromium-render.sh"
+find_stapje "${scratch[@]}"
 
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
@@ -36,17 +34,6 @@ html="$out/report-$month.html"
 "$STAPJE" report --month "$month" --format html "${args[@]}" -o "$html"
 echo "html:   $html ($(wc -c <"$html") bytes)"
 
-chromium="$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)"
-if [ -z "$chromium" ]; then
-    echo "skip: Chromium is not installed (Debian: apt-get install chromium); open the HTML in a browser instead"
-    exit 0
-fi
-# --no-sandbox: containers and CI often run as root, where Chromium's sandbox cannot start.
-flags=(--headless --disable-gpu --no-sandbox --no-first-run --disable-extensions --hide-scrollbars
-    --user-data-dir="$out/.chromium-profile")
-"$chromium" "${flags[@]}" --no-pdf-header-footer --print-to-pdf="$out/report-$month.pdf" "file://$html" 2>/dev/null
-"$chromium" "${flags[@]}" --window-size=1000,1400 --screenshot="$out/report-$month.png" "file://$html" 2>/dev/null
-rm -rf "$out/.chromium-profile"
-[ -s "$out/report-$month.pdf" ] || { echo "Chromium wrote no PDF" >&2; exit 1; }
+render_page "$html" "$out/report-$month.pdf" "$out/report-$month.png"
 echo "pdf:    $out/report-$month.pdf"
 echo "screen: $out/report-$month.png"

@@ -185,19 +185,7 @@ public struct HTMLSheet: Sendable {
 
     /// Escapes text for HTML content and attribute values.
     public static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
+        HTMLEscaping.escape(text)
     }
 
     /// A source: a link showing its own address when it is a web address, plain text otherwise.

@@ -1,4 +1,5 @@
 import Foundation
+import StapjeText
 
 /// A report as one self-contained HTML page: inline CSS, bar charts drawn with plain HTML and CSS, no script,
 /// nothing fetched. Prints on A4 as it shows on screen.
@@ -158,23 +159,6 @@ public struct ReportHTML: Sendable {
 
     /// Escapes text for HTML content and attribute values.
     func e(_ text: String) -> String {
-        Self.escape(text)
-    }
-
-    /// Escapes `&`, `<`, `>`, `"` and `'`.
-    public static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
+        HTMLEscaping.escape(text)
     }
 }
