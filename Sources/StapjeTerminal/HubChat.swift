@@ -64,8 +64,7 @@ public final class HubChat {
     private let style: TerminalStyle
     private let language: LanguageBox
     private var link: HubLink?
-    private var warnedFor: ContinuousClock.Instant?
-    private var wipedAt: ContinuousClock.Instant?
+    private var idleTimer: KioskIdleTimer
     /// Set when the hub went away: the run ends and the caller carries on standalone.
     private var lostReason: String?
     private var lastRequest = ContinuousClock.now
@@ -82,6 +81,7 @@ public final class HubChat {
         self.conversation = conversation
         self.freshSession = freshSession
         self.options = options
+        self.idleTimer = KioskIdleTimer(options: options)
         self.hub = hub
         self.site = site
         self.logger = logger
@@ -116,15 +116,7 @@ public final class HubChat {
     private func converse() throws -> Outcome {
         let completions = CompletionList(
             content: conversation.content, faceCommands: options.kiosk ? [Self.newCommand] : Self.faceCommands)
-        let language = self.language
-        let editor = try LineEditor(
-            LineEditor.Configuration(
-                name: "stapje", historyLimit: options.kiosk ? 100 : 1000,
-                exitKeySequence: options.kiosk ? TerminalOptions.kioskExitKeys : nil, forgetful: options.kiosk),
-            completer: { typed in
-                let (current, locked) = language.value
-                return completions.matches(for: typed, language: current, locked: locked)
-            })
+        let editor = try LineEditor.conversation(options: options, completions: completions, language: language)
         var kioskGuard = KioskGuard()
         if options.kiosk { kioskGuard.engage() }
         defer {
@@ -133,10 +125,10 @@ public final class HubChat {
         }
         if options.kiosk { device.clear() }
         show(renderer.welcome(conversation, session: session))
-        wipedAt = editor.lastInput
+        idleTimer.reset(lastInput: editor.lastInput)
 
         loop: while lostReason == nil {
-            let idle = idleDeadline(editor)
+            let idle = idleTimer.deadline(lastInput: editor.lastInput)
             let tick = ContinuousClock.now + .milliseconds(200)
             switch editor.read(prompt: TerminalChat.prompt, until: idle.map { min($0, tick) } ?? tick) {
             case .line(let text):
@@ -338,22 +330,16 @@ public final class HubChat {
 
     // MARK: - Idle and wipe (as TerminalChat)
 
-    private func idleDeadline(_ editor: LineEditor) -> ContinuousClock.Instant? {
-        guard options.kiosk, let wipedAt, editor.lastInput > wipedAt else { return nil }
-        let after = warnedFor == editor.lastInput ? options.wipeAfter : options.warnAfter
-        return editor.lastInput + .milliseconds(Int64(after * 1000))
-    }
-
     private func idle(_ editor: LineEditor) {
-        let idle = editor.lastInput.duration(to: .now)
-        if idle >= .milliseconds(Int64(options.wipeAfter * 1000)) {
+        switch idleTimer.due(lastInput: editor.lastInput) {
+        case .wipe:
             _ = request("END")
             wipe(editor, notice: renderer.note(words.text("wiped")), startSession: true)
-        } else if idle >= .milliseconds(Int64(options.warnAfter * 1000)), warnedFor != editor.lastInput {
-            warnedFor = editor.lastInput
-            let seconds = Int((options.wipeAfter - options.warnAfter).rounded())
+        case .warning(let seconds):
             let warning = renderer.note(words.text("idle_warning", ["seconds": "\(seconds)"]))
             editor.interject(warning.joined(separator: "\n") + "\n\n")
+        case nil:
+            break
         }
     }
 
@@ -363,8 +349,7 @@ public final class HubChat {
         if options.kiosk { device.clear() }
         session = freshSession
         language.update(session)
-        warnedFor = nil
-        wipedAt = editor.lastInput
+        idleTimer.reset(lastInput: editor.lastInput)
         if fresh {
             do {
                 try startSession()

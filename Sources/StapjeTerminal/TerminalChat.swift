@@ -25,10 +25,7 @@ public final class TerminalChat {
     private let device: TerminalDevice
     private let style: TerminalStyle
     private let language: LanguageBox
-    /// The last keystroke the idle warning was shown for; nil when none is pending.
-    private var warnedFor: ContinuousClock.Instant?
-    /// When the screen was last wiped: the idle timer runs only once someone typed after it.
-    private var wipedAt: ContinuousClock.Instant?
+    private var idleTimer: KioskIdleTimer
     private var historyFileFailed = false
     /// True once the current person typed something (their conversation is counted).
     private var started = false
@@ -50,6 +47,7 @@ public final class TerminalChat {
         }
         self.freshSession = fresh
         self.options = options
+        self.idleTimer = KioskIdleTimer(options: options)
         self.session = fresh
         self.device = TerminalDevice(term: environment["TERM"] ?? "")
         self.style = TerminalStyle.detect(isTerminal: isatty(STDOUT_FILENO) == 1, environment: environment)
@@ -65,15 +63,7 @@ public final class TerminalChat {
             faceCommands: options.kiosk
                 ? [TerminalOptions.FaceCommand.helperMode.rawValue]
                 : TerminalOptions.FaceCommand.allCases.map(\.rawValue))
-        let language = self.language
-        let editor = try LineEditor(
-            LineEditor.Configuration(
-                name: "stapje", historyLimit: options.kiosk ? 100 : 1000,
-                exitKeySequence: options.kiosk ? TerminalOptions.kioskExitKeys : nil, forgetful: options.kiosk),
-            completer: { typed in
-                let (current, locked) = language.value
-                return completions.matches(for: typed, language: current, locked: locked)
-            })
+        let editor = try LineEditor.conversation(options: options, completions: completions, language: language)
         var kioskGuard = KioskGuard()
         if options.kiosk { kioskGuard.engage() }
         defer {
@@ -84,10 +74,10 @@ public final class TerminalChat {
 
         if options.kiosk { device.clear() }
         show(renderer.welcome(conversation, session: session))
-        wipedAt = editor.lastInput
+        idleTimer.reset(lastInput: editor.lastInput)
 
         loop: while true {
-            switch editor.read(prompt: Self.prompt, until: idleDeadline(editor)) {
+            switch editor.read(prompt: Self.prompt, until: idleTimer.deadline(lastInput: editor.lastInput)) {
             case .line(let text):
                 if !handle(text, editor: editor) { break loop }
             case .deadline:
@@ -155,23 +145,16 @@ public final class TerminalChat {
         }
     }
 
-    /// In kiosk mode, once someone typed: the warning time, then the wipe time, after the last key.
-    private func idleDeadline(_ editor: LineEditor) -> ContinuousClock.Instant? {
-        guard options.kiosk, let wipedAt, editor.lastInput > wipedAt else { return nil }
-        let after = warnedFor == editor.lastInput ? options.wipeAfter : options.warnAfter
-        return editor.lastInput + .milliseconds(Int64(after * 1000))
-    }
-
     private func idle(_ editor: LineEditor) {
-        let idle = editor.lastInput.duration(to: .now)
-        if idle >= .milliseconds(Int64(options.wipeAfter * 1000)) {
-            wipe(editor, notice: renderer.note(conversation.content.words(session.language).text("wiped")))
-        } else if idle >= .milliseconds(Int64(options.warnAfter * 1000)), warnedFor != editor.lastInput {
-            warnedFor = editor.lastInput
-            let seconds = Int((options.wipeAfter - options.warnAfter).rounded())
-            let words = conversation.content.words(session.language)
+        let words = conversation.content.words(session.language)
+        switch idleTimer.due(lastInput: editor.lastInput) {
+        case .wipe:
+            wipe(editor, notice: renderer.note(words.text("wiped")))
+        case .warning(let seconds):
             let warning = renderer.note(words.text("idle_warning", ["seconds": "\(seconds)"]))
             editor.interject(warning.joined(separator: "\n") + "\n\n")
+        case nil:
+            break
         }
     }
 
@@ -182,8 +165,7 @@ public final class TerminalChat {
         session = freshSession
         started = false
         language.update(session)
-        warnedFor = nil
-        wipedAt = editor.lastInput
+        idleTimer.reset(lastInput: editor.lastInput)
         show(notice)
         show(renderer.welcome(conversation, session: session))
     }
