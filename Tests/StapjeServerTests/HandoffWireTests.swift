@@ -24,34 +24,13 @@ struct HandoffWireTests {
         _ directory: URL, _ configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: (RunningServer) async throws -> T
     ) async throws -> T {
-        var configuration = ServerConfiguration()
-        configuration.port = 0
-        configuration.maximumErrors = 100
-        configure(&configuration)
         let database = try StoreDatabase.open(directory: directory, logger: Fixtures.logger)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let server = Server(
-            configuration: configuration, conversation: Fixtures.conversation, contentRoot: nil,
-            logger: Fixtures.logger, store: database, onListening: { continuation.yield($0.port ?? 0) })
-        let group = ServiceGroup(services: [server], gracefulShutdownSignals: [], logger: Fixtures.logger)
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask {
-                defer { continuation.finish() }
-                try await group.run()
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw TestFailure("the server did not start") }
-            do {
-                let result = try await body(RunningServer(server: server, port: port, group: group))
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return result
-            } catch {
-                await group.triggerGracefulShutdown()
-                try? await tasks.waitForAll()
-                throw error
-            }
-        }
+        return try await withServer(
+            store: database,
+            { configuration in
+                configuration.maximumErrors = 100
+                configure(&configuration)
+            }, body)
     }
 
     /// Sends `line` and returns the lines up to the reply's final line.

@@ -31,32 +31,17 @@ public enum LocalServers {
             services.append(EchoServer(onListening: { continuation.yield(("echo", $0.port ?? 0)) }))
         }
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [], logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask {
-                defer { continuation.finish() }
-                try await group.run()
-            }
+        let count = services.count
+        return try await group.runAround(finished: { continuation.finish() }) {
             var ports = Ports(stapje: 0, echo: nil)
-            var expected = services.count
+            var expected = count
             for await (name, port) in addresses {
                 if name == "stapje" { ports.stapje = port } else { ports.echo = port }
                 expected -= 1
                 if expected == 0 { break }
             }
-            if expected > 0 {
-                try await tasks.next()
-                throw LoadError(message: "the local servers did not start")
-            }
-            do {
-                let result = try await body(ports)
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return result
-            } catch {
-                await group.triggerGracefulShutdown()
-                try? await tasks.waitForAll()
-                throw error
-            }
+            guard expected == 0 else { throw LoadError(message: "the local servers did not start") }
+            return try await body(ports)
         }
     }
 }

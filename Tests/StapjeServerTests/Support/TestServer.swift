@@ -4,6 +4,7 @@ import NIOCore
 import ServiceLifecycle
 import StapjeCore
 import StapjeKnowledge
+import StapjeStore
 import Testing
 
 @testable import StapjeServer
@@ -64,9 +65,10 @@ struct RunningServer {
     }
 }
 
-/// Runs a server configured by `configure` around `body`, then shuts it down gracefully and waits for it.
+/// Runs a server configured by `configure` (with the handoff `store`, if any) around `body`, then shuts it down
+/// gracefully and waits for it.
 func withServer<T: Sendable>(
-    _ configure: (inout ServerConfiguration) -> Void = { _ in },
+    store: StoreDatabase? = nil, _ configure: (inout ServerConfiguration) -> Void = { _ in },
     _ body: (RunningServer) async throws -> T
 ) async throws -> T {
     var configuration = ServerConfiguration()
@@ -75,29 +77,12 @@ func withServer<T: Sendable>(
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     let server = Server(
         configuration: configuration, conversation: Fixtures.conversation, contentRoot: ContentLocator.bundled,
-        logger: Fixtures.logger, onListening: { continuation.yield($0.port ?? 0) })
+        logger: Fixtures.logger, store: store, onListening: { continuation.yield($0.port ?? 0) })
     let group = ServiceGroup(services: [server], gracefulShutdownSignals: [], logger: Fixtures.logger)
-    return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask {
-            defer { continuation.finish() }
-            try await group.run()
-        }
+    return try await group.runAround(finished: { continuation.finish() }) {
         var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            try await tasks.next()
-            throw TestFailure("the server did not start")
-        }
-        let running = RunningServer(server: server, port: port, group: group)
-        do {
-            let result = try await body(running)
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return result
-        } catch {
-            await group.triggerGracefulShutdown()
-            try? await tasks.waitForAll()
-            throw error
-        }
+        guard let port = await iterator.next() else { throw TestFailure("the server did not start") }
+        return try await body(RunningServer(server: server, port: port, group: group))
     }
 }
 
