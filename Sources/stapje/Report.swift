@@ -92,15 +92,7 @@ struct Report: ParsableCommand {
             case .csv: ReportCSV().render(report)
             case .html: ReportHTML(titles: titles).render(report)
             }
-        if let output {
-            do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-            } catch {
-                throw ValidationError("cannot write \(output): \(error.localizedDescription)")
-            }
-        } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
-        }
+        try CommandOutput.write(text, to: output)
     }
 
     /// Topic titles from the content, or none when it cannot be read (the ids are shown anyway).

@@ -157,15 +157,7 @@ struct SheetCommand: ParsableCommand {
             case .html: rendered = HTMLSheet().render(booklet)
             }
         }
-        if let output {
-            do {
-                try Data(rendered.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-            } catch {
-                throw SheetError("cannot write \(output): \(error.localizedDescription)")
-            }
-        } else {
-            print(rendered, terminator: "")
-        }
+        try CommandOutput.write(rendered, to: output)
     }
 }
 

@@ -113,14 +113,7 @@ final class SessionStore: Sendable {
         entries.withLockedValue { entries in
             guard var entry = entries[token], entry.owner == owner else { return [] }
             entry.session = session
-            var numbered: [WireEvent] = []
-            for var event in events {
-                entry.sequence += 1
-                event.sequence = entry.sequence
-                numbered.append(event)
-                entry.events.append(event)
-            }
-            if entry.events.count > eventMemory { entry.events.removeFirst(entry.events.count - eventMemory) }
+            let numbered = entry.remember(events, keeping: eventMemory)
             entries[token] = entry
             return numbered
         }
@@ -150,14 +143,7 @@ final class SessionStore: Sendable {
         entries.withLockedValue { entries in
             guard var entry = entries[token] else { return nil }
             change(&entry)
-            var numbered: [WireEvent] = []
-            for var event in events {
-                entry.sequence += 1
-                event.sequence = entry.sequence
-                numbered.append(event)
-                entry.events.append(event)
-            }
-            if entry.events.count > eventMemory { entry.events.removeFirst(entry.events.count - eventMemory) }
+            let numbered = entry.remember(events, keeping: eventMemory)
             entries[token] = entry
             return (numbered, entry)
         }
@@ -236,5 +222,21 @@ enum SessionToken {
             token.append(alphabet[Int(generator.next(upperBound: UInt8(alphabet.count)))])
         }
         return token
+    }
+}
+
+extension SessionStore.Entry {
+    /// Numbers `events` on from the entry's last sequence number and keeps them for RESUME, at most `memory` of
+    /// them in all; returns them numbered.
+    mutating func remember(_ events: [WireEvent], keeping memory: Int) -> [WireEvent] {
+        var numbered: [WireEvent] = []
+        for var event in events {
+            sequence += 1
+            event.sequence = sequence
+            numbered.append(event)
+            self.events.append(event)
+        }
+        if self.events.count > memory { self.events.removeFirst(self.events.count - memory) }
+        return numbered
     }
 }
