@@ -110,6 +110,8 @@ let package = Package(
 
         // MARK: - Tests
 
+        /// Finding the `stapje` program, for the tests that run it as a process.
+        .target(name: "StapjeTestSupport", path: "Tests/StapjeTestSupport"),
         .testTarget(
             name: "StapjeTextTests",
             dependencies: ["StapjeText"],
@@ -127,10 +129,12 @@ let package = Package(
             dependencies: ["StapjeCore", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Transcripts")]
         ),
-        .testTarget(name: "StapjeCLITests", dependencies: []),
+        .testTarget(name: "StapjeCLITests", dependencies: ["StapjeTestSupport"]),
         .testTarget(
             name: "StapjeTerminalTests",
-            dependencies: ["StapjeTerminal", "StapjeClient", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "StapjeTerminal", "StapjeClient", "StapjeTestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "StapjeClientTests", dependencies: ["StapjeClient"]),
         .testTarget(
@@ -138,6 +142,7 @@ let package = Package(
             dependencies: [
                 "StapjeServer",
                 "StapjeStore",
+                "StapjeTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -145,10 +150,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "StapjeSheetsTests", dependencies: ["StapjeSheets"]),
+        .testTarget(name: "StapjeSheetsTests", dependencies: ["StapjeSheets", "StapjeTestSupport"]),
         .testTarget(
             name: "StapjeStoreTests",
-            dependencies: ["StapjeStore", "StapjeCore", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "StapjeStore", "StapjeCore", "StapjeTestSupport", .product(name: "Logging", package: "swift-log"),
+            ]),
     ]
 )
 

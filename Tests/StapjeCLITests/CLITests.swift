@@ -1,22 +1,12 @@
 import Foundation
+import StapjeTestSupport
 import Testing
 
 /// The `stapje` command run as a real process.
 struct CLITests {
-    static var binary: URL {
-        if let path = ProcessInfo.processInfo.environment["STAPJE_BINARY"] { return URL(fileURLWithPath: path) }
-        var folder = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = folder.appendingPathComponent("stapje")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            folder.deleteLastPathComponent()
-        }
-        return folder.appendingPathComponent("stapje")
-    }
-
     static func run(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = try StapjeProgram.url()
         process.arguments = arguments
         let output = Pipe()
         let inputPipe = Pipe()
@@ -75,7 +65,7 @@ struct CLITests {
 
     @Test func invalidUTF8NeverCrashes() throws {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = try StapjeProgram.url()
         process.arguments = ["ask", "--json"]
         let input = Pipe()
         let output = Pipe()

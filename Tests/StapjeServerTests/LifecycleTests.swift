@@ -1,5 +1,6 @@
 import Foundation
 import StapjeKnowledge
+import StapjeTestSupport
 import Testing
 
 @testable import StapjeServer
@@ -131,16 +132,7 @@ struct LifecycleTests {
 
     /// The `stapje` program from the same build as this test bundle.
     static func program() throws -> URL {
-        var directories: [URL] = []
-        #if os(Linux)
-            directories.append(
-                URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent())
-        #endif
-        directories += Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
-        let found = directories.map { $0.appendingPathComponent("stapje") }.first {
-            FileManager.default.isExecutableFile(atPath: $0.path)
-        }
-        return try #require(found, "no stapje program next to the tests in \(directories.map(\.path)); build it first")
+        try StapjeProgram.url()
     }
 
     /// The first log line containing `text`, waiting up to a minute (a debug build compiles the content slowly).

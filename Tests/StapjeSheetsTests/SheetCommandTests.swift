@@ -1,6 +1,7 @@
 import Foundation
 import StapjeKnowledge
 import StapjeSheets
+import StapjeTestSupport
 import StapjeText
 import Testing
 
@@ -14,17 +15,7 @@ struct SheetCommandTests {
 
     /// The `stapje` program from the same build as this test bundle.
     static func program() throws -> URL {
-        var directories: [URL] = []
-        #if os(Linux)
-            directories.append(
-                URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent())
-        #endif
-        directories += Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
-        directories.append(Bundle.main.bundleURL)
-        let found = directories.map { $0.appendingPathComponent("stapje") }.first {
-            FileManager.default.isExecutableFile(atPath: $0.path)
-        }
-        return try #require(found, "no stapje program next to the tests in \(directories.map(\.path)); build it first")
+        try StapjeProgram.url()
     }
 
     static func run(_ arguments: [String]) throws -> Run {

@@ -21,7 +21,7 @@ struct CrashTests {
 
     static func runProbe(directory: URL, seed: Int, killAfter delay: Duration) async throws -> (Said, killed: Bool) {
         let process = Process()
-        process.executableURL = StapjeBinary.url
+        process.executableURL = try StapjeBinary.url
         process.arguments = ["store-probe", "--data-dir", directory.path, "--seed", "\(seed)"]
         let output = Pipe()
         process.standardOutput = output

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import StapjeStore
+import StapjeTestSupport
 
 /// A store in a fresh temporary directory, removed when the test is done.
 struct TemporaryStore {
@@ -46,20 +47,13 @@ func request(_ starter: String = "s1", turns: [Turn.Draft] = []) -> HandoffReque
 /// The `stapje` executable built beside the tests.
 enum StapjeBinary {
     static var url: URL {
-        if let path = ProcessInfo.processInfo.environment["STAPJE_BINARY"] { return URL(fileURLWithPath: path) }
-        var folder = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = folder.appendingPathComponent("stapje")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            folder.deleteLastPathComponent()
-        }
-        return folder.appendingPathComponent("stapje")
+        get throws { try StapjeProgram.url() }
     }
 
     /// Runs `stapje` with `arguments` and returns its exit status and output (standard output and error).
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = try url
         process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output

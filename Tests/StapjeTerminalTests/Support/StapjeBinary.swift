@@ -1,32 +1,13 @@
 import Foundation
 import StapjeKnowledge
+import StapjeTestSupport
 import Testing
 
 /// The built `stapje` executable and the content it answers from.
 enum StapjeBinary {
-    /// The executable beside the test bundle in the build products directory, so any `--scratch-path` works.
-    /// `STAPJE_BINARY` overrides it.
+    /// The executable beside the test bundle (see `StapjeProgram`).
     static func url() throws -> URL {
-        let manager = FileManager.default
-        if let explicit = ProcessInfo.processInfo.environment["STAPJE_BINARY"], !explicit.isEmpty {
-            return URL(fileURLWithPath: explicit)
-        }
-        let runner = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
-        var directory = runner.resolvingSymlinksInPath().deletingLastPathComponent()
-        // Linux: <products>/StapjePackageTests.xctest; macOS: <products>/X.xctest/Contents/MacOS/X.
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("stapje")
-            if manager.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory.deleteLastPathComponent()
-        }
-        throw MissingBinary(runner: runner.path)
-    }
-
-    struct MissingBinary: Error, CustomStringConvertible {
-        var runner: String
-        var description: String {
-            "no `stapje` executable near the test runner \(runner): run `swift build` first or set STAPJE_BINARY"
-        }
+        try StapjeProgram.url()
     }
 
     /// The content directory the binary is told to use.
