@@ -67,12 +67,7 @@ struct Analyzer: Sendable {
         }
     }
 
-    /// Tokens of a person's question, with typo correction and compound splitting.
-    func analyze(_ text: String, notes: inout AnalysisNotes) -> [AnalyzedToken] {
-        analyze(tokenizer.tokens(text), notes: &notes)
-    }
-
-    /// Tokens of a person's question, already split into words.
+    /// Tokens of a person's question (already split into words), with typo correction and compound splitting.
     func analyze(_ tokens: [Token], notes: inout AnalysisNotes) -> [AnalyzedToken] {
         var result: [AnalyzedToken] = []
         result.reserveCapacity(tokens.count)

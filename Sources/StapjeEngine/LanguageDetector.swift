@@ -31,10 +31,6 @@ struct LanguageDetector: Sendable {
         var reason: String
     }
 
-    func detect(_ text: String, prior: Language?) -> Detection {
-        detect(Tokenizer().tokens(text), prior: prior)
-    }
-
     func detect(_ tokens: [Token], prior: Language?) -> Detection {
         var points = [Double](repeating: 0, count: languages.count)
         for token in tokens where !token.isNumber {

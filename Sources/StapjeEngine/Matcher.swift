@@ -180,8 +180,6 @@ struct LanguageModel: Sendable {
     let stemIDs: [String: Int32]
     /// True when no intent has keywords or patterns: decided with `exampleOnlyThreshold`.
     let exampleOnly: Bool
-    /// For each stem id, the intents whose rules mention it: only those can have a keyword or pattern fire.
-    let ruleUsers: [[Int32]]
     /// The rules each stem can set off.
     let rules: RuleIndex
 
@@ -296,14 +294,6 @@ struct LanguageModel: Sendable {
         self.vocabulary = vocabulary
         self.stemIDs = table.ids
         self.exampleOnly = exampleOnly
-        var users = [[Int32]](repeating: [], count: table.ids.count)
-        for (index, intent) in intents.enumerated() {
-            var ids = Set<Int32>()
-            for cue in intent.keywords + intent.exclude { cue.phrases.forEach { ids.formUnion($0) } }
-            for pattern in intent.patterns + intent.messagePatterns { ids.formUnion(pattern.stemIDs) }
-            for id in ids { users[Int(id)].append(Int32(index)) }
-        }
-        self.ruleUsers = users
         self.rules = RuleIndex(intents: intents, stemCount: table.ids.count)
     }
 
@@ -332,10 +322,6 @@ struct LanguageModel: Sendable {
         }
         let occurrences = Occurrences(ids: ids, tableSize: stemIDs.count)
         let messageOccurrences = Occurrences(ids: messageIDs, tableSize: stemIDs.count)
-        var touched = [Bool](repeating: false, count: intents.count)
-        for id in occurrences.presentIDs + messageOccurrences.presentIDs {
-            for intent in ruleUsers[Int(id)] { touched[Int(intent)] = true }
-        }
         let coverage = words == 0 ? 0 : Double(knownWords) / Double(words)
         let hits = rules.hits(occurrences, message: messageOccurrences, intentCount: intents.count)
 
@@ -344,24 +330,25 @@ struct LanguageModel: Sendable {
             let similarities = index.similarities(FeatureBag(tokens: content))
             for position in intents.indices {
                 let best = Double(similarities.best[position])
-                guard touched[position] || best > 0 else { continue }
+                // With no similar example and no rule set off, an intent has no evidence at all.
+                guard best > 0 || !hits.keywords[position].isEmpty || !hits.patterns[position].isEmpty else {
+                    continue
+                }
                 var evidence = Evidence()
                 let centroid = Double(similarities.centroid[position])
                 evidence.exampleSimilarity = best
                 evidence.centroidSimilarity = centroid
                 let intent = intents[position]
-                if touched[position] {
-                    for cue in hits.keywords[position] {
-                        evidence.keywords.append(intent.keywords[Int(cue)].label)
-                        evidence.keywordWeight += intent.keywords[Int(cue)].weight
-                    }
-                    for pattern in hits.patterns[position] {
-                        let source = rules.patterns[Int(pattern)].source
-                        if !evidence.patterns.contains(source) { evidence.patterns.append(source) }
-                    }
-                    let exclude = hits.exclude[position]
-                    if exclude >= 0 { evidence.excludedBy = intent.exclude[Int(exclude)].label }
+                for cue in hits.keywords[position] {
+                    evidence.keywords.append(intent.keywords[Int(cue)].label)
+                    evidence.keywordWeight += intent.keywords[Int(cue)].weight
                 }
+                for pattern in hits.patterns[position] {
+                    let source = rules.patterns[Int(pattern)].source
+                    if !evidence.patterns.contains(source) { evidence.patterns.append(source) }
+                }
+                let exclude = hits.exclude[position]
+                if exclude >= 0 { evidence.excludedBy = intent.exclude[Int(exclude)].label }
                 let total = Self.evidence(
                     intent, exampleOnly: exampleOnly, occurrenceCount: occurrences.count, best: best,
                     centroid: centroid, coverage: coverage, context: context, evidence: &evidence)

@@ -320,14 +320,4 @@ struct Occurrences {
         }
         return positions != 0
     }
-
-    /// True when `phrase` (stem ids) occurs as consecutive words.
-    func contains(_ phrase: [Int32]) -> Bool {
-        guard let first = phrase.first else { return false }
-        var positions = positions(of: first)
-        for id in phrase.dropFirst() where positions != 0 {
-            positions = (positions << 1) & self.positions(of: id)
-        }
-        return positions != 0
-    }
 }
