@@ -58,9 +58,11 @@ struct VectorIndex: Sendable {
         }
         var centroidPostings = [[Posting]](repeating: [], count: documentFrequency.count)
         for (owner, centroid) in centroids.enumerated() {
-            let norm = sqrtf(centroid.values.reduce(0) { $0 + $1 * $1 })
+            // Summed in feature order: a dictionary's order changes from run to run, and so would the last bits.
+            let sorted = centroid.sorted { $0.key < $1.key }
+            let norm = sqrtf(sorted.reduce(0) { $0 + $1.value * $1.value })
             guard norm > 0 else { continue }
-            for (id, weight) in centroid.sorted(by: { $0.key < $1.key }) {
+            for (id, weight) in sorted {
                 centroidPostings[Int(id)].append(Posting(item: Int32(owner), weight: weight / norm))
             }
         }
