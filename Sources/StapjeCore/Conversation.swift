@@ -11,17 +11,20 @@ public struct Conversation: Sendable {
     public let content: ContentBundle
     /// The compiled matcher.
     public let matcher: Matcher
+    let lexicon: ConversationLexicon
 
     /// Creates a conversation over `content`, compiling its rules.
     public init(content: ContentBundle, configuration: EngineConfiguration = EngineConfiguration()) {
         self.content = content
         self.matcher = Matcher(bundle: content, configuration: configuration)
+        self.lexicon = ConversationLexicon(content: content)
     }
 
     /// Creates a conversation over content and an already compiled matcher.
     public init(content: ContentBundle, matcher: Matcher) {
         self.content = content
         self.matcher = matcher
+        self.lexicon = ConversationLexicon(content: content)
     }
 
     /// The longest input looked at; the rest is ignored (a question is short; a paste of 100 KB is not one).
@@ -69,10 +72,12 @@ public struct Conversation: Sendable {
             session.pending = .none
             return answer ? requestHandoff(session, reason: "offered after repeated misses") : declined(session)
         }
-        if let region = regionStatement(text, session: session) {
+        // One tokenisation serves the region check and matching.
+        let tokens = Tokenizer().tokens(text)
+        if let region = regionStatement(tokens, session: session) {
             return switchRegion(to: region, session: session)
         }
-        return question(text, session: session)
+        return question(text, tokens: tokens, session: session)
     }
 
     /// Removes control characters and cuts the input to `maximumInput` characters.
@@ -99,17 +104,21 @@ public struct Conversation: Sendable {
     // MARK: - Questions
 
     func question(_ text: String, session: Session) -> (Session, Reply) {
+        question(text, tokens: Tokenizer().tokens(text), session: session)
+    }
+
+    func question(_ text: String, tokens: [Token], session: Session) -> (Session, Reply) {
         var session = session
         let related = session.topic.flatMap { content.answer($0, language: session.language)?.related } ?? []
         let context = MatchContext(
             language: session.languageSettled || session.languageLocked ? session.language : nil,
             explicitLanguage: session.languageLocked, previousTopic: session.topic, relatedTopics: related)
-        var result = matcher.match(text, context: context)
+        var result = matcher.match(tokens: tokens, context: context)
         if session.languageLocked && result.kind == .fallback {
             // A person who chose a language can still switch away from it in another one ("en français svp").
             var open = context
             open.explicitLanguage = false
-            let other = matcher.match(text, context: open)
+            let other = matcher.match(tokens: tokens, context: open)
             if other.kind == .answer, other.intent == "lang.switch" { result = other }
         }
         if !session.languageLocked && (result.kind != .fallback || !session.languageSettled) {
@@ -350,13 +359,7 @@ public struct Conversation: Sendable {
     }
 
     func categoryNames(_ language: Language) -> [String] {
-        let table = content.words(language).table("categories")
-        var seen = Set<String>()
-        return content.topics.compactMap { topic in
-            guard topic.category != "helper", seen.insert(topic.category).inserted else { return nil }
-            if case .text(let name) = table[topic.category] { return name }
-            return nil
-        }
+        lexicon.categories[language] ?? []
     }
 
     // MARK: - Handoff, language, region
@@ -444,13 +447,7 @@ public struct Conversation: Sendable {
         {
             return negation
         }
-        for messages in content.messages.values.sorted(by: { $0.language < $1.language }) {
-            for (code, value) in messages.table("language_words").sorted(by: { $0.key < $1.key }) {
-                guard case .list(let names) = value, let language = Language(code: code) else { continue }
-                if names.contains(where: { folded.contains(TextFolding.fold($0)) }) { return language }
-            }
-        }
-        return nil
+        return lexicon.languages.first { $0.names.contains(where: folded.contains) }?.language
     }
 
     /// Words that say "I live in": only with one of them does a place name change the region.
@@ -458,29 +455,39 @@ public struct Conversation: Sendable {
         "woon", "wonen", "woonachtig", "habite", "habiter", "habitons", "vis", "live", "living", "region", "regio",
     ]
 
-    func regionStatement(_ text: String, session: Session) -> Region? {
-        let tokens = Tokenizer().tokens(text).map(\.folded)
-        guard tokens.count <= 8, tokens.contains(where: Self.residenceCues.contains) else { return nil }
-        return region(in: tokens, session: session)
+    func regionStatement(_ tokens: [Token], session: Session) -> Region? {
+        guard tokens.count <= 8, tokens.contains(where: { Self.residenceCues.contains($0.folded) }) else { return nil }
+        return region(in: tokens.map(\.folded), session: session)
     }
 
     func region(in tokens: [String], session: Session) -> Region? {
         let words = Set(tokens)
-        for messages in content.messages.values.sorted(by: { $0.language < $1.language }) {
-            for (code, value) in messages.table("region_words").sorted(by: { $0.key < $1.key }) {
-                guard case .list(let names) = value, let region = Region(code: code) else { continue }
-                if names.contains(where: { words.contains(TextFolding.fold($0)) }) { return region }
-            }
-        }
-        return nil
+        return lexicon.regions.first { $0.names.contains(where: words.contains) }?.region
     }
 
     func yesOrNo(_ text: String, session: Session) -> Bool? {
-        let folded = TextFolding.fold(text).trimmingCharacters(in: .punctuationCharacters.union(.whitespaces))
-        let words = content.words(session.language)
-        if words.list("yes_words").map(TextFolding.fold).contains(folded) { return true }
-        if words.list("no_words").map(TextFolding.fold).contains(folded) { return false }
+        let folded = Self.trimmed(TextFolding.fold(text))
+        if lexicon.yes[session.language]?.contains(folded) == true { return true }
+        if lexicon.no[session.language]?.contains(folded) == true { return false }
         return nil
+    }
+
+    /// `text` without punctuation and spaces at either end ("ja!" → "ja").
+    static func trimmed(_ text: String) -> String {
+        func isEdge(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar.properties.generalCategory {
+            case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+                .finalPunctuation, .otherPunctuation, .spaceSeparator:
+                return true
+            default:
+                return scalar == "\t"
+            }
+        }
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isEdge($0) }),
+            let last = scalars.lastIndex(where: { !isEdge($0) })
+        else { return "" }
+        return String(scalars[first...last])
     }
 
     // MARK: - Commands

@@ -95,9 +95,13 @@ public struct Matcher: Sendable {
 
     /// Matches one question.
     public func match(_ text: String, context: MatchContext = MatchContext()) -> MatchResult {
+        match(tokens: tokenizer.tokens(text), context: context)
+    }
+
+    /// Matches one question already split into words by `Tokenizer` (a caller that reads the words itself need
+    /// not split them twice). One tokenisation serves detection and every language tried.
+    public func match(tokens text: [Token], context: MatchContext = MatchContext()) -> MatchResult {
         let fallbackLanguage = context.language ?? languages.first ?? .nl
-        // One tokenisation serves detection and every language tried.
-        let text = tokenizer.tokens(text)
         if context.explicitLanguage, let language = context.language, let model = models[language] {
             return model.evaluate(
                 text, context: context, configuration: configuration, languageScores: [:],
@@ -325,52 +329,62 @@ struct LanguageModel: Sendable {
         let coverage = words == 0 ? 0 : Double(knownWords) / Double(words)
         let hits = rules.hits(occurrences, message: messageOccurrences, intentCount: intents.count)
 
-        var scored: [(candidate: Candidate, example: Int32)] = []
+        // Every intent is scored with numbers only; the evidence in words (keywords, patterns, best example) is
+        // written out for the few best, which are all an explanation shows.
+        var scored: [(position: Int32, total: Double, score: Double)] = []
+        var similarities: (best: [Float], bestExample: [Int32], centroid: [Float]) = ([], [], [])
         if !messageIDs.isEmpty {
-            let similarities = index.similarities(FeatureBag(tokens: content))
+            similarities = index.similarities(FeatureBag(tokens: content))
             for position in intents.indices {
                 let best = Double(similarities.best[position])
+                let keywordWeight = hits.keywordWeight[position]
+                let patternCount = hits.patternCount[position]
                 // With no similar example and no rule set off, an intent has no evidence at all.
-                guard best > 0 || !hits.keywords[position].isEmpty || !hits.patterns[position].isEmpty else {
-                    continue
-                }
-                var evidence = Evidence()
-                let centroid = Double(similarities.centroid[position])
-                evidence.exampleSimilarity = best
-                evidence.centroidSimilarity = centroid
-                let intent = intents[position]
-                for cue in hits.keywords[position] {
-                    evidence.keywords.append(intent.keywords[Int(cue)].label)
-                    evidence.keywordWeight += intent.keywords[Int(cue)].weight
-                }
-                for pattern in hits.patterns[position] {
-                    let source = rules.patterns[Int(pattern)].source
-                    if !evidence.patterns.contains(source) { evidence.patterns.append(source) }
-                }
-                let exclude = hits.exclude[position]
-                if exclude >= 0 { evidence.excludedBy = intent.exclude[Int(exclude)].label }
-                let total = Self.evidence(
-                    intent, exampleOnly: exampleOnly, occurrenceCount: occurrences.count, best: best,
-                    centroid: centroid, coverage: coverage, context: context, evidence: &evidence)
+                guard best > 0 || keywordWeight > 0 || patternCount > 0 else { continue }
+                let found = Found(
+                    best: best, centroid: Double(similarities.centroid[position]), keywordWeight: keywordWeight,
+                    keywords: keywordWeight > 0, patterns: patternCount > 0, excluded: hits.exclude[position] >= 0)
+                let (total, _) = Self.evidence(
+                    intents[position], found, exampleOnly: exampleOnly, occurrenceCount: occurrences.count,
+                    coverage: coverage, context: context)
                 // Rounded so that float noise from summation order can never reorder two equal intents.
-                evidence.total = (total * 1e6).rounded() / 1e6
-                if total > 0.02 {
-                    scored.append(
-                        (
-                            Candidate(id: intents[position].id, score: Self.score(evidence.total), evidence: evidence),
-                            similarities.bestExample[position]
-                        ))
-                }
+                let rounded = (total * 1e6).rounded() / 1e6
+                if total > 0.02 { scored.append((Int32(position), rounded, Self.score(rounded))) }
             }
         }
-        scored.sort {
-            $0.candidate.score != $1.candidate.score
-                ? $0.candidate.score > $1.candidate.score : $0.candidate.id < $1.candidate.id
-        }
+        // Best first; equal scores in id order, which is the intents' order.
+        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.position < $1.position }
         let top = scored.prefix(5).map { entry in
-            var candidate = entry.candidate
-            if entry.example >= 0 { candidate.evidence.bestExample = exampleTexts[Int(entry.example)] }
-            return candidate
+            let position = Int(entry.position)
+            let intent = intents[position]
+            var evidence = Evidence()
+            let best = Double(similarities.best[position])
+            let centroid = Double(similarities.centroid[position])
+            evidence.exampleSimilarity = best
+            evidence.centroidSimilarity = centroid
+            for cue in hits.keywords(of: position) {
+                evidence.keywords.append(intent.keywords[Int(cue)].label)
+                evidence.keywordWeight += intent.keywords[Int(cue)].weight
+            }
+            for pattern in hits.patterns(of: position) {
+                let source = rules.patterns[Int(pattern)].source
+                if !evidence.patterns.contains(source) { evidence.patterns.append(source) }
+            }
+            let exclude = hits.exclude[position]
+            if exclude >= 0 { evidence.excludedBy = intent.exclude[Int(exclude)].label }
+            let found = Found(
+                best: best, centroid: centroid, keywordWeight: hits.keywordWeight[position],
+                keywords: !evidence.keywords.isEmpty, patterns: !evidence.patterns.isEmpty,
+                excluded: exclude >= 0)
+            evidence.contextBoost =
+                Self.evidence(
+                    intent, found, exampleOnly: exampleOnly, occurrenceCount: occurrences.count, coverage: coverage,
+                    context: context
+                ).contextBoost
+            evidence.total = entry.total
+            let example = similarities.bestExample[position]
+            if example >= 0 { evidence.bestExample = exampleTexts[Int(example)] }
+            return Candidate(id: intent.id, score: entry.score, evidence: evidence)
         }
         var thresholds = configuration
         if exampleOnly {
@@ -394,9 +408,11 @@ struct LanguageModel: Sendable {
     /// so a question that merely resembles an example is not answered on that alone. The score is
     /// `1 - exp(-evidence / 1.6)`.
     static func evidence(
-        _ intent: CompiledIntent, exampleOnly: Bool, occurrenceCount: Int, best: Double, centroid: Double,
-        coverage: Double, context: MatchContext, evidence: inout Evidence
-    ) -> Double {
+        _ intent: CompiledIntent, _ found: Found, exampleOnly: Bool, occurrenceCount: Int, coverage: Double,
+        context: MatchContext
+    ) -> (total: Double, contextBoost: Double) {
+        let best = found.best
+        let centroid = found.centroid
         // With rules, the closest example counts most; with examples alone (often 100 an intent), the intent's
         // examples as a whole are the steadier signal.
         let similarity =
@@ -407,24 +423,35 @@ struct LanguageModel: Sendable {
             // in at most two words, all of them known ("who will win the next election" is no "next", "I lost my
             // dog in the park" no "I'm lost").
             let nearCopy = best >= 0.9 && coverage >= 1 && occurrenceCount <= 2
-            total = !evidence.patterns.isEmpty ? 4.5 : (nearCopy ? 3 * best : 0)
+            total = found.patterns ? 4.5 : (nearCopy ? 3 * best : 0)
         } else if !intent.hasRules {
             total = similarity
-        } else if evidence.keywords.isEmpty && evidence.patterns.isEmpty {
+        } else if !found.keywords && !found.patterns {
             total = 0.6 * similarity
         } else {
-            total = similarity + 0.25 * min(evidence.keywordWeight, 10) + (evidence.patterns.isEmpty ? 0 : 1.2)
+            total = similarity + 0.25 * min(found.keywordWeight, 10) + (found.patterns ? 1.2 : 0)
         }
-        if evidence.excludedBy != nil { total *= 0.25 }
+        if found.excluded { total *= 0.25 }
+        var contextBoost = 0.0
         if total > 0.5 {
             if intent.id == context.previousTopic && occurrenceCount <= 3 {
-                evidence.contextBoost = 0.4
+                contextBoost = 0.4
             } else if context.relatedTopics.contains(intent.id) {
-                evidence.contextBoost = 0.2
+                contextBoost = 0.2
             }
-            total += evidence.contextBoost
+            total += contextBoost
         }
-        return total * (0.5 + 0.5 * coverage)
+        return (total * (0.5 + 0.5 * coverage), contextBoost)
+    }
+
+    /// What a question set off for one intent, as numbers.
+    struct Found {
+        var best: Double
+        var centroid: Double
+        var keywordWeight: Double
+        var keywords: Bool
+        var patterns: Bool
+        var excluded: Bool
     }
 
     /// The score (0 to 1) for an evidence total.

@@ -22,11 +22,18 @@ struct RuleIndex: Sendable {
     }
 
     let phraseWords: [Int32]
-    let keywords: [[CueEntry]]
-    let excludes: [[CueEntry]]
-    let patternEntries: [[PatternEntry]]
+    /// The keyword entries filed under each stem: stem `s` has `keywordEntries[keywordStart[s]..<keywordStart[s + 1]]`.
+    /// Flat arrays: reading them touches no reference counts.
+    let keywordEntries: [CueEntry]
+    let keywordStart: [Int32]
+    let excludeEntries: [CueEntry]
+    let excludeStart: [Int32]
+    let patternEntries: [PatternEntry]
+    let patternStart: [Int32]
     /// Every pattern of every intent: an intent's ordinary patterns, then its whole-message ones.
     let patterns: [Pattern]
+    /// The weight of every keyword cue, numbered as in `keywordBase`.
+    let keywordWeights: [Double]
     let keywordCount: Int
     let excludeCount: Int
     /// For each intent, where its cues start in the global cue numbering (used to mark a cue found once).
@@ -41,7 +48,7 @@ struct RuleIndex: Sendable {
         var patterns: [Pattern] = []
         var keywordBase: [Int32] = []
         var excludeBase: [Int32] = []
-        var keywordCount = 0
+        var keywordWeights: [Double] = []
         var excludeCount = 0
         func file(_ cues: [CompiledIntent.Cue], intent: Int, into table: inout [[CueEntry]]) {
             for (number, cue) in cues.enumerated() {
@@ -56,9 +63,9 @@ struct RuleIndex: Sendable {
             }
         }
         for (number, intent) in intents.enumerated() {
-            keywordBase.append(Int32(keywordCount))
+            keywordBase.append(Int32(keywordWeights.count))
             excludeBase.append(Int32(excludeCount))
-            keywordCount += intent.keywords.count
+            keywordWeights += intent.keywords.map(\.weight)
             excludeCount += intent.exclude.count
             file(intent.keywords, intent: number, into: &keywords)
             file(intent.exclude, intent: number, into: &excludes)
@@ -71,39 +78,76 @@ struct RuleIndex: Sendable {
                 for id in Set(pattern.anchorIDs) { patternEntries[Int(id)].append(entry) }
             }
         }
+        (self.keywordEntries, self.keywordStart) = Self.flattened(keywords)
+        (self.excludeEntries, self.excludeStart) = Self.flattened(excludes)
+        (self.patternEntries, self.patternStart) = Self.flattened(patternEntries)
         self.phraseWords = phraseWords
-        self.keywords = keywords
-        self.excludes = excludes
-        self.patternEntries = patternEntries
         self.patterns = patterns
-        self.keywordCount = keywordCount
+        self.keywordWeights = keywordWeights
+        self.keywordCount = keywordWeights.count
         self.excludeCount = excludeCount
         self.keywordBase = keywordBase
         self.excludeBase = excludeBase
     }
 
-    /// The rules a question sets off, per intent: keyword cues and patterns in content order, the first exclude.
+    private static func flattened<Entry>(_ lists: [[Entry]]) -> ([Entry], [Int32]) {
+        var flat: [Entry] = []
+        flat.reserveCapacity(lists.reduce(0) { $0 + $1.count })
+        var starts: [Int32] = [0]
+        starts.reserveCapacity(lists.count + 1)
+        for list in lists {
+            flat += list
+            starts.append(Int32(flat.count))
+        }
+        return (flat, starts)
+    }
+
+    /// The rules a question sets off.
     struct Hits {
-        var keywords: [[Int32]]
-        var patterns: [[Int32]]
+        /// Every keyword cue found, as (intent, cue), in the order found.
+        var keywords: [(intent: Int32, cue: Int32)] = []
+        /// Every pattern that matched, as (intent, pattern number), in the order found.
+        var patterns: [(intent: Int32, pattern: Int32)] = []
+        /// Per intent: the summed weight of the keywords found.
+        var keywordWeight: [Double]
+        /// Per intent: how many patterns matched.
+        var patternCount: [Int32]
+        /// Per intent: the first exclude cue found (in content order), or -1.
         var exclude: [Int32]
+
+        init(intentCount: Int) {
+            keywordWeight = Array(repeating: 0, count: intentCount)
+            patternCount = Array(repeating: 0, count: intentCount)
+            exclude = Array(repeating: -1, count: intentCount)
+        }
+
+        /// The keyword cues of one intent, in content order.
+        func keywords(of intent: Int) -> [Int32] {
+            keywords.lazy.filter { $0.intent == intent }.map(\.cue).sorted()
+        }
+
+        /// The patterns of one intent, in content order.
+        func patterns(of intent: Int) -> [Int32] {
+            patterns.lazy.filter { $0.intent == intent }.map(\.pattern).sorted()
+        }
     }
 
     func hits(_ occurrences: Occurrences, message: Occurrences, intentCount: Int) -> Hits {
-        var hits = Hits(
-            keywords: Array(repeating: [], count: intentCount), patterns: Array(repeating: [], count: intentCount),
-            exclude: Array(repeating: -1, count: intentCount))
-        var found = [Bool](repeating: false, count: keywordCount + excludeCount)
+        var hits = Hits(intentCount: intentCount)
+        var found = BitSet(count: keywordCount + excludeCount)
         for id in occurrences.presentIDs {
-            for entry in keywords[Int(id)] {
+            for index in Int(keywordStart[Int(id)])..<Int(keywordStart[Int(id) + 1]) {
+                let entry = keywordEntries[index]
                 let slot = Int(keywordBase[Int(entry.intent)] + entry.cue)
                 guard !found[slot], occurrences.contains(phraseWords, Int(entry.start)..<Int(entry.end)) else {
                     continue
                 }
                 found[slot] = true
-                hits.keywords[Int(entry.intent)].append(entry.cue)
+                hits.keywords.append((entry.intent, entry.cue))
+                hits.keywordWeight[Int(entry.intent)] += keywordWeights[slot]
             }
-            for entry in excludes[Int(id)] {
+            for index in Int(excludeStart[Int(id)])..<Int(excludeStart[Int(id) + 1]) {
+                let entry = excludeEntries[index]
                 let slot = keywordCount + Int(excludeBase[Int(entry.intent)] + entry.cue)
                 guard !found[slot], occurrences.contains(phraseWords, Int(entry.start)..<Int(entry.end)) else {
                     continue
@@ -113,21 +157,40 @@ struct RuleIndex: Sendable {
                 if current < 0 || entry.cue < current { hits.exclude[Int(entry.intent)] = entry.cue }
             }
         }
-        var tried = [Bool](repeating: false, count: patterns.count)
+        var tried = BitSet(count: patterns.count)
         for (source, ids) in [(false, occurrences.presentIDs), (true, message.presentIDs)] {
             for id in ids {
-                for entry in patternEntries[Int(id)] where entry.message == source && !tried[Int(entry.pattern)] {
+                for index in Int(patternStart[Int(id)])..<Int(patternStart[Int(id) + 1]) {
+                    let entry = patternEntries[index]
+                    guard entry.message == source, !tried[Int(entry.pattern)] else { continue }
                     tried[Int(entry.pattern)] = true
                     if patterns[Int(entry.pattern)].matches(source ? message : occurrences, whole: entry.whole) {
-                        hits.patterns[Int(entry.intent)].append(entry.pattern)
+                        hits.patterns.append((entry.intent, entry.pattern))
+                        hits.patternCount[Int(entry.intent)] += 1
                     }
                 }
             }
         }
-        for intent in 0..<intentCount {
-            if hits.keywords[intent].count > 1 { hits.keywords[intent].sort() }
-            if hits.patterns[intent].count > 1 { hits.patterns[intent].sort() }
-        }
         return hits
+    }
+}
+
+/// A fixed number of flags in 64-bit words.
+struct BitSet {
+    private var words: [UInt64]
+
+    init(count: Int) {
+        words = Array(repeating: 0, count: (count + 63) / 64)
+    }
+
+    subscript(index: Int) -> Bool {
+        get { words[index >> 6] & (1 << UInt64(index & 63)) != 0 }
+        set {
+            if newValue {
+                words[index >> 6] |= 1 << UInt64(index & 63)
+            } else {
+                words[index >> 6] &= ~(1 << UInt64(index & 63))
+            }
+        }
     }
 }

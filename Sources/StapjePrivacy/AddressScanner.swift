@@ -43,13 +43,14 @@ struct AddressScanner {
         guard !scan.isAlphanumeric(start - 1), Self.isASCIILetter(scalars[start]),
             start + 1 < scalars.count, Self.isASCIILetter(scalars[start + 1])
         else { return nil }
-        let country = String(String.UnicodeScalarView(scalars[start...start + 1])).uppercased()
         let capitals = Self.isUpper(scalars[start]) && Self.isUpper(scalars[start + 1])
-        let length = Self.ibanLengths[country]
-        guard capitals || length != nil else { return nil }
         var position = start + 2
         if capitals, position < scalars.count, scalars[position] == " " { position += 1 }
+        // The check digits first: most words are no IBAN, and they are rejected here without building a string.
         guard scan.isDigit(position), scan.isDigit(position + 1) else { return nil }
+        let country = String(String.UnicodeScalarView(scalars[start...start + 1])).uppercased()
+        let length = Self.ibanLengths[country]
+        guard capitals || length != nil else { return nil }
         var characters = Array(country.unicodeScalars) + [scalars[position], scalars[position + 1]]
         position += 2
         var exactEnd: Int?

@@ -27,6 +27,8 @@ struct ScanText {
     init(_ text: String) {
         var scalars: [Unicode.Scalar] = []
         var origins: [Int] = []
+        scalars.reserveCapacity(text.utf8.count)
+        origins.reserveCapacity(text.utf8.count)
         for (offset, scalar) in text.unicodeScalars.enumerated() {
             guard let normal = Self.normalise(scalar) else { continue }
             scalars.append(normal)
@@ -49,7 +51,20 @@ struct ScanText {
 
     /// Whether `index` is past the end or at white space.
     func isSpaceOrEnd(_ index: Int) -> Bool {
-        index >= scalars.count || scalars[index].properties.isWhitespace
+        index >= scalars.count || Self.isWhitespace(scalars[index])
+    }
+
+    /// Letters (of any script); ASCII is answered without looking up Unicode properties.
+    static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x80 { return (value >= 0x61 && value <= 0x7A) || (value >= 0x41 && value <= 0x5A) }
+        return scalar.properties.isAlphabetic
+    }
+
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x80 { return value == 0x20 || (value >= 0x09 && value <= 0x0D) }
+        return scalar.properties.isWhitespace
     }
 
     static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
@@ -57,7 +72,7 @@ struct ScanText {
     }
 
     static func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
-        isDigit(scalar) || scalar.properties.isAlphabetic
+        isDigit(scalar) || isLetter(scalar)
     }
 
     /// The scalar the detectors see instead of `scalar`, or nil to drop it.
@@ -96,17 +111,17 @@ struct ScanText {
                 while index < scalars.count && isDigit(scalars[index]) { index += 1 }
                 let digits = String(String.UnicodeScalarView(scalars[start..<index]))
                 tokens.append(Token(kind: .digits, text: digits, range: start..<index))
-            } else if scalar.properties.isAlphabetic {
+            } else if isLetter(scalar) {
                 let start = index
-                while index < scalars.count && scalars[index].properties.isAlphabetic && !isDigit(scalars[index]) {
+                while index < scalars.count && isLetter(scalars[index]) && !isDigit(scalars[index]) {
                     index += 1
                 }
-                let word = TextFolding.fold(String(String.UnicodeScalarView(scalars[start..<index])))
+                let word = TextFolding.fold(scalars: scalars[start..<index])
                 tokens.append(Token(kind: .word, text: word, range: start..<index))
             } else if scalar == "\n" || scalar == "\r" {
                 tokens.append(Token(kind: .mark, text: "\n", range: index..<index + 1))
                 index += 1
-            } else if scalar.properties.isWhitespace || scalar == "'" || scalar == "-" {
+            } else if isWhitespace(scalar) || scalar == "'" || scalar == "-" {
                 index += 1
             } else {
                 tokens.append(Token(kind: .mark, text: String(scalar), range: index..<index + 1))

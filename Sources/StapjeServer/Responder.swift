@@ -207,7 +207,7 @@ struct Responder: Sendable {
         stats.record { $0.answers[reply.kind, default: 0] += 1 }
         record(reply, input: input, typed: typed, token: token)
         var response = conversationResponse(reply, input: input, format: state.format)
-        let turns = remember(reply, input: input, typed: typed, token: token)
+        let turns = remember(response.lines.first, input: input, typed: typed, token: token)
         if let (code, keyword) = override {
             response.code = code
             response.keyword = keyword

@@ -5,10 +5,28 @@
 public enum TextFolding {
     /// Lower-cases `text` and removes its accents.
     public static func fold(_ text: some StringProtocol) -> String {
+        // Most words are lower-case ASCII already: folding leaves them as they are.
+        if text.utf8.allSatisfy({ $0 < 0x80 && ($0 < 0x41 || $0 > 0x5A) }) { return String(text) }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             appendFolded(scalar, to: &out)
         }
+        return String(out)
+    }
+
+    /// The folded form of a run of scalars (a word cut out of a longer text).
+    public static func fold(scalars: ArraySlice<Unicode.Scalar>) -> String {
+        if scalars.allSatisfy({ $0.value < 0x80 }) {
+            return String(unsafeUninitializedCapacity: scalars.count) { buffer in
+                for (offset, scalar) in scalars.enumerated() {
+                    let byte = UInt8(scalar.value)
+                    buffer[offset] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+                }
+                return scalars.count
+            }
+        }
+        var out = String.UnicodeScalarView()
+        for scalar in scalars { appendFolded(scalar, to: &out) }
         return String(out)
     }
 

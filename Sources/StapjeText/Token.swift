@@ -14,6 +14,6 @@ public struct Token: Sendable, Hashable {
         self.original = original
         self.lower = lower
         self.folded = TextFolding.fold(lower)
-        self.isNumber = !lower.isEmpty && lower.unicodeScalars.allSatisfy { $0.value >= 0x30 && $0.value <= 0x39 }
+        self.isNumber = !lower.isEmpty && lower.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 }

@@ -15,49 +15,87 @@ public struct Tokenizer: Sendable {
 
     /// The words of `text`.
     public func tokens(_ text: String) -> [Token] {
-        var result: [Token] = []
+        var words = WordBuilder()
+        // Most questions are plain ASCII: their bytes are read directly, which gives the same words.
+        if text.utf8.count <= maximumScalars && text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var word: [UInt8] = []
+            word.reserveCapacity(32)
+            for byte in text.utf8 {
+                let isLetterOrDigit =
+                    (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+                if isLetterOrDigit {
+                    if words.pendingHyphen { words.flushPart(&word) }
+                    word.append(byte)
+                } else if byte == 0x27 || byte == 0x60 {
+                    if !word.isEmpty || words.parts.isEmpty { word.append(0x27) }
+                } else if byte == 0x2D {
+                    if word.isEmpty { words.flushWord(&word, tokenizer: self) } else { words.pendingHyphen = true }
+                } else {
+                    words.flushWord(&word, tokenizer: self)
+                }
+            }
+            words.flushWord(&word, tokenizer: self)
+            return words.result
+        }
         var word = String.UnicodeScalarView()
         var seen = 0
-        var pendingHyphen = false
-        var parts: [String] = []
-
-        func flushPart() {
-            if !word.isEmpty {
-                parts.append(String(word))
-                word = String.UnicodeScalarView()
-            }
-        }
-        func flushWord() {
-            flushPart()
-            pendingHyphen = false
-            guard !parts.isEmpty else { return }
-            if parts.count > 1 && parts.contains(where: { $0.unicodeScalars.count <= 2 }) {
-                appendWord(parts.joined(), to: &result)
-            } else {
-                for part in parts { appendWord(part, to: &result) }
-            }
-            parts.removeAll(keepingCapacity: true)
-        }
-
         for scalar in text.unicodeScalars {
             seen += 1
             if seen > maximumScalars { break }
             if Self.isWordScalar(scalar) {
-                if pendingHyphen {
-                    flushPart()
-                    pendingHyphen = false
-                }
+                if words.pendingHyphen { words.flushPart(&word) }
                 word.append(scalar)
             } else if Self.isApostrophe(scalar) {
-                if !word.isEmpty || parts.isEmpty { word.append("'") }
+                if !word.isEmpty || words.parts.isEmpty { word.append("'") }
             } else if scalar == "-" || scalar == "\u{2010}" || scalar == "\u{2011}" {
-                if word.isEmpty { flushWord() } else { pendingHyphen = true }
+                if word.isEmpty { words.flushWord(&word, tokenizer: self) } else { words.pendingHyphen = true }
             } else {
-                flushWord()
+                words.flushWord(&word, tokenizer: self)
             }
         }
-        flushWord()
-        return result
+        words.flushWord(&word, tokenizer: self)
+        return words.result
+    }
+
+    /// The parts of the hyphenated word being read, and the tokens so far.
+    private struct WordBuilder {
+        var result: [Token] = []
+        var parts: [String] = []
+        var pendingHyphen = false
+
+        mutating func flushPart(_ word: inout [UInt8]) {
+            pendingHyphen = false
+            guard !word.isEmpty else { return }
+            parts.append(String(decoding: word, as: UTF8.self))
+            word.removeAll(keepingCapacity: true)
+        }
+
+        mutating func flushPart(_ word: inout String.UnicodeScalarView) {
+            pendingHyphen = false
+            guard !word.isEmpty else { return }
+            parts.append(String(word))
+            word = String.UnicodeScalarView()
+        }
+
+        mutating func flushWord(_ word: inout [UInt8], tokenizer: Tokenizer) {
+            flushPart(&word)
+            finishWord(tokenizer)
+        }
+
+        mutating func flushWord(_ word: inout String.UnicodeScalarView, tokenizer: Tokenizer) {
+            flushPart(&word)
+            finishWord(tokenizer)
+        }
+
+        private mutating func finishWord(_ tokenizer: Tokenizer) {
+            guard !parts.isEmpty else { return }
+            if parts.count > 1 && parts.contains(where: { $0.unicodeScalars.count <= 2 }) {
+                tokenizer.appendWord(parts.joined(), to: &result)
+            } else {
+                for part in parts { tokenizer.appendWord(part, to: &result) }
+            }
+            parts.removeAll(keepingCapacity: true)
+        }
     }
 
     static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
@@ -91,7 +129,7 @@ public struct Tokenizer: Sendable {
         "i'm": ["i", "am"], "c'est": ["ce", "est"], "s'il": ["si", "il"],
     ]
 
-    private func appendWord(_ raw: String, to result: inout [Token]) {
+    fileprivate func appendWord(_ raw: String, to result: inout [Token]) {
         var text = raw
         while text.hasSuffix("'") { text.removeLast() }
         guard !text.isEmpty, text != "'" else { return }

@@ -17,6 +17,11 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "How many times to run through the questions.")
     var rounds = 20
 
+    @Flag(
+        name: .long,
+        help: "Time whole replies (Conversation.respond: privacy check, matching, rendering) instead of matching.")
+    var conversation = false
+
     @Option(name: .long, help: "Also list the N slowest questions (median time of each).")
     var slowest = 0
 
@@ -29,24 +34,31 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         let start = DispatchTime.now()
-        let matcher: Matcher
+        let bundle: ContentBundle
         if let examples {
-            matcher = Matcher(bundle: try ExampleSet.bundle(from: examples))
+            bundle = try ExampleSet.bundle(from: examples)
         } else {
-            let root = ContentLocator.resolve(contentOptions.content)
-            matcher = Matcher(bundle: ContentLoader(root: root).load().bundle)
+            bundle = ContentLoader(root: ContentLocator.resolve(contentOptions.content)).load().bundle
         }
+        let matcher = Matcher(bundle: bundle)
         let loadMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
         let texts = try Eval.read(questions).map(\.text)
         guard !texts.isEmpty else { throw ValidationError("no questions in \(questions)") }
-        for text in texts { _ = matcher.match(text) }
+        let replies = Conversation(content: bundle, matcher: matcher)
+        var session = Session()
+        let now = Date()
+        let measure: (String) -> Void =
+            conversation
+            ? { text in session = replies.respond(to: text, in: session, at: now).0 }
+            : { text in _ = matcher.match(text) }
+        for text in texts { measure(text) }
         var samples: [Double] = []
         samples.reserveCapacity(texts.count * rounds)
         var perQuestion = [[Double]](repeating: [], count: texts.count)
         for _ in 0..<rounds {
             for (index, text) in texts.enumerated() {
                 let before = DispatchTime.now().uptimeNanoseconds
-                _ = matcher.match(text)
+                measure(text)
                 let micros = Double(DispatchTime.now().uptimeNanoseconds - before) / 1000
                 samples.append(micros)
                 perQuestion[index].append(micros)
@@ -57,7 +69,8 @@ struct Bench: ParsableCommand {
         print(String(format: "load + compile: %.1f ms", loadMilliseconds))
         print(
             String(
-                format: "match (%d questions x %d rounds): median %.1f µs, p90 %.1f µs, p99 %.1f µs, max %.1f µs",
+                format: (conversation ? "reply" : "match")
+                    + " (%d questions x %d rounds): median %.1f µs, p90 %.1f µs, p99 %.1f µs, max %.1f µs",
                 texts.count, rounds, percentile(0.5), percentile(0.9), percentile(0.99), samples.last ?? 0))
         print(String(format: "resident memory: %.1f MB", Self.residentMegabytes()))
         let medians = perQuestion.map { $0.sorted()[$0.count / 2] }

@@ -185,6 +185,20 @@ struct WireEncoderTests {
             text == "@t1 210-one\n@t1 210-two\n@t1 210-tab here x y\n@t1 210 ANSWER a  * 621 SESSION-RESET\n")
     }
 
+    /// Accents, typographic quotes and arrows (bytes C2, C3 and E2 that start no break) pass untouched; the
+    /// breaks hidden among them do not.
+    @Test(arguments: [
+        ("Klik op ‘Verlengen’ → klaar… à bientôt", "Klik op ‘Verlengen’ → klaar… à bientôt"),
+        ("prix : 5 € · 10 €", "prix : 5 € · 10 €"),
+        ("a\u{85}b", "a b"), ("a\u{9F}b", "a b"), ("a\u{2028}b\u{2029}c", "a b c"), ("é\u{7F}", "é "),
+        ("‘\u{2028}’", "‘ ’"),
+    ])
+    func cleanKeepsTextAndDropsBreaks(input: String, expected: String) {
+        var output = ""
+        WireEncoder.appendClean(input[...], to: &output)
+        #expect(output == expected)
+    }
+
     @Test func parameterValuesStayOneWord() {
         let response = Response(code: 250, keyword: "STATUS", parameters: [.init("site", "a b\nc=d")])
         #expect(WireEncoder(format: .text).encoded(response, tag: nil) == "250 STATUS site=a_b_c_d\n")

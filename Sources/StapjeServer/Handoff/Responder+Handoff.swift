@@ -17,13 +17,13 @@ extension Responder {
     // MARK: - The starter's side
 
     /// Keeps the starter's words (redacted) and the first line of the bot's reply for a later ticket.
-    func remember(_ reply: Reply, input: String, typed: Bool, token: String) -> [Turn.Draft] {
+    func remember(_ replyLine: String?, input: String, typed: Bool, token: String) -> [Turn.Draft] {
         guard desk != nil else { return [] }
         let now = Date()
         var added = [Turn.Draft]()
         if typed && !input.isEmpty { added.append(Turn.Draft(.starter, Self.redactor.redact(input), at: now)) }
-        if let first = ReplyText(content: content.conversation.content).lines(reply).first {
-            added.append(Turn.Draft(.bot, String(first.prefix(300)), at: now))
+        if let replyLine {
+            added.append(Turn.Draft(.bot, String(replyLine.prefix(300)), at: now))
         }
         let entry = sessions.modify(token) { entry in
             entry.turns.append(contentsOf: added)

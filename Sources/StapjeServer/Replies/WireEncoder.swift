@@ -29,7 +29,7 @@ struct WireEncoder: Sendable {
             for parameter in event.parameters { Self.appendText(parameter, to: &output) }
             if let message = event.message {
                 output += " "
-                output += Self.clean(Substring(message))
+                Self.appendClean(Substring(message), to: &output)
             }
             output += "\n"
         case .json:
@@ -58,7 +58,7 @@ struct WireEncoder: Sendable {
             for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
                 output += prefix
                 output += "-"
-                output += Self.clean(line)
+                Self.appendClean(line, to: &output)
                 output += "\n"
             }
         }
@@ -68,7 +68,7 @@ struct WireEncoder: Sendable {
         for parameter in response.parameters { Self.appendText(parameter, to: &output) }
         if let message = response.message {
             output += " "
-            output += Self.clean(message[...])
+            Self.appendClean(message[...], to: &output)
         }
         output += "\n"
     }
@@ -84,11 +84,12 @@ struct WireEncoder: Sendable {
     }
 
     /// A line's text with every control character, C1 control and Unicode line separator replaced by a space.
-    static func clean(_ line: Substring) -> String {
-        let suspicious = line.utf8.contains { (byte: UInt8) -> Bool in
-            byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xE2
+    /// Appends `line` with every line break and control character (C0, DEL, C1, U+2028, U+2029) made a space.
+    static func appendClean(_ line: Substring, to output: inout String) {
+        guard hasBreak(line.utf8) else {
+            output += line
+            return
         }
-        guard suspicious else { return String(line) }
         var scalars = String.UnicodeScalarView()
         for scalar in line.unicodeScalars {
             let value = scalar.value
@@ -97,7 +98,23 @@ struct WireEncoder: Sendable {
                 || value == 0x2029
             scalars.append(isBreak ? " " : scalar)
         }
-        return String(scalars)
+        output += String(scalars)
+    }
+
+    /// Whether the UTF-8 bytes hold a character `appendClean` replaces: C0 and DEL are single bytes, C1 is
+    /// C2 80-9F, U+2028 and U+2029 are E2 80 A8 and E2 80 A9. Accents and typographic quotes pass untouched.
+    static func hasBreak(_ bytes: Substring.UTF8View) -> Bool {
+        var iterator = bytes.makeIterator()
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        while let byte = iterator.next() {
+            if byte < 0x20 || byte == 0x7F { return true }
+            if previous == 0xC2 && byte >= 0x80 && byte <= 0x9F { return true }
+            if beforePrevious == 0xE2 && previous == 0x80 && (byte == 0xA8 || byte == 0xA9) { return true }
+            beforePrevious = previous
+            previous = byte
+        }
+        return false
     }
 
     /// A parameter value reduced to letters, digits and `._-/:`; anything else becomes `_`, so a value is one word.
