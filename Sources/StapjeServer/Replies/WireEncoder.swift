@@ -55,7 +55,7 @@ struct WireEncoder: Sendable {
     func encodeText(_ response: Response, tag: String?, into output: inout String) {
         let prefix = tag.map { "@\($0) \(response.code)" } ?? "\(response.code)"
         for text in response.lines {
-            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            for line in Self.lines(of: text) {
                 output += prefix
                 output += "-"
                 Self.appendClean(line, to: &output)
@@ -84,6 +84,11 @@ struct WireEncoder: Sendable {
     }
 
     /// A line's text with every control character, C1 control and Unicode line separator replaced by a space.
+    /// The lines of `text`, split at LF on its bytes (splitting on Characters would walk grapheme clusters).
+    static func lines(of text: String) -> [Substring] {
+        text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
+    }
+
     /// Appends `line` with every line break and control character (C0, DEL, C1, U+2028, U+2029) made a space.
     static func appendClean(_ line: Substring, to output: inout String) {
         guard hasBreak(line.utf8) else {
@@ -146,7 +151,7 @@ struct WireEncoder: Sendable {
             output += ",\"lines\":["
             var first = true
             for text in response.lines {
-                for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                for line in Self.lines(of: text) {
                     if !first { output += "," }
                     first = false
                     Self.appendJSONString(String(line), to: &output)
