@@ -14,20 +14,38 @@ public struct ContentReload: Sendable, Hashable {
     public var errors: [String]
 }
 
+/// One version of the served content, shared by reference: a command takes it once, in one pointer, and uses
+/// that version throughout even if a reload swaps in another meanwhile. (Copying the `Conversation` itself out of
+/// the lock would retain and release each of its many fields on every command, from every thread at once.)
+final class ServedContent: Sendable {
+    /// The conversation over this content.
+    let conversation: Conversation
+    /// Its renderer for replies.
+    let text: ReplyText
+
+    init(_ conversation: Conversation) {
+        self.conversation = conversation
+        self.text = ReplyText(content: conversation.content)
+    }
+}
+
 /// The content the server answers from: read by every command, swapped whole by a reload.
 final class LiveContent: Sendable {
-    private let current: NIOLockedValueBox<Conversation>
+    private let current: NIOLockedValueBox<ServedContent>
     /// The content directory reloads read.
     let root: String?
 
     /// Serves `conversation`; reloads read `root`.
     init(_ conversation: Conversation, root: String?) {
-        self.current = NIOLockedValueBox(conversation)
+        self.current = NIOLockedValueBox(ServedContent(conversation))
         self.root = root
     }
 
+    /// The content served now.
+    var served: ServedContent { current.withLockedValue { $0 } }
+
     /// The conversation over the content served now.
-    var conversation: Conversation { current.withLockedValue { $0 } }
+    var conversation: Conversation { served.conversation }
 
     /// Checks the content in `root` (or the configured root) fully, off the event loops, and swaps it in only when
     /// the check finds no error. Otherwise the old content stays and the log says why.
@@ -57,7 +75,8 @@ final class LiveContent: Sendable {
                 applied: false, topics: conversation.content.topics.count, errors: Array(errors.prefix(20)))
         }
         let conversation = Conversation(content: report.bundle, matcher: report.matcher)
-        current.withLockedValue { $0 = conversation }
+        let served = ServedContent(conversation)
+        current.withLockedValue { $0 = served }
         logger.info(
             "content reloaded",
             metadata: [

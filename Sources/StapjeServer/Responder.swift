@@ -118,10 +118,10 @@ struct Responder: Sendable {
     func converse(_ command: Command, entry: SessionStore.Entry, token: String, state: inout ConnectionState)
         async -> Response
     {
-        let conversation = content.conversation
+        let served = content.served
         let session = entry.session
         let now = Date()
-        func send(_ input: String) -> (Session, Reply) { conversation.respond(to: input, in: session, at: now) }
+        func send(_ input: String) -> (Session, Reply) { served.conversation.respond(to: input, in: session, at: now) }
         switch command {
         case .ask(let text):
             stats.record { $0.questions += 1 }
@@ -165,7 +165,7 @@ struct Responder: Sendable {
                 sessions.modify(token) { $0.ticket = nil }
                 _ = await desk.announce()
             }
-            let (next, reply) = conversation.cancelHandoff(session)
+            let (next, reply) = served.conversation.cancelHandoff(session)
             return await finish(
                 reply, session: next, input: "CANCEL", token: token, state: &state, as: (250, "CANCELLED"),
                 events: [WireEvent(code: 612, keyword: "HANDOFF-ENDED", sequence: 0, parameters: ended)])
@@ -173,11 +173,11 @@ struct Responder: Sendable {
             guard let language = Language(rawValue: code.lowercased()) else {
                 return Self.unsupported("this server speaks nl, fr and en")
             }
-            let (next, reply) = conversation.switchLanguage(to: language, session: session)
+            let (next, reply) = served.conversation.switchLanguage(to: language, session: session)
             return await finish(reply, session: next, input: "LANG", token: token, state: &state, as: (230, "LANG"))
         case .region(let code):
             guard let region = Region(code: code) else { return Self.unsupported("regions are VL, BXL, WAL and FR") }
-            let (next, reply) = conversation.switchRegion(to: region, session: session)
+            let (next, reply) = served.conversation.switchRegion(to: region, session: session)
             return await finish(reply, session: next, input: "REGION", token: token, state: &state, as: (231, "REGION"))
         case .end:
             if let desk, let ticket = entry.ticket {
@@ -187,7 +187,7 @@ struct Responder: Sendable {
             }
             sessions.remove(token, owner: state.id)
             state.token = nil
-            let words = conversation.content.words(session.language)
+            let words = served.conversation.content.words(session.language)
             return Response(code: 250, keyword: "ENDED", lines: [words.text("wiped")])
         default:
             return Response(code: 451, keyword: "TRY-LATER", message: "internal error; try again")
@@ -293,7 +293,7 @@ struct Responder: Sendable {
             parameters.append(.init("durable", "no"))
         }
         response.parameters = parameters
-        response.lines = ReplyText(content: content.conversation.content).lines(reply)
+        response.lines = content.served.text.lines(reply)
         if format == .json { response.reply = AskJSON(input: input, reply: reply) }
         return response
     }
@@ -341,11 +341,11 @@ struct Responder: Sendable {
             return Response(code: 452, keyword: "TOO-MANY-SESSIONS", message: "the server is full; try again later")
         }
         state.token = token
-        let conversation = content.conversation
-        let welcome = conversation.welcome(session)
+        let served = content.served
+        let welcome = served.conversation.welcome(session)
         var response = Response(code: 220, keyword: "SESSION")
         response.parameters = sessionParameters(token: token, session: session, sequence: 0)
-        response.lines = ReplyText(content: conversation.content).lines(welcome)
+        response.lines = served.text.lines(welcome)
         if state.format == .json { response.reply = AskJSON(input: "", reply: welcome) }
         logger.debug(
             "session started", metadata: ["connection": "\(state.id)", "channel": "\(options.channel ?? "-")"])
