@@ -52,15 +52,20 @@ struct Analyzer: Sendable {
         let content = vocabulary.filter { !stopWords.contains($0) }
         self.typos = TypoIndex(vocabulary: content)
         let stemmer = Stemmer(language: language)
-        self.knownStems = Set(content.map { stemmer.stem($0) })
         var stems: [String: String] = [:]
         for word in words.union(vocabulary) { stems[word] = stemmer.stem(word) }
+        self.knownStems = Set(content.map { stems[$0] ?? stemmer.stem($0) })
         self.stems = stems
     }
 
     /// Tokens of content text (rules, examples): no correction, so the vocabulary is what curators wrote.
     func contentTokens(_ text: String) -> [AnalyzedToken] {
-        tokenizer.tokens(text).map { token in
+        contentTokens(tokenizer.tokens(text))
+    }
+
+    /// The same for text already split into words.
+    func contentTokens(_ tokens: [Token]) -> [AnalyzedToken] {
+        tokens.map { token in
             AnalyzedToken(
                 original: token.original, folded: token.folded, stem: stem(token), isStop: isStop(token),
                 isKnown: true, correctedFrom: nil, compoundOf: nil)

@@ -83,6 +83,7 @@ public struct Matcher: Sendable {
         self.diagnostics = diagnostics.sorted()
         self.models = models
         self.detector = LanguageDetector(vocabularies: models.mapValues(\.vocabulary))
+        FreeMemory.release()
     }
 
     /// The languages that have rules.
@@ -194,8 +195,17 @@ struct LanguageModel: Sendable {
         var vocabulary = Set<String>()
         var lowerWords = Set<String>()
         let tokenizer = Tokenizer()
+        // Examples, keywords and concept phrases are split into words twice (for the vocabulary, then for their
+        // stems): the first split is kept for the second. Only for this compilation.
+        var tokenCache: [String: [Token]] = [:]
+        func tokens(_ text: String) -> [Token] {
+            if let known = tokenCache[text] { return known }
+            let split = tokenizer.tokens(text)
+            tokenCache[text] = split
+            return split
+        }
         func addWords(_ text: String) {
-            for token in tokenizer.tokens(text) where !token.isNumber {
+            for token in tokens(text) where !token.isNumber {
                 vocabulary.insert(token.folded)
                 lowerWords.insert(token.lower)
             }
@@ -218,23 +228,29 @@ struct LanguageModel: Sendable {
         var wholePhrases: [String: [Int32]] = [:]
         func phrase(_ text: String) -> [Int32] {
             if let known = phrases[text] { return known }
-            let ids = analyzer.contentTokens(text).filter { !$0.isStop }.map { table.id($0.stem) }
+            // The stems of `analyzer.contentTokens`, without making the whole analysed tokens.
+            let ids = tokens(text).filter { !analyzer.isStop($0) }.map { table.id(analyzer.stem($0)) }
             phrases[text] = ids
             return ids
         }
         func wholePhrase(_ text: String) -> [Int32] {
             if let known = wholePhrases[text] { return known }
-            let ids = analyzer.contentTokens(text).filter { !analyzer.fillers.contains($0.folded) }.map {
-                table.id($0.stem)
-            }
+            let ids = tokens(text).filter { !analyzer.fillers.contains($0.folded) }.map { table.id(analyzer.stem($0)) }
             wholePhrases[text] = ids
             return ids
         }
         var conceptPhrases: [String: [[Int32]]] = [:]
-        var wholeConceptPhrases: [String: [[Int32]]] = [:]
         for (name, concept) in concepts {
             conceptPhrases[name] = concept.phrases.map(phrase).filter { !$0.isEmpty }
-            wholeConceptPhrases[name] = concept.phrases.map(wholePhrase).filter { !$0.isEmpty }
+        }
+        // Only whole-message patterns use concepts with small words kept: those are made when first asked for.
+        var wholeConceptPhrases: [String: [[Int32]]] = [:]
+        func wholeConcept(_ name: String) -> [[Int32]]? {
+            if let known = wholeConceptPhrases[name] { return known }
+            guard let concept = concepts[name] else { return nil }
+            let phrases = concept.phrases.map(wholePhrase).filter { !$0.isEmpty }
+            wholeConceptPhrases[name] = phrases
+            return phrases
         }
         func cue(_ label: String, weight: Double, location: SourceLocation) -> CompiledIntent.Cue? {
             if label.hasPrefix("@") {
@@ -272,11 +288,12 @@ struct LanguageModel: Sendable {
                 let compiled = Result { () throws(Pattern.SyntaxError) in
                     try Pattern.compile(source.value, stem: phrase, concept: { conceptPhrases[$0] })
                 }
-                let message = Result { () throws(Pattern.SyntaxError) in
-                    try Pattern.compile(source.value, stem: wholePhrase, concept: { wholeConceptPhrases[$0] })
-                }
                 if case .success(let pattern) = compiled { patterns.append(pattern) }
-                if rule.whole, case .success(let pattern) = message { messagePatterns.append(pattern) }
+                if rule.whole,
+                    let pattern = try? Pattern.compile(source.value, stem: wholePhrase, concept: wholeConcept)
+                {
+                    messagePatterns.append(pattern)
+                }
                 if case .failure(let error) = compiled, !rule.whole || messagePatterns.last?.source != source.value {
                     diagnostics.append(Diagnostic(.error, source.location, "pattern: \(error.message)"))
                 }
@@ -286,7 +303,7 @@ struct LanguageModel: Sendable {
                     id: rule.id, whole: rule.whole, keywords: keywords, exclude: exclude, patterns: patterns,
                     messagePatterns: messagePatterns))
             for example in rule.examples {
-                examples.append((owner, FeatureBag(tokens: analyzer.contentTokens(example.value))))
+                examples.append((owner, FeatureBag(tokens: analyzer.contentTokens(tokens(example.value)))))
                 exampleTexts.append(example.value)
             }
         }

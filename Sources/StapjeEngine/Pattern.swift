@@ -5,7 +5,7 @@
 /// question's non-stop words, so "how do I apply" and "apply" meet in the middle.
 final class Pattern: Sendable {
     /// The parsed form, used while compiling.
-    indirect enum Element: Sendable {
+    enum Element: Sendable {
         /// One stem, by its id in the language model's stem table.
         case word(Int32)
         /// One of several sequences.
@@ -256,11 +256,19 @@ final class Pattern: Sendable {
             var text = String.UnicodeScalarView()
             while index < scalars.count {
                 let scalar = scalars[index]
-                if " \t*()[]|@".unicodeScalars.contains(scalar) { break }
+                if Self.isSyntax(scalar) { break }
                 text.append(scalar)
                 index += 1
             }
             return String(text)
+        }
+
+        /// True for the scalars that end a word: blanks and the pattern syntax ` \t*()[]|@`.
+        static func isSyntax(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar {
+            case " ", "\t", "*", "(", ")", "[", "]", "|", "@": true
+            default: false
+            }
         }
     }
 }

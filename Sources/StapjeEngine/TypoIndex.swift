@@ -35,18 +35,65 @@ struct TypoIndex: Sendable {
     }
 
     init(vocabulary: some Sequence<String>) {
-        let sorted = Set(vocabulary).sorted()
-        var pairs: [(hash: UInt64, word: Int32)] = []
+        let known = Set(vocabulary)
+        let sorted = known.sorted()
+        // Variants are collected with repeats ("lekker" loses either k to the same string), words in ascending
+        // order; a stable sort by hash then leaves equal hashes in word order, and the repeats side by side.
+        var hashes: [UInt64] = []
+        var owners: [Int32] = []
+        var scalars: [UInt32] = []
         for (index, word) in sorted.enumerated() {
-            let budget = Self.budget(word.unicodeScalars.count)
+            scalars.removeAll(keepingCapacity: true)
+            scalars.append(contentsOf: word.unicodeScalars.lazy.map(\.value))
+            let budget = Self.budget(scalars.count)
             guard budget > 0 else { continue }
-            for variant in Self.deletionHashes(of: word, upTo: budget) { pairs.append((variant, Int32(index))) }
+            Self.forEachDeletionHash(of: scalars, upTo: budget) {
+                hashes.append($0)
+                owners.append(Int32(index))
+            }
         }
-        pairs.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.word < $1.word }
+        Self.sortByHash(&hashes, &owners)
+        var kept = 0
+        for position in hashes.indices
+        where kept == 0 || hashes[kept - 1] != hashes[position] || owners[kept - 1] != owners[position] {
+            hashes[kept] = hashes[position]
+            owners[kept] = owners[position]
+            kept += 1
+        }
+        hashes.removeLast(hashes.count - kept)
+        owners.removeLast(owners.count - kept)
         self.words = sorted
-        self.known = Set(sorted)
-        self.variantHashes = pairs.map(\.hash)
-        self.variantWords = pairs.map(\.word)
+        self.known = known
+        self.variantHashes = hashes
+        self.variantWords = owners
+    }
+
+    /// Sorts `hashes`, moving `owners` along, and keeps the order of equal hashes: a radix sort a byte at a time,
+    /// several times cheaper than comparing pairs for the tens of thousands of variants of a language.
+    static func sortByHash(_ hashes: inout [UInt64], _ owners: inout [Int32]) {
+        var otherHashes = hashes
+        var otherOwners = owners
+        var counts = [Int](repeating: 0, count: 256)
+        for shift in stride(from: UInt64(0), to: 64, by: 8) {
+            for bucket in counts.indices { counts[bucket] = 0 }
+            for hash in hashes { counts[Int((hash >> shift) & 0xFF)] += 1 }
+            // A byte that is the same everywhere leaves the order as it is.
+            if counts.contains(hashes.count) { continue }
+            var start = 0
+            for bucket in counts.indices {
+                let count = counts[bucket]
+                counts[bucket] = start
+                start += count
+            }
+            for position in hashes.indices {
+                let bucket = Int((hashes[position] >> shift) & 0xFF)
+                otherHashes[counts[bucket]] = hashes[position]
+                otherOwners[counts[bucket]] = owners[position]
+                counts[bucket] += 1
+            }
+            swap(&hashes, &otherHashes)
+            swap(&owners, &otherOwners)
+        }
     }
 
     func contains(_ word: String) -> Bool { known.contains(word) }
@@ -98,18 +145,23 @@ struct TypoIndex: Sendable {
     ///
     /// Hashing the variants directly (FNV-1a over the kept scalars) avoids building thousands of strings.
     static func deletionHashes(of word: String, upTo limit: Int) -> Set<UInt64> {
-        let scalars = word.unicodeScalars.map(\.value)
+        var result: Set<UInt64> = []
+        forEachDeletionHash(of: word.unicodeScalars.map(\.value), upTo: limit) { result.insert($0) }
+        return result
+    }
+
+    /// The same hashes, given one by one (a hash can come more than once).
+    static func forEachDeletionHash(of scalars: [UInt32], upTo limit: Int, _ body: (UInt64) -> Void) {
         let count = scalars.count
-        var result: Set<UInt64> = [hash(scalars, skipping: -1, -1)]
-        guard limit >= 1, count > 1 else { return result }
+        body(hash(scalars, skipping: -1, -1))
+        guard limit >= 1, count > 1 else { return }
         for first in 0..<count {
-            result.insert(hash(scalars, skipping: first, -1))
+            body(hash(scalars, skipping: first, -1))
             guard limit >= 2, count > 2 else { continue }
             for second in (first + 1)..<count {
-                result.insert(hash(scalars, skipping: first, second))
+                body(hash(scalars, skipping: first, second))
             }
         }
-        return result
     }
 
     private static func hash(_ scalars: [UInt32], skipping first: Int, _ second: Int) -> UInt64 {

@@ -19,7 +19,7 @@ struct AnswerParser {
     }
 
     mutating func parse(_ text: String) -> Answer? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = Self.lines(text)
         guard lines.first?.trimmingSpaces() == "---",
             let end = lines.dropFirst().firstIndex(where: { $0.trimmingSpaces() == "---" })
         else {
@@ -32,6 +32,15 @@ struct AnswerParser {
         guard readHeader(lines[1..<end].joined(separator: "\n"), into: &answer) else { return nil }
         readSections(lines, from: end + 1, into: &answer)
         return answer
+    }
+
+    /// The lines of `text`. Without a carriage return a line feed is always a character of its own, so the text
+    /// is cut at its bytes, which is much cheaper than walking its characters.
+    static func lines(_ text: String) -> [String] {
+        guard !text.utf8.contains(13) else {
+            return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        }
+        return text.utf8.split(separator: 10, omittingEmptySubsequences: false).map { String(Substring($0)) }
     }
 
     mutating func readHeader(_ header: String, into answer: inout Answer) -> Bool {

@@ -24,7 +24,15 @@ public struct ContentLoader: Sendable {
     }
 
     /// Reads everything.
+    ///
+    /// The files are read and parsed on every core, then put together in the order of the file listing, so the
+    /// bundle and its diagnostics never depend on which thread finished first.
     public func load() -> Result {
+        load(concurrently: true)
+    }
+
+    /// Reads everything, on one thread when `concurrently` is false (to compare both ways in tests).
+    func load(concurrently: Bool) -> Result {
         var diagnostics: [Diagnostic] = []
         var bundle = ContentBundle()
         let fileManager = FileManager.default
@@ -34,11 +42,100 @@ public struct ContentLoader: Sendable {
                 Diagnostic(.error, SourceLocation(file: root, line: 0), "the content directory does not exist"))
             return Result(bundle: bundle, diagnostics: diagnostics)
         }
-        loadCurriculum(into: &bundle, &diagnostics)
-        loadAnswers(into: &bundle, &diagnostics)
-        loadMessages(into: &bundle, &diagnostics)
-        loadIntents(into: &bundle, &diagnostics)
+        let jobs = [Job.curriculum] + answerJobs() + messageJobs() + intentJobs()
+        for outcome in concurrently ? concurrentMap(jobs, perform) : jobs.map(perform) {
+            diagnostics += outcome.diagnostics
+            merge(outcome.piece, into: &bundle, &diagnostics)
+        }
+        for language in bundle.intents.keys { bundle.intents[language]?.sort { $0.id < $1.id } }
         return Result(bundle: bundle, diagnostics: diagnostics.sorted())
+    }
+
+    /// One unit of loading: a file to read, or a problem found while listing the directories.
+    enum Job: Sendable {
+        case curriculum
+        case answer(file: String, folderID: String, language: Language)
+        case messages(file: String, language: Language)
+        /// A language folder of intents: its rules start empty, so a folder without files still counts.
+        case intentFolder(Language)
+        case intents(file: String, name: String, language: Language)
+        case problem(Diagnostic)
+    }
+
+    /// What one job found, before it is added to the bundle.
+    enum Piece: Sendable {
+        case nothing
+        case curriculum(ContentBundle)
+        case answer(Answer, Language)
+        case messages(Messages)
+        case intentFolder(Language)
+        case intent(IntentRules)
+        /// Concept sets in file order, each with the problems found in its phrases (reported only when the name
+        /// is not already taken).
+        case concepts([(set: ConceptSet, diagnostics: [Diagnostic])])
+        case outOfScope([Located<String>], Language)
+    }
+
+    struct Outcome: Sendable {
+        var piece: Piece
+        var diagnostics: [Diagnostic]
+    }
+
+    func perform(_ job: Job) -> Outcome {
+        var diagnostics: [Diagnostic] = []
+        let piece: Piece
+        switch job {
+        case .curriculum:
+            var bundle = ContentBundle()
+            loadCurriculum(into: &bundle, &diagnostics)
+            piece = .curriculum(bundle)
+        case .answer(let file, let folderID, let language):
+            piece = loadAnswer(file, folderID: folderID, language: language, &diagnostics)
+        case .messages(let file, let language):
+            piece = loadMessages(file, language: language, &diagnostics)
+        case .intentFolder(let language):
+            piece = .intentFolder(language)
+        case .intents(let file, let name, let language):
+            piece = loadIntents(file, name: name, language: language, &diagnostics)
+        case .problem(let diagnostic):
+            diagnostics.append(diagnostic)
+            piece = .nothing
+        }
+        return Outcome(piece: piece, diagnostics: diagnostics)
+    }
+
+    func merge(_ piece: Piece, into bundle: inout ContentBundle, _ diagnostics: inout [Diagnostic]) {
+        switch piece {
+        case .nothing:
+            break
+        case .curriculum(let curriculum):
+            bundle.languages = curriculum.languages
+            bundle.topics = curriculum.topics
+            bundle.conversationIntents = curriculum.conversationIntents
+        case .answer(let answer, let language):
+            bundle.answers[answer.id, default: [:]][language] = answer
+        case .messages(let messages):
+            bundle.messages[messages.language] = messages
+        case .intentFolder(let language):
+            bundle.intents[language] = []
+        case .intent(let rules):
+            bundle.intents[rules.language, default: []].append(rules)
+        case .concepts(let sets):
+            for (set, problems) in sets {
+                if let existing = bundle.concepts[set.language]?[set.name] {
+                    diagnostics.append(
+                        Diagnostic(
+                            .error, set.location,
+                            "the concept '\(set.name)' is already defined at \(existing.location); use that one or rename this one"
+                        ))
+                    continue
+                }
+                diagnostics += problems
+                bundle.concepts[set.language, default: [:]][set.name] = set
+            }
+        case .outOfScope(let fallback, let language):
+            bundle.outOfScope[language, default: []] += fallback
+        }
     }
 
     // MARK: - Files
@@ -57,7 +154,8 @@ public struct ContentLoader: Sendable {
             return nil
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        return text.replacingAll("\r\n", with: "\n")
+        // Looking for the byte first: most files have no carriage return, and the search for "\r\n" costs more.
+        return text.utf8.contains(13) ? text.replacingAll("\r\n", with: "\n") : text
     }
 
     func list(_ relative: String) -> [String] {
@@ -140,51 +238,61 @@ public struct ContentLoader: Sendable {
 
     // MARK: - Answers
 
-    func loadAnswers(into bundle: inout ContentBundle, _ diagnostics: inout [Diagnostic]) {
+    func answerJobs() -> [Job] {
+        var jobs: [Job] = []
         for entry in list("faq") where isDirectory("faq/" + entry) && entry != "conversation" {
             for file in list("faq/" + entry) {
                 let relative = "faq/\(entry)/\(file)"
                 guard file.hasSuffix(".md"), let language = Language(rawValue: String(file.dropLast(3))) else {
-                    diagnostics.append(
-                        Diagnostic(
-                            .error, SourceLocation(file: relative, line: 0),
-                            "unexpected file: answers are named nl.md, fr.md or en.md"))
+                    jobs.append(
+                        .problem(
+                            Diagnostic(
+                                .error, SourceLocation(file: relative, line: 0),
+                                "unexpected file: answers are named nl.md, fr.md or en.md")))
                     continue
                 }
-                guard let text = read(relative, &diagnostics) else { continue }
-                var parser = AnswerParser(file: relative, folderID: entry, language: language)
-                if let answer = parser.parse(text) {
-                    bundle.answers[answer.id, default: [:]][language] = answer
-                }
-                diagnostics += parser.diagnostics
+                jobs.append(.answer(file: relative, folderID: entry, language: language))
             }
         }
+        return jobs
+    }
+
+    func loadAnswer(_ relative: String, folderID: String, language: Language, _ diagnostics: inout [Diagnostic])
+        -> Piece
+    {
+        guard let text = read(relative, &diagnostics) else { return .nothing }
+        var parser = AnswerParser(file: relative, folderID: folderID, language: language)
+        defer { diagnostics += parser.diagnostics }
+        guard let answer = parser.parse(text) else { return .nothing }
+        return .answer(answer, language)
     }
 
     // MARK: - Conversation words
 
-    func loadMessages(into bundle: inout ContentBundle, _ diagnostics: inout [Diagnostic]) {
-        for file in list("faq/conversation") {
+    func messageJobs() -> [Job] {
+        list("faq/conversation").map { file in
             let relative = "faq/conversation/\(file)"
             guard file.hasSuffix(".yaml"), let language = Language(rawValue: String(file.dropLast(5))) else {
-                diagnostics.append(
+                return .problem(
                     Diagnostic(
                         .error, SourceLocation(file: relative, line: 0),
                         "unexpected file: the conversation words are nl.yaml, fr.yaml and en.yaml"))
-                continue
             }
-            guard let text = read(relative, &diagnostics) else { continue }
-            var yaml = YAMLReader(file: relative)
-            if let node = yaml.parse(text) {
-                var messages = Messages(language: language, values: [:])
-                for (key, value) in yaml.pairs(node, what: "the conversation words") {
-                    messages.values[key] = messageValue(value)
-                    messages.locations[key] = yaml.location(value)
-                }
-                bundle.messages[language] = messages
-            }
-            diagnostics += yaml.diagnostics
+            return .messages(file: relative, language: language)
         }
+    }
+
+    func loadMessages(_ relative: String, language: Language, _ diagnostics: inout [Diagnostic]) -> Piece {
+        guard let text = read(relative, &diagnostics) else { return .nothing }
+        var yaml = YAMLReader(file: relative)
+        defer { diagnostics += yaml.diagnostics }
+        guard let node = yaml.parse(text) else { return .nothing }
+        var messages = Messages(language: language, values: [:])
+        for (key, value) in yaml.pairs(node, what: "the conversation words") {
+            messages.values[key] = messageValue(value)
+            messages.locations[key] = yaml.location(value)
+        }
+        return .messages(messages)
     }
 
     func messageValue(_ node: Node) -> MessageValue {
@@ -201,65 +309,76 @@ public struct ContentLoader: Sendable {
 
     // MARK: - Intents
 
-    func loadIntents(into bundle: inout ContentBundle, _ diagnostics: inout [Diagnostic]) {
+    func intentJobs() -> [Job] {
+        var jobs: [Job] = []
         for folder in list("intents") {
             guard let language = Language(rawValue: folder), isDirectory("intents/" + folder) else {
-                diagnostics.append(
-                    Diagnostic(
-                        .error, SourceLocation(file: "intents/\(folder)", line: 0),
-                        "unexpected entry: intents/ holds one folder per language (nl, fr, en)"))
+                jobs.append(
+                    .problem(
+                        Diagnostic(
+                            .error, SourceLocation(file: "intents/\(folder)", line: 0),
+                            "unexpected entry: intents/ holds one folder per language (nl, fr, en)")))
                 continue
             }
-            var rules: [IntentRules] = []
+            jobs.append(.intentFolder(language))
             for file in list("intents/" + folder) {
                 let relative = "intents/\(folder)/\(file)"
                 guard file.hasSuffix(".yaml") else {
-                    diagnostics.append(
-                        Diagnostic(.error, SourceLocation(file: relative, line: 0), "unexpected file: use .yaml files"))
+                    jobs.append(
+                        .problem(
+                            Diagnostic(
+                                .error, SourceLocation(file: relative, line: 0), "unexpected file: use .yaml files")))
                     continue
                 }
-                guard let text = read(relative, &diagnostics) else { continue }
-                var yaml = YAMLReader(file: relative)
-                defer { diagnostics += yaml.diagnostics }
-                guard let node = yaml.parse(text) else { continue }
-                if file.hasPrefix("_concepts") {
-                    readConcepts(node, language: language, yaml: &yaml, into: &bundle)
-                } else if file == "_out-of-scope.yaml" {
-                    for (key, value) in yaml.pairs(node, what: "the out-of-scope file") {
-                        if key == "fallback" {
-                            bundle.outOfScope[language, default: []] += yaml.strings(value, what: "fallback")
-                        } else {
-                            yaml.error(line: value.mark?.line ?? 0, "unknown key '\(key)': use `fallback:`")
-                        }
-                    }
-                } else if let intent = readIntent(node, file: file, language: language, yaml: &yaml) {
-                    rules.append(intent)
-                }
+                jobs.append(.intents(file: relative, name: file, language: language))
             }
-            bundle.intents[language] = rules.sorted { $0.id < $1.id }
         }
+        return jobs
     }
 
-    func readConcepts(_ node: Node, language: Language, yaml: inout YAMLReader, into bundle: inout ContentBundle) {
+    func loadIntents(_ relative: String, name file: String, language: Language, _ diagnostics: inout [Diagnostic])
+        -> Piece
+    {
+        guard let text = read(relative, &diagnostics) else { return .nothing }
+        var yaml = YAMLReader(file: relative)
+        defer { diagnostics += yaml.diagnostics }
+        guard let node = yaml.parse(text) else { return .nothing }
+        if file.hasPrefix("_concepts") {
+            return .concepts(readConcepts(node, language: language, yaml: &yaml))
+        } else if file == "_out-of-scope.yaml" {
+            var fallback: [Located<String>]?
+            for (key, value) in yaml.pairs(node, what: "the out-of-scope file") {
+                if key == "fallback" {
+                    fallback = (fallback ?? []) + yaml.strings(value, what: "fallback")
+                } else {
+                    yaml.error(line: value.mark?.line ?? 0, "unknown key '\(key)': use `fallback:`")
+                }
+            }
+            return fallback.map { .outOfScope($0, language) } ?? .nothing
+        } else if let intent = readIntent(node, file: file, language: language, yaml: &yaml) {
+            return .intent(intent)
+        }
+        return .nothing
+    }
+
+    /// The concept sets of one file; whether a name is already taken by another file is decided when merging.
+    func readConcepts(_ node: Node, language: Language, yaml: inout YAMLReader) -> [(
+        set: ConceptSet, diagnostics: [Diagnostic]
+    )] {
+        var sets: [(set: ConceptSet, diagnostics: [Diagnostic])] = []
         for (key, value) in yaml.pairs(node, what: "a concept file") {
             guard key == "concepts" else {
                 yaml.error(line: value.mark?.line ?? 0, "unknown key '\(key)': a concept file has only `concepts:`")
                 continue
             }
             for (name, words) in yaml.pairs(value, what: "concepts") {
-                let location = yaml.location(words)
-                if let existing = bundle.concepts[language]?[name] {
-                    yaml.error(
-                        line: location.line,
-                        "the concept '\(name)' is already defined at \(existing.location); use that one or rename this one"
-                    )
-                    continue
-                }
-                let phrases = yaml.strings(words, what: "concept '\(name)'").map(\.value)
-                bundle.concepts[language, default: [:]][name] = ConceptSet(
-                    name: name, language: language, phrases: phrases, location: location)
+                var phrasesReader = YAMLReader(file: yaml.file)
+                let phrases = phrasesReader.strings(words, what: "concept '\(name)'").map(\.value)
+                let set = ConceptSet(name: name, language: language, phrases: phrases, location: yaml.location(words))
+                sets.append((set, phrasesReader.diagnostics))
             }
         }
+        return sets
     }
 
     func readIntent(_ node: Node, file: String, language: Language, yaml: inout YAMLReader) -> IntentRules? {
@@ -318,5 +437,35 @@ extension String {
     init?(validatingUTF8Data data: Data) {
         guard let text = String(bytes: data, encoding: .utf8) else { return nil }
         self = text
+    }
+}
+
+/// Runs `body` on every item, spread over all cores, and returns the results in the order of `items`.
+func concurrentMap<Item: Sendable, Value: Sendable>(_ items: [Item], _ body: @Sendable (Item) -> Value) -> [Value] {
+    let results = OrderedResults<Value>(count: items.count)
+    DispatchQueue.concurrentPerform(iterations: items.count) { index in
+        results.set(index, body(items[index]))
+    }
+    return results.values
+}
+
+/// Results written by concurrent workers, one slot each, read once they are all done.
+private final class OrderedResults<Value: Sendable>: @unchecked Sendable {
+    // Unchecked: every access to `slots` holds `lock`.
+    private let lock = NSLock()
+    private var slots: [Value?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: Value) {
+        lock.lock()
+        defer { lock.unlock() }
+        slots[index] = value
+    }
+
+    var values: [Value] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.map { $0! }
     }
 }

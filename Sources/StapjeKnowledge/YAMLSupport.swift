@@ -10,9 +10,13 @@ struct YAMLReader {
     }
 
     /// Parses `text`; nil (with a diagnostic) when it is not valid YAML.
+    ///
+    /// Plain scalars are left untyped (`Resolver.basic`): the default resolver runs seven regular expressions on
+    /// every mapping key to tell ints, dates and nulls from text, and the content reads every value as text anyway
+    /// (`Node.string`, `.float` and `.bool` parse the text themselves).
     mutating func parse(_ text: String, lineOffset: Int = 0) -> Node? {
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try Yams.compose(yaml: text, Resolver.basic, .default, .utf8) else {
                 error(line: lineOffset + 1, "the file is empty: write the YAML described in docs/CONTENT.md")
                 return nil
             }

@@ -1,0 +1,29 @@
+import Testing
+
+@testable import StapjeEngine
+
+/// The typo index is built with a radix sort instead of comparing (hash, word) pairs: same order, same lookups.
+struct TypoIndexBuildTests {
+    @Test func theRadixSortOrdersLikeComparingPairs() {
+        var generator = SystemRandomNumberGenerator()
+        // Few distinct hashes, so that many are equal and the order of their owners is tested too.
+        var hashes = (0..<5000).map { _ in UInt64.random(in: 0..<300, using: &generator) &* 0x9E37_79B9_7F4A_7C15 }
+        var owners = (0..<5000).map { Int32($0 / 7) }
+        let expected = zip(hashes, owners).sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        TypoIndex.sortByHash(&hashes, &owners)
+        #expect(hashes == expected.map(\.0))
+        #expect(owners == expected.map(\.1))
+    }
+
+    @Test(arguments: [
+        ("solliciteren", TypoIndex.Outcome.known),
+        ("sollisiteren", .corrected(to: "solliciteren", distance: 1)),
+        ("wachtwoort", .corrected(to: "wachtwoord", distance: 1)),
+        ("lekkerr", .ambiguous(["lekker", "lekkere"])),
+        ("fiets", .unknown),
+    ])
+    func lookupsFindTheNearestWord(word: String, outcome: TypoIndex.Outcome) {
+        let index = TypoIndex(vocabulary: ["solliciteren", "wachtwoord", "paspoort", "trein", "lekker", "lekkere"])
+        #expect(index.lookup(word) == outcome)
+    }
+}
