@@ -22,7 +22,8 @@ public struct Evidence: Sendable, Hashable, Codable {
     public var bestExample: String?
     /// Similarity to that example (0 to 1).
     public var exampleSimilarity: Double = 0
-    /// Similarity to the intent's examples as a whole (0 to 1).
+    /// Similarity to the intent's examples as a whole: their centroid or, where examples are all there is, the
+    /// centroid refined by a perceptron (at most 1; a refined prototype can score below 0).
     public var centroidSimilarity: Double = 0
     /// An exclude word that was found.
     public var excludedBy: String?

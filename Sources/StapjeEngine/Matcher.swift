@@ -14,8 +14,10 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     public var maximumAlternatives: Int = 3
     /// For a language whose intents are defined by example sentences alone (no keywords or patterns, as in a
     /// benchmark set): answer at or above this score, fall back below it. Similarity alone is less certain than
-    /// rules, so its scores run lower; the value is the one measured on CLINC150 validation (README).
-    public var exampleOnlyThreshold: Double = 0.33
+    /// rules, so its scores run lower. Measured on CLINC150 validation (README): in-scope accuracy / out-of-scope
+    /// recall are 90.8/61 at 0.26, 90.4/69 at 0.28, 89.8/74 at 0.30, 88.2/81 at 0.33; 0.28 is the middle of the
+    /// range (0.26-0.29) that keeps both at or above 90% and 60%.
+    public var exampleOnlyThreshold: Double = 0.28
 
     /// Creates a configuration with the default thresholds.
     public init() {}
@@ -310,7 +312,12 @@ struct LanguageModel: Sendable {
         self.language = language
         self.analyzer = analyzer
         self.intents = intents
-        self.index = VectorIndex(examples: examples, ownerCount: intents.count)
+        // Refined prototypes and a best example for the five best intents only (the five an explanation shows)
+        // where examples are all there is; with rules, a rule can raise any intent, so every intent keeps its
+        // best example, and plain centroids (refining them changed no figure of dev.tsv).
+        self.index = VectorIndex(
+            examples: examples, ownerCount: intents.count,
+            refine: exampleOnly, candidateCount: exampleOnly ? 5 : 0)
         self.exampleTexts = exampleTexts
         self.vocabulary = vocabulary
         self.stemIDs = table.ids
@@ -421,9 +428,12 @@ struct LanguageModel: Sendable {
     /// Combines the evidence for one intent into an evidence total (0 and up) and a score from 0 to 1.
     ///
     /// Evidence adds up: similarity to the examples (up to 3), keyword weight (0.25 a point, up to 2.5) and a
-    /// pattern (1.2). An intent with rules of its own but none of them found keeps only 60% of its similarity,
-    /// so a question that merely resembles an example is not answered on that alone. The score is
-    /// `1 - exp(-evidence / 1.6)`.
+    /// pattern (1.2). The similarity is `3 · (0.6 · best example + 0.4 · centroid)` where there are rules; where
+    /// examples are all there is, `3 · (0.2 · best example + 0.8 · prototype)`, the prototype being the centroid
+    /// refined by a perceptron (VectorIndex). On CLINC150 the prototype alone puts the right intent first for
+    /// 91.0% of val; of the best-example shares 0, 0.1, 0.2, 0.3 and 0.4, 0.2 ranks best (91.7%). An intent with
+    /// rules of its own but none of them found keeps only 60% of its similarity, so a question that merely
+    /// resembles an example is not answered on that alone. The score is `1 - exp(-evidence / 1.6)`.
     static func evidence(
         _ intent: CompiledIntent, _ found: Found, exampleOnly: Bool, occurrenceCount: Int, coverage: Double,
         context: MatchContext
@@ -431,9 +441,9 @@ struct LanguageModel: Sendable {
         let best = found.best
         let centroid = found.centroid
         // With rules, the closest example counts most; with examples alone (often 100 an intent), the intent's
-        // examples as a whole are the steadier signal.
+        // refined prototype is the steadier signal.
         let similarity =
-            intent.hasRules || !exampleOnly ? 3 * (0.6 * best + 0.4 * centroid) : 3 * (0.4 * best + 0.6 * centroid)
+            intent.hasRules || !exampleOnly ? 3 * (0.6 * best + 0.4 * centroid) : 3 * (0.2 * best + 0.8 * centroid)
         var total: Double
         if intent.whole {
             // Short conversation commands: only a pattern over the whole question, or a near-copy of an example
