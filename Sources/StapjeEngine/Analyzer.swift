@@ -86,7 +86,7 @@ struct Analyzer: Sendable {
                         isKnown: stop || !token.isNumber, correctedFrom: nil, compoundOf: nil))
                 continue
             }
-            if let parts = splitCompound(token.folded) {
+            if language == .nl, let parts = splitCompound(token.folded) {
                 notes.compounds.append("\(token.folded) → \(parts.joined(separator: " + "))")
                 for part in parts {
                     result.append(
@@ -131,7 +131,9 @@ struct Analyzer: Sendable {
         token.isNumber ? token.folded : stems[token.lower] ?? stemmer.stem(token.lower)
     }
 
-    /// Splits a compound into two known parts, allowing a linking "s" or "e(n)" between them.
+    /// Splits a compound into two known parts, allowing a linking "s" or "e(n)" between them. Used for Dutch only:
+    /// French and English write such words apart, and splitting them there mostly finds false parts ("weekend" is
+    /// no "week" + "end"), at the cost of stemming every prefix of every unknown word.
     ///
     /// Both parts must be known content words (or stems) of at least three letters, so an unknown word is never
     /// matched on a known prefix alone ("treinbestuurder" stays unknown when "bestuurder" is not content).

@@ -130,6 +130,12 @@ struct EngineTests {
         #expect(result.explanation.notes.compounds.contains { $0.hasPrefix("treinvertrek") })
     }
 
+    @Test func compoundsAreADutchMatter() {
+        let english = matcher.match("weekend trains", context: MatchContext(language: .en, explicitLanguage: true))
+        #expect(english.explanation.notes.compounds.isEmpty)
+        #expect(english.explanation.tokens.contains { $0.folded == "weekend" })
+    }
+
     @Test func scoringDoesNotDependOnFileOrder() {
         let rules = Fixture.matcher
         let bundle = ContentBundle(
