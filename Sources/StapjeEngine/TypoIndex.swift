@@ -21,6 +21,10 @@ struct TypoIndex: Sendable {
     /// adds a candidate, which the distance check then rejects.
     private let variantHashes: [UInt64]
     private let variantWords: [Int32]
+    /// Where the hashes with each value of their top `directoryBits` bits start in `variantHashes` (one more entry
+    /// for the end): a lookup searches a handful of entries instead of the whole array.
+    private let directory: [Int32]
+    static let directoryBits = 14
 
     /// Longer words are never corrected.
     static let longestCorrectable = 32
@@ -66,6 +70,18 @@ struct TypoIndex: Sendable {
         self.known = known
         self.variantHashes = hashes
         self.variantWords = owners
+        var directory = [Int32](repeating: 0, count: (1 << Self.directoryBits) + 1)
+        var position = 0
+        for bucket in 0..<(1 << Self.directoryBits) {
+            directory[bucket] = Int32(position)
+            while position < hashes.count && Self.bucket(hashes[position]) == bucket { position += 1 }
+        }
+        directory[1 << Self.directoryBits] = Int32(hashes.count)
+        self.directory = directory
+    }
+
+    private static func bucket(_ hash: UInt64) -> Int {
+        Int(truncatingIfNeeded: hash >> UInt64(64 - directoryBits))
     }
 
     /// Sorts `hashes`, moving `owners` along, and keeps the order of equal hashes: a radix sort a byte at a time,
@@ -108,7 +124,9 @@ struct TypoIndex: Sendable {
         var best = Int.max
         var candidates: [String] = []
         var tried = Set<Int32>()
-        for variant in Self.deletionHashes(of: word, upTo: budget) {
+        var variants: [UInt64] = []
+        Self.forEachDeletionHash(of: word.unicodeScalars.map(\.value), upTo: budget) { variants.append($0) }
+        for variant in variants {
             for index in wordsSharing(variant) where tried.insert(index).inserted {
                 let candidate = words[Int(index)]
                 let allowed = min(budget, Self.budget(candidate.unicodeScalars.count))
@@ -130,8 +148,9 @@ struct TypoIndex: Sendable {
 
     /// The words that have `variant` among their deletion variants.
     private func wordsSharing(_ variant: UInt64) -> ArraySlice<Int32> {
-        var low = 0
-        var high = variantHashes.count
+        let bucket = Self.bucket(variant)
+        var low = Int(directory[bucket])
+        var high = Int(directory[bucket + 1])
         while low < high {
             let middle = (low + high) / 2
             if variantHashes[middle] < variant { low = middle + 1 } else { high = middle }
@@ -141,16 +160,10 @@ struct TypoIndex: Sendable {
         return variantWords[low..<end]
     }
 
-    /// Hashes of the word itself and of every string made by deleting one or two (up to `limit`) of its scalars.
+    /// Hashes of the word itself and of every string made by deleting one or two (up to `limit`) of its scalars,
+    /// given one by one (a hash can come more than once: "lekker" loses either k to the same string).
     ///
     /// Hashing the variants directly (FNV-1a over the kept scalars) avoids building thousands of strings.
-    static func deletionHashes(of word: String, upTo limit: Int) -> Set<UInt64> {
-        var result: Set<UInt64> = []
-        forEachDeletionHash(of: word.unicodeScalars.map(\.value), upTo: limit) { result.insert($0) }
-        return result
-    }
-
-    /// The same hashes, given one by one (a hash can come more than once).
     static func forEachDeletionHash(of scalars: [UInt32], upTo limit: Int, _ body: (UInt64) -> Void) {
         let count = scalars.count
         body(hash(scalars, skipping: -1, -1))
