@@ -36,8 +36,16 @@ struct Analyzer: Sendable {
     let fillers: Set<String>
     let typos: TypoIndex
     let knownStems: Set<String>
-    /// The stem of every word the content uses (lower-cased, accents kept): Snowball runs only on new words.
-    let stems: [String: String]
+    /// What is known of every word the content uses (lower-cased, accents kept, and folded): its stem, so Snowball
+    /// runs only on new words, and whether it is a small word and a known one, so a known word costs one lookup.
+    let entries: [String: Entry]
+
+    struct Entry: Sendable {
+        let stem: String
+        let isStop: Bool
+        /// A small word, a content word, or a word whose stem the content uses: no correction needed.
+        let isKnown: Bool
+    }
     let tokenizer = Tokenizer()
 
     /// - Parameter keepSmallWords: drop only articles and politeness words. Used when intents are defined by
@@ -54,8 +62,16 @@ struct Analyzer: Sendable {
         let stemmer = Stemmer(language: language)
         var stems: [String: String] = [:]
         for word in words.union(vocabulary) { stems[word] = stemmer.stem(word) }
-        self.knownStems = Set(content.map { stems[$0] ?? stemmer.stem($0) })
-        self.stems = stems
+        let knownStems = Set(content.map { stems[$0] ?? stemmer.stem($0) })
+        self.knownStems = knownStems
+        let typos = self.typos
+        self.entries = stems.reduce(into: [:]) { entries, pair in
+            let folded = TextFolding.fold(pair.key)
+            let isStop = stopWords.contains(folded)
+            entries[pair.key] = Entry(
+                stem: pair.value, isStop: isStop,
+                isKnown: isStop || typos.contains(folded) || knownStems.contains(pair.value))
+        }
     }
 
     /// Tokens of content text (rules, examples): no correction, so the vocabulary is what curators wrote.
@@ -77,6 +93,13 @@ struct Analyzer: Sendable {
         var result: [AnalyzedToken] = []
         result.reserveCapacity(tokens.count)
         for token in tokens {
+            if !token.isNumber, let entry = entries[token.lower], entry.isKnown {
+                result.append(
+                    AnalyzedToken(
+                        original: token.original, folded: token.folded, stem: entry.stem, isStop: entry.isStop,
+                        isKnown: true, correctedFrom: nil, compoundOf: nil))
+                continue
+            }
             let stop = isStop(token)
             let stem = stem(token)
             if stop || token.isNumber || typos.contains(token.folded) || knownStems.contains(stem) {
@@ -91,7 +114,7 @@ struct Analyzer: Sendable {
                 for part in parts {
                     result.append(
                         AnalyzedToken(
-                            original: token.original, folded: part, stem: stems[part] ?? stemmer.stem(part),
+                            original: token.original, folded: part, stem: entries[part]?.stem ?? stemmer.stem(part),
                             isStop: false,
                             isKnown: true, correctedFrom: nil, compoundOf: token.folded))
                 }
@@ -102,7 +125,8 @@ struct Analyzer: Sendable {
                 notes.corrections.append("\(token.folded) → \(word)")
                 result.append(
                     AnalyzedToken(
-                        original: token.original, folded: word, stem: stems[word] ?? stemmer.stem(word), isStop: false,
+                        original: token.original, folded: word, stem: entries[word]?.stem ?? stemmer.stem(word),
+                        isStop: false,
                         isKnown: true,
                         correctedFrom: token.folded, compoundOf: nil))
             case .ambiguous(let candidates):
@@ -128,7 +152,7 @@ struct Analyzer: Sendable {
     }
 
     func stem(_ token: Token) -> String {
-        token.isNumber ? token.folded : stems[token.lower] ?? stemmer.stem(token.lower)
+        token.isNumber ? token.folded : entries[token.lower]?.stem ?? stemmer.stem(token.lower)
     }
 
     /// Splits a compound into two known parts, allowing a linking "s" or "e(n)" between them. Used for Dutch only:
