@@ -175,8 +175,9 @@ final class CompiledIntent: Sendable {
     }
 }
 
-/// Everything needed to match questions in one language.
-struct LanguageModel: Sendable {
+/// Everything needed to match questions in one language. A class: a match looks its model up in a dictionary, and a
+/// struct of this many fields would be copied, every field retained and released, on each lookup.
+final class LanguageModel: Sendable {
     let language: Language
     let analyzer: Analyzer
     let intents: [CompiledIntent]

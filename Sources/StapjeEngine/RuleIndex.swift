@@ -158,15 +158,18 @@ struct RuleIndex: Sendable {
             }
         }
         var tried = BitSet(count: patterns.count)
-        for (source, ids) in [(false, occurrences.presentIDs), (true, message.presentIDs)] {
-            for id in ids {
-                for index in Int(patternStart[Int(id)])..<Int(patternStart[Int(id) + 1]) {
-                    let entry = patternEntries[index]
-                    guard entry.message == source, !tried[Int(entry.pattern)] else { continue }
-                    tried[Int(entry.pattern)] = true
-                    if patterns[Int(entry.pattern)].matches(source ? message : occurrences, whole: entry.whole) {
-                        hits.patterns.append((entry.intent, entry.pattern))
-                        hits.patternCount[Int(entry.intent)] += 1
+        // Read through a buffer: the patterns are classes, and the array's subscript would retain each one.
+        patterns.withUnsafeBufferPointer { patterns in
+            for (source, ids) in [(false, occurrences.presentIDs), (true, message.presentIDs)] {
+                for id in ids {
+                    for index in Int(patternStart[Int(id)])..<Int(patternStart[Int(id) + 1]) {
+                        let entry = patternEntries[index]
+                        guard entry.message == source, !tried[Int(entry.pattern)] else { continue }
+                        tried[Int(entry.pattern)] = true
+                        if patterns[Int(entry.pattern)].matches(source ? message : occurrences, whole: entry.whole) {
+                            hits.patterns.append((entry.intent, entry.pattern))
+                            hits.patternCount[Int(entry.intent)] += 1
+                        }
                     }
                 }
             }
