@@ -123,7 +123,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "StapjeEngineTests", dependencies: ["StapjeEngine", "StapjeKnowledge"]),
-        .testTarget(name: "StapjePrivacyTests", dependencies: ["StapjePrivacy", "StapjeCore"]),
+        .testTarget(name: "StapjePrivacyTests", dependencies: ["StapjePrivacy", "StapjeCore", "StapjeText"]),
         .testTarget(
             name: "StapjeCoreTests",
             dependencies: ["StapjeCore", .product(name: "Yams", package: "Yams")],

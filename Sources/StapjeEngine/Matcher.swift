@@ -66,18 +66,16 @@ public struct Matcher: Sendable {
         // The languages are independent: each is compiled on its own thread, and the results are put together in
         // language order, so nothing depends on which finished first.
         let languages = bundle.intents.filter { !$0.value.isEmpty }.keys.sorted()
-        let compiled = LockedResults<(LanguageModel, [Diagnostic])>(count: languages.count)
-        DispatchQueue.concurrentPerform(iterations: languages.count) { index in
-            let language = languages[index]
+        let compiled = concurrentMap(languages) { language -> (LanguageModel, [Diagnostic]) in
             var found: [Diagnostic] = []
             let model = LanguageModel(
                 language: language, rules: bundle.intents[language] ?? [],
                 concepts: bundle.concepts[language] ?? [:], diagnostics: &found)
-            compiled.set(index, (model, found))
+            return (model, found)
         }
         var diagnostics: [Diagnostic] = []
         var models: [Language: LanguageModel] = [:]
-        for (model, found) in compiled.values {
+        for (model, found) in compiled {
             models[model.language] = model
             diagnostics += found
         }
@@ -534,25 +532,5 @@ final class StemTable {
         let id = Int32(ids.count)
         ids[stem] = id
         return id
-    }
-}
-
-/// Results written by concurrent workers, one slot each, read once they are all done.
-private final class LockedResults<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Value?]
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: Value) {
-        lock.lock()
-        defer { lock.unlock() }
-        slots[index] = value
-    }
-
-    var values: [Value] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.compactMap { $0 }
     }
 }

@@ -440,8 +440,11 @@ extension String {
     }
 }
 
-/// Runs `body` on every item, spread over all cores, and returns the results in the order of `items`.
-func concurrentMap<Item: Sendable, Value: Sendable>(_ items: [Item], _ body: @Sendable (Item) -> Value) -> [Value] {
+/// Runs `body` on every item, spread over all cores, and returns the results in the order of `items` (so nothing
+/// depends on which finished first). Used to load content files and to compile languages.
+package func concurrentMap<Item: Sendable, Value: Sendable>(_ items: [Item], _ body: @Sendable (Item) -> Value)
+    -> [Value]
+{
     let results = OrderedResults<Value>(count: items.count)
     DispatchQueue.concurrentPerform(iterations: items.count) { index in
         results.set(index, body(items[index]))

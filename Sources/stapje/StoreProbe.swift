@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StapjeStore
+import StapjeText
 
 /// Drives the handoff queue as fast as it can, for the crash test: it is killed with SIGKILL at random moments.
 ///

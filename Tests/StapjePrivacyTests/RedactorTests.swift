@@ -1,4 +1,5 @@
 import StapjePrivacy
+import StapjeText
 import Testing
 
 /// The one redactor: placeholders in place of the values, the rest of the text kept as it was.
@@ -66,7 +67,7 @@ struct RedactorTests {
     /// Odd text (random digits, separators, letters, symbols and non-ASCII) never crashes the detector, findings
     /// never overlap, and no digit run the redactor leaves behind is still a finding.
     @Test func oddTextIsHandled() {
-        var generator = SplitMix(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         let alphabet = Array("0123456789      0123456789.-/+()@:=,abcBE NLxyz is pin ٣８\u{200B}\u{301}é👍\n")
         for _ in 0..<3000 {
             let length = Int(generator.next() % 40)
@@ -79,22 +80,5 @@ struct RedactorTests {
             let again = redactor.detector.findings(in: redacted).filter { $0.kind != .secret }
             #expect(again.isEmpty, "\(text.debugDescription) → \(redacted.debugDescription)")
         }
-    }
-}
-
-/// A tiny deterministic generator, so that a failure can be replayed.
-struct SplitMix {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }

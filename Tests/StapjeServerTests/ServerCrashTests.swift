@@ -1,5 +1,6 @@
 import Foundation
 import StapjeStore
+import StapjeText
 import Testing
 
 /// The real `stapje serve` under SIGKILL, with starters and helpers talking to it over sockets the whole time; then

@@ -1,5 +1,6 @@
 import Foundation
 import StapjeStore
+import StapjeText
 import Testing
 
 #if canImport(Glibc)

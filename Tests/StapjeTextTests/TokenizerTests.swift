@@ -75,22 +75,10 @@ struct TokenizerTests {
 
 /// Plain-ASCII text takes a byte-level fast path; it must give exactly what the general path gives.
 struct TokenizerFastPathTests {
-    /// A small deterministic generator (SplitMix64), so a failure can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let alphabet = Array("abcdeklmnstzABCKLMZ0129 '`-.,?!:;@/\t\"")
 
     @Test func asciiTextGivesTheSameTokensAsTheGeneralPath() {
-        var random = SplitMix(state: 2026)
+        var random = SeededGenerator(seed: 2026)
         let tokenizer = Tokenizer()
         for _ in 0..<3000 {
             let length = Int.random(in: 0...40, using: &random)
@@ -101,7 +89,7 @@ struct TokenizerFastPathTests {
     }
 
     @Test func foldingAWordCutFromScalarsEqualsFoldingTheString() {
-        var random = SplitMix(state: 7)
+        var random = SeededGenerator(seed: 7)
         let letters = Array("aAzZéÉçÇœŒßøİı0-'".unicodeScalars)
         for _ in 0..<2000 {
             let scalars = (0..<Int.random(in: 0...12, using: &random)).map { _ in

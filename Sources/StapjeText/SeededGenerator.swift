@@ -1,6 +1,6 @@
 /// A seeded random generator (SplitMix64), so a crash-test run that fails can be repeated from its seed.
 ///
-/// Shared by the `store-probe` child process and the crash test that drives it.
+/// Used by the store's crash test and its `store-probe` child process, and by the randomised tests.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
