@@ -65,7 +65,7 @@ struct Analyzer: Sendable {
         let knownStems = Set(content.map { stems[$0] ?? stemmer.stem($0) })
         self.knownStems = knownStems
         let typos = self.typos
-        self.entries = stems.reduce(into: [:]) { entries, pair in
+        self.entries = stems.reduce(into: Dictionary(minimumCapacity: stems.count)) { entries, pair in
             let folded = TextFolding.fold(pair.key)
             let isStop = stopWords.contains(folded)
             entries[pair.key] = Entry(
