@@ -26,6 +26,8 @@ public struct AnalysisNotes: Sendable, Hashable, Codable {
     public var ambiguous: [String] = []
     /// Compounds split into known parts.
     public var compounds: [String] = []
+    /// Words left alone because another language's content uses them ("salut" in a Dutch question is no typo).
+    public var otherLanguage: [String] = []
 }
 
 /// The text analysis of one language, compiled against the content's vocabulary.
@@ -89,7 +91,11 @@ struct Analyzer: Sendable {
     }
 
     /// Tokens of a person's question (already split into words), with typo correction and compound splitting.
-    func analyze(_ tokens: [Token], notes: inout AnalysisNotes) -> [AnalyzedToken] {
+    /// - Parameter otherLanguage: whether another language's content uses a word: such a word is a real word, not a
+    ///   typo of this language's, and is never corrected.
+    func analyze(
+        _ tokens: [Token], notes: inout AnalysisNotes, otherLanguage: (String) -> Bool = { _ in false }
+    ) -> [AnalyzedToken] {
         var result: [AnalyzedToken] = []
         result.reserveCapacity(tokens.count)
         for token in tokens {
@@ -118,6 +124,11 @@ struct Analyzer: Sendable {
                             isStop: false,
                             isKnown: true, correctedFrom: nil, compoundOf: token.folded))
                 }
+                continue
+            }
+            if otherLanguage(token.folded) {
+                notes.otherLanguage.append(token.folded)
+                result.append(unknown(token, stem: stem))
                 continue
             }
             switch typos.lookup(token.folded) {

@@ -25,6 +25,13 @@ struct LanguageDetector: Sendable {
         self.languages = languages
     }
 
+    /// Whether a language other than `language` has `folded` among its content words or small words.
+    func isKnown(_ folded: String, otherThan language: Language) -> Bool {
+        guard let clue = clues[folded], let index = languages.firstIndex(of: language) else { return false }
+        let others = ~(UInt8(1) << UInt8(index))
+        return (clue.content | clue.stop) & others != 0
+    }
+
     struct Detection {
         var language: Language?
         var scores: [Language: Double]

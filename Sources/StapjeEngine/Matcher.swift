@@ -105,7 +105,7 @@ public struct Matcher: Sendable {
         let fallbackLanguage = context.language ?? languages.first ?? .nl
         if context.explicitLanguage, let language = context.language, let model = models[language] {
             return model.evaluate(
-                text, context: context, configuration: configuration, languageScores: [:],
+                text, context: context, configuration: configuration, detector: detector, languageScores: [:],
                 languageReason: "chosen by the person or the caller")
         }
         let detection = detector.detect(text, prior: context.language)
@@ -119,7 +119,7 @@ public struct Matcher: Sendable {
                     coverage: 0, candidates: [], decision: "no rules are loaded"))
         }
         var best = model.evaluate(
-            text, context: context, configuration: configuration, languageScores: scores,
+            text, context: context, configuration: configuration, detector: detector, languageScores: scores,
             languageReason: detection.reason)
         let excluded = best.explanation.candidates.contains { $0.evidence.excludedBy != nil }
         guard best.kind == .fallback, !excluded else { return best }
@@ -129,7 +129,7 @@ public struct Matcher: Sendable {
         for language in languages where language != model.language && (detection.scores[language] ?? 0) >= topScore {
             guard let other = models[language] else { continue }
             let attempt = other.evaluate(
-                text, context: context, configuration: configuration, languageScores: scores,
+                text, context: context, configuration: configuration, detector: detector, languageScores: scores,
                 languageReason:
                     "\(detection.reason); no match in \(model.language.rawValue), tried \(language.rawValue)")
             if attempt.kind != .fallback && attempt.confidence > best.confidence {
@@ -325,11 +325,11 @@ final class LanguageModel: Sendable {
     }
 
     func evaluate(
-        _ text: [Token], context: MatchContext, configuration: EngineConfiguration, languageScores: [String: Double],
-        languageReason: String
+        _ text: [Token], context: MatchContext, configuration: EngineConfiguration, detector: LanguageDetector,
+        languageScores: [String: Double], languageReason: String
     ) -> MatchResult {
         var notes = AnalysisNotes()
-        let tokens = analyzer.analyze(text, notes: &notes)
+        let tokens = analyzer.analyze(text, notes: &notes) { detector.isKnown($0, otherThan: language) }
         var ids: [Int32] = []
         var messageIDs: [Int32] = []
         var content: [AnalyzedToken] = []

@@ -129,6 +129,9 @@ struct TypoIndex: Sendable {
         for variant in variants {
             for index in wordsSharing(variant) where tried.insert(index).inserted {
                 let candidate = words[Int(index)]
+                // A real word that the content happens not to use differs from a content word mostly in its first
+                // letter ("tarte"/"carte", "niemand"/"iemand"); typos there are rare. Never change the first letter.
+                guard candidate.unicodeScalars.first == word.unicodeScalars.first else { continue }
                 let allowed = min(budget, Self.budget(candidate.unicodeScalars.count))
                 guard let distance = EditDistance.distance(word, candidate, bound: allowed) else { continue }
                 if distance < best {

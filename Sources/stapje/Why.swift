@@ -40,6 +40,10 @@ enum Explainer {
         if !explanation.notes.ambiguous.isEmpty {
             lines.append("not fixed:  \(explanation.notes.ambiguous.joined(separator: ", ")) (equally close)")
         }
+        if !explanation.notes.otherLanguage.isEmpty {
+            lines.append(
+                "not fixed:  \(explanation.notes.otherLanguage.joined(separator: ", ")) (words of another language)")
+        }
         if !explanation.notes.compounds.isEmpty {
             lines.append("compounds:  \(explanation.notes.compounds.joined(separator: ", "))")
         }

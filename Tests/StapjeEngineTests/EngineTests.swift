@@ -136,6 +136,23 @@ struct EngineTests {
         #expect(english.explanation.tokens.contains { $0.folded == "weekend" })
     }
 
+    /// A word another language's content uses is a real word, not a typo: "salut" in a Dutch question is left as
+    /// it is, not made into the Dutch "saluut" one letter away.
+    @Test func aWordOfAnotherLanguageIsNotCorrected() {
+        let bundle = ContentBundle(
+            languages: [.nl, .fr],
+            intents: [
+                .nl: [Fixture.rules("chat.goodbye", .nl, keywords: ["saluut": 3], examples: ["saluut, tot ziens"])],
+                .fr: [Fixture.rules("chat.greeting", .fr, keywords: ["salut": 3], examples: ["salut, bonjour"])],
+            ])
+        let matcher = Matcher(bundle: bundle)
+        let dutch = matcher.match("salut", context: MatchContext(language: .nl, explicitLanguage: true))
+        #expect(dutch.explanation.notes.corrections.isEmpty)
+        #expect(dutch.explanation.notes.otherLanguage == ["salut"])
+        let typo = matcher.match("saluutt", context: MatchContext(language: .nl, explicitLanguage: true))
+        #expect(typo.explanation.notes.corrections == ["saluutt → saluut"])
+    }
+
     @Test func scoringDoesNotDependOnFileOrder() {
         let rules = Fixture.matcher
         let bundle = ContentBundle(

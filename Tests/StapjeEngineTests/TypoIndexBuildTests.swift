@@ -1,3 +1,4 @@
+import StapjeText
 import Testing
 
 @testable import StapjeEngine
@@ -5,7 +6,7 @@ import Testing
 /// The typo index is built with a radix sort instead of comparing (hash, word) pairs: same order, same lookups.
 struct TypoIndexBuildTests {
     @Test func theRadixSortOrdersLikeComparingPairs() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededGenerator(seed: 13)
         // Few distinct hashes, so that many are equal and the order of their owners is tested too.
         var hashes = (0..<5000).map { _ in UInt64.random(in: 0..<300, using: &generator) &* 0x9E37_79B9_7F4A_7C15 }
         var owners = (0..<5000).map { Int32($0 / 7) }
@@ -21,9 +22,14 @@ struct TypoIndexBuildTests {
         ("wachtwoort", .corrected(to: "wachtwoord", distance: 1)),
         ("lekkerr", .ambiguous(["lekker", "lekkere"])),
         ("fiets", .unknown),
+        // Real words the content does not use, one edit from one it does, in their first letter: left alone.
+        ("niemand", .unknown), ("tarte", .unknown), ("pommes", .unknown),
+        ("iemadn", .corrected(to: "iemand", distance: 1)),
     ])
     func lookupsFindTheNearestWord(word: String, outcome: TypoIndex.Outcome) {
-        let index = TypoIndex(vocabulary: ["solliciteren", "wachtwoord", "paspoort", "trein", "lekker", "lekkere"])
+        let index = TypoIndex(vocabulary: [
+            "solliciteren", "wachtwoord", "paspoort", "trein", "lekker", "lekkere", "iemand", "carte", "sommes",
+        ])
         #expect(index.lookup(word) == outcome)
     }
 }
