@@ -204,7 +204,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// An HTTP request line (`GET / HTTP/1.1`) first, or a `Host:` header at any time.
     static func isHTTP(_ line: ByteBuffer, first: Bool) -> Bool {
         let view = line.readableBytesView
-        if view.count >= 5, view.prefix(5).map({ $0 | 0x20 }) == Array("host:".utf8) { return true }
+        if view.count >= 5, view.prefix(5).lazy.map({ $0 | 0x20 }).elementsEqual("host:".utf8) { return true }
         guard first, let space = view.firstIndex(of: 0x20) else { return false }
         let method = view[view.startIndex..<space]
         let methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "CONNECT", "PATCH", "TRACE", "PRI"]

@@ -55,11 +55,15 @@ struct WireEncoder: Sendable {
     func encodeText(_ response: Response, tag: String?, into output: inout String) {
         let prefix = tag.map { "@\($0) \(response.code)" } ?? "\(response.code)"
         for text in response.lines {
-            for line in Self.lines(of: text) {
+            var rest = text[...]
+            while true {
+                let newline = Self.firstNewline(in: rest)
                 output += prefix
                 output += "-"
-                Self.appendClean(line, to: &output)
+                Self.appendClean(rest[..<(newline ?? rest.endIndex)], to: &output)
                 output += "\n"
+                guard let newline else { break }
+                rest = rest[rest.utf8.index(after: newline)...]
             }
         }
         output += prefix
@@ -109,6 +113,7 @@ struct WireEncoder: Sendable {
     /// Whether the UTF-8 bytes hold a character `appendClean` replaces: C0 and DEL are single bytes, C1 is
     /// C2 80-9F, U+2028 and U+2029 are E2 80 A8 and E2 80 A9. Accents and typographic quotes pass untouched.
     static func hasBreak(_ bytes: Substring.UTF8View) -> Bool {
+        if let found = bytes.withContiguousStorageIfAvailable({ hasBreak($0) }) { return found }
         var iterator = bytes.makeIterator()
         var previous: UInt8 = 0
         var beforePrevious: UInt8 = 0
@@ -120,6 +125,28 @@ struct WireEncoder: Sendable {
             previous = byte
         }
         return false
+    }
+
+    /// `hasBreak` on contiguous bytes (a native string's): a plain loop, without walking string indices.
+    static func hasBreak(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        for byte in bytes {
+            if byte < 0x20 || byte == 0x7F { return true }
+            if previous == 0xC2 && byte >= 0x80 && byte <= 0x9F { return true }
+            if beforePrevious == 0xE2 && previous == 0x80 && (byte == 0xA8 || byte == 0xA9) { return true }
+            beforePrevious = previous
+            previous = byte
+        }
+        return false
+    }
+
+    /// Where the first LF of `text` is, if any.
+    static func firstNewline(in text: Substring) -> String.Index? {
+        let utf8 = text.utf8
+        let offset = utf8.withContiguousStorageIfAvailable { $0.firstIndex(of: UInt8(ascii: "\n")) }
+        guard let offset else { return utf8.firstIndex(of: UInt8(ascii: "\n")) }
+        return offset.map { utf8.index(utf8.startIndex, offsetBy: $0) }
     }
 
     /// A parameter value reduced to letters, digits and `._-/:`; anything else becomes `_`, so a value is one word.

@@ -35,7 +35,8 @@ struct RequestParser: Sendable {
         guard let line = String(validating: bytes, as: UTF8.self) else {
             return .refused(.syntax("the line is not valid UTF-8; send UTF-8 text"))
         }
-        if line.unicodeScalars.contains(where: Self.isForbiddenScalar) {
+        // The forbidden scalars are all beyond ASCII.
+        if bytes.contains(where: { $0 >= 0x80 }), line.unicodeScalars.contains(where: Self.isForbiddenScalar) {
             return .refused(.syntax("the line holds a control character; send plain text"))
         }
         let trimmed = Self.trimmed(line[...])
@@ -122,6 +123,8 @@ struct RequestParser: Sendable {
     }
 
     func command(verb: String, arguments: Substring) -> Result<Command, ProtocolError> {
+        // The most frequent line by far: its question is not split into words.
+        if verb == "ASK" { return ask(arguments) }
         let words = arguments.split(whereSeparator: Self.isBlank)
         func bare(_ command: Command) -> Result<Command, ProtocolError> {
             words.isEmpty ? .success(command) : .failure(.syntax("\(verb) takes no arguments"))
@@ -255,7 +258,8 @@ struct RequestParser: Sendable {
         guard !text.isEmpty else {
             return .failure(.syntax("ASK takes a question: ASK how do I make an e-mail address?"))
         }
-        guard text.count <= maximumQuestionLength else {
+        // A character is at least one byte: counting characters is needed only for a long question.
+        guard text.utf8.count <= maximumQuestionLength || text.count <= maximumQuestionLength else {
             return .failure(.syntax("the question is longer than \(maximumQuestionLength) characters; make it shorter"))
         }
         guard !Self.holdsControl(text) else {

@@ -95,14 +95,13 @@ final class SessionStore: Sendable {
     func checkOut(_ token: String, owner: ConnectionID) -> Entry? {
         let now = NIODeadline.now()
         return entries.withLockedValue { entries in
-            guard var entry = entries[token], entry.owner == owner else { return nil }
-            guard entry.lastSeen + timeToLive > now else {
-                entries[token] = nil
+            guard let index = entries.index(forKey: token), entries.values[index].owner == owner else { return nil }
+            guard entries.values[index].lastSeen + timeToLive > now else {
+                entries.remove(at: index)
                 return nil
             }
-            entry.lastSeen = now
-            entries[token] = entry
-            return entry
+            entries.values[index].lastSeen = now
+            return entries.values[index]
         }
     }
 
@@ -111,11 +110,9 @@ final class SessionStore: Sendable {
     @discardableResult
     func update(_ token: String, owner: ConnectionID, session: Session, events: [WireEvent] = []) -> [WireEvent] {
         entries.withLockedValue { entries in
-            guard var entry = entries[token], entry.owner == owner else { return [] }
-            entry.session = session
-            let numbered = entry.remember(events, keeping: eventMemory)
-            entries[token] = entry
-            return numbered
+            guard let index = entries.index(forKey: token), entries.values[index].owner == owner else { return [] }
+            entries.values[index].session = session
+            return events.isEmpty ? [] : entries.values[index].remember(events, keeping: eventMemory)
         }
     }
 
