@@ -34,8 +34,7 @@ public struct ReplyText: Sendable {
         }
         if !reply.steps.isEmpty, let position = reply.position {
             if reply.steps.count == 1 {
-                let template = Self.replacing("{n}", with: "\(position.step)", in: words.text("step_position"))
-                lines.append(Self.replacing("{total}", with: "\(position.total)", in: template))
+                lines.append(words.text("step_position", ["n": "\(position.step)", "total": "\(position.total)"]))
                 lines.append("\(position.step). \(reply.steps[0])")
             } else {
                 lines.append(words.text("steps"))
@@ -63,29 +62,5 @@ public struct ReplyText: Sendable {
         let trailing = reply.kind == .clarify || !reply.options.isEmpty ? Array(reply.hints.dropFirst()) : reply.hints
         lines += trailing
         return lines
-    }
-
-    /// `text` with every `placeholder` replaced by `value`, matched on bytes: what `Messages.text(_:_:)` does with
-    /// its arguments, without a Foundation search for each one (this line is in every step reply). The values are
-    /// numbers, so the order of the replacements does not matter.
-    static func replacing(_ placeholder: String, with value: String, in text: String) -> String {
-        let target = Array(placeholder.utf8)
-        let source = Array(text.utf8)
-        guard !target.isEmpty, source.count >= target.count else { return text }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(source.count + value.utf8.count)
-        var index = 0
-        var replaced = false
-        while index < source.count {
-            if index + target.count <= source.count, source[index..<index + target.count].elementsEqual(target) {
-                bytes += value.utf8
-                index += target.count
-                replaced = true
-            } else {
-                bytes.append(source[index])
-                index += 1
-            }
-        }
-        return replaced ? String(decoding: bytes, as: UTF8.self) : text
     }
 }

@@ -76,14 +76,25 @@ public struct Messages: Sendable {
 
 extension String {
     func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty, contains(target) else { return self }
-        var result = ""
-        var rest = self[...]
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
+        // On bytes: a Foundation search per placeholder cost more than the rest of a step reply. UTF-8 is
+        // self-synchronising, so a match of the placeholder's bytes is always a match of its characters.
+        let pattern = Array(target.utf8)
+        let source = Array(utf8)
+        guard !pattern.isEmpty, source.count >= pattern.count else { return self }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(source.count + replacement.utf8.count)
+        var index = 0
+        var replaced = false
+        while index < source.count {
+            if index + pattern.count <= source.count, source[index..<index + pattern.count].elementsEqual(pattern) {
+                bytes += replacement.utf8
+                index += pattern.count
+                replaced = true
+            } else {
+                bytes.append(source[index])
+                index += 1
+            }
         }
-        return result + rest
+        return replaced ? String(decoding: bytes, as: UTF8.self) : self
     }
 }

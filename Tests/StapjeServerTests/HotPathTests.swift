@@ -12,16 +12,6 @@ struct HotPathTests {
         #expect(text == "210-a\n210-\n210-b\n210-\n210-\n210-c \n210-d\n210-\n210 ANSWER\n")
     }
 
-    @Test(arguments: [
-        ("Stap {n} van {total}", "Stap 2 van 5"), ("Étape {n} sur {total}", "Étape 2 sur 5"),
-        ("{n}{n}/{total}", "22/5"), ("step_position", "step_position"), ("{", "{"), ("", ""),
-    ])
-    func stepPositionIsFilledLikeMessages(template: String, expected: String) {
-        let filled = ReplyText.replacing(
-            "{total}", with: "5", in: ReplyText.replacing("{n}", with: "2", in: template))
-        #expect(filled == expected)
-    }
-
     @Test func aQuestionIsMeasuredInCharactersNotBytes() {
         let parser = RequestParser(maximumQuestionLength: 10)
         guard case .request(let request) = parser.parse(Array("ASK éééééééééé".utf8)) else {
