@@ -113,22 +113,11 @@ struct WireEncoder: Sendable {
     /// Whether the UTF-8 bytes hold a character `appendClean` replaces: C0 and DEL are single bytes, C1 is
     /// C2 80-9F, U+2028 and U+2029 are E2 80 A8 and E2 80 A9. Accents and typographic quotes pass untouched.
     static func hasBreak(_ bytes: Substring.UTF8View) -> Bool {
-        if let found = bytes.withContiguousStorageIfAvailable({ hasBreak($0) }) { return found }
-        var iterator = bytes.makeIterator()
-        var previous: UInt8 = 0
-        var beforePrevious: UInt8 = 0
-        while let byte = iterator.next() {
-            if byte < 0x20 || byte == 0x7F { return true }
-            if previous == 0xC2 && byte >= 0x80 && byte <= 0x9F { return true }
-            if beforePrevious == 0xE2 && previous == 0x80 && (byte == 0xA8 || byte == 0xA9) { return true }
-            beforePrevious = previous
-            previous = byte
-        }
-        return false
+        // A native string's bytes are contiguous: scanned as a buffer, without walking string indices.
+        bytes.withContiguousStorageIfAvailable { scanForBreak($0) } ?? scanForBreak(bytes)
     }
 
-    /// `hasBreak` on contiguous bytes (a native string's): a plain loop, without walking string indices.
-    static func hasBreak(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func scanForBreak(_ bytes: some Sequence<UInt8>) -> Bool {
         var previous: UInt8 = 0
         var beforePrevious: UInt8 = 0
         for byte in bytes {
