@@ -302,21 +302,28 @@ struct VectorIndex: Sendable {
         return half(bag.words, share: wordShare) + half(bag.grams, share: 1 - wordShare)
     }
 
-    /// Similarities of a question: each owner's prototype and, for the `candidateCount` owners with the best
-    /// prototype similarity, their best example (with its index; 0 and -1 for the other owners).
-    func similarities(_ bag: FeatureBag) -> (best: [Float], bestExample: [Int32], centroid: [Float]) {
-        let query = Self.vector(bag, ids: features, idf: idf)
-        var prototype = [Float](repeating: 0, count: ownerCount)
-        prototypePostings.withUnsafeBufferPointer { postings in
-            prototype.withUnsafeMutableBufferPointer { scores in
+    /// Adds `weight · posting weight` to the score of every item in the postings of every feature of `query`.
+    private static func accumulate(
+        _ query: [(Int32, Float)], _ postings: [Posting], _ starts: [Int32], into scores: inout [Float]
+    ) {
+        postings.withUnsafeBufferPointer { postings in
+            scores.withUnsafeMutableBufferPointer { scores in
                 for (id, weight) in query {
-                    for index in Int(prototypeStart[Int(id)])..<Int(prototypeStart[Int(id) + 1]) {
+                    for index in Int(starts[Int(id)])..<Int(starts[Int(id) + 1]) {
                         let posting = postings[index]
                         scores[Int(posting.item)] += weight * posting.weight
                     }
                 }
             }
         }
+    }
+
+    /// Similarities of a question: each owner's prototype and, for the `candidateCount` owners with the best
+    /// prototype similarity, their best example (with its index; 0 and -1 for the other owners).
+    func similarities(_ bag: FeatureBag) -> (best: [Float], bestExample: [Int32], centroid: [Float]) {
+        let query = Self.vector(bag, ids: features, idf: idf)
+        var prototype = [Float](repeating: 0, count: ownerCount)
+        Self.accumulate(query, prototypePostings, prototypeStart, into: &prototype)
         var best = [Float](repeating: 0, count: ownerCount)
         var bestExample = [Int32](repeating: -1, count: ownerCount)
         func keepBest(_ owner: Int, scores: ArraySlice<Float>) {
@@ -327,16 +334,7 @@ struct VectorIndex: Sendable {
         }
         if candidateCount <= 0 || candidateCount >= ownerCount {
             var scores = [Float](repeating: 0, count: exampleCount)
-            examplePostings.withUnsafeBufferPointer { postings in
-                scores.withUnsafeMutableBufferPointer { scores in
-                    for (id, weight) in query {
-                        for index in Int(exampleStart[Int(id)])..<Int(exampleStart[Int(id) + 1]) {
-                            let posting = postings[index]
-                            scores[Int(posting.item)] += weight * posting.weight
-                        }
-                    }
-                }
-            }
+            Self.accumulate(query, examplePostings, exampleStart, into: &scores)
             for owner in 0..<ownerCount {
                 keepBest(owner, scores: scores[Int(ownerFirst[owner])..<Int(ownerFirst[owner + 1])])
             }
