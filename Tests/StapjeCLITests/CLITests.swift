@@ -5,20 +5,7 @@ import Testing
 /// The `stapje` command run as a real process.
 struct CLITests {
     static func run(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = try StapjeProgram.url()
-        process.arguments = arguments
-        let output = Pipe()
-        let inputPipe = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = inputPipe
-        try process.run()
-        if let input { inputPipe.fileHandleForWriting.write(Data(input.utf8)) }
-        try inputPipe.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try StapjeProgram.run(arguments, input: input.map { Data($0.utf8) })
     }
 
     static func json(_ line: Substring) throws -> [String: Any] {

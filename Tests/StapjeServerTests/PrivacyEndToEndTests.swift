@@ -1,4 +1,5 @@
 import Foundation
+import StapjeTestSupport
 import Testing
 
 /// Issue 10, "done when": no sensitive value typed by a starter can be found anywhere Stapje writes.
@@ -236,18 +237,7 @@ struct PrivacyEndToEndTests {
 
     /// Runs `stapje` with `arguments`; returns the status and standard output with standard error.
     static func run(_ arguments: [String], stateHome: URL) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = try LifecycleTests.program()
-        process.arguments = arguments
-        process.environment = environment(stateHome: stateHome)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try StapjeProgram.run(arguments, environment: environment(stateHome: stateHome))
     }
 
     /// Adds helper An to the store in `dataDir`; returns the token.

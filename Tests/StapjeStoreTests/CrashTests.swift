@@ -1,5 +1,6 @@
 import Foundation
 import StapjeStore
+import StapjeTestSupport
 import StapjeText
 import Testing
 
@@ -22,7 +23,7 @@ struct CrashTests {
 
     static func runProbe(directory: URL, seed: Int, killAfter delay: Duration) async throws -> (Said, killed: Bool) {
         let process = Process()
-        process.executableURL = try StapjeBinary.url
+        process.executableURL = try StapjeProgram.url()
         process.arguments = ["store-probe", "--data-dir", directory.path, "--seed", "\(seed)"]
         let output = Pipe()
         process.standardOutput = output

@@ -1,5 +1,6 @@
 import Foundation
 import StapjeStore
+import StapjeTestSupport
 import Testing
 
 struct HelperAccountsTests {
@@ -106,13 +107,13 @@ struct HelperAccountsTests {
     @Test func theHelperCommandAddsListsAndRemoves() async throws {
         try await TemporaryStore.with { store in
             let data = ["--data-dir", store.directory.path]
-            let added = try StapjeBinary.run(["helper", "add", "An"] + data)
+            let added = try StapjeProgram.run(["helper", "add", "An"] + data)
             #expect(added.status == 0, "\(added.output)")
             let token = try #require(added.output.split(separator: "\n").last.map(String.init))
             #expect(token.hasPrefix(HelperAccounts.tokenPrefix))
-            let again = try StapjeBinary.run(["helper", "add", "an"] + data)
+            let again = try StapjeProgram.run(["helper", "add", "an"] + data)
             #expect(again.status != 0 && again.output.contains("already exists"))
-            let listed = try StapjeBinary.run(["helper", "list"] + data)
+            let listed = try StapjeProgram.run(["helper", "list"] + data)
             #expect(listed.status == 0 && listed.output.contains("An") && listed.output.contains("never signed in"))
             #expect(!listed.output.contains(token))
             guard
@@ -123,10 +124,10 @@ struct HelperAccountsTests {
                 return
             }
             #expect(helper.name == "An")
-            #expect(try StapjeBinary.run(["helper", "remove", "An"] + data).status == 0)
-            let missing = try StapjeBinary.run(["helper", "remove", "An"] + data)
+            #expect(try StapjeProgram.run(["helper", "remove", "An"] + data).status == 0)
+            let missing = try StapjeProgram.run(["helper", "remove", "An"] + data)
             #expect(missing.status != 0 && missing.output.contains("no helper called An"))
-            #expect(try StapjeBinary.run(["helper", "list"] + data).output.contains("No helpers yet"))
+            #expect(try StapjeProgram.run(["helper", "list"] + data).output.contains("No helpers yet"))
         }
     }
 }

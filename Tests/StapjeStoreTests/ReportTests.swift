@@ -1,5 +1,6 @@
 import Foundation
 import StapjeCore
+import StapjeTestSupport
 import StapjeText
 import Testing
 
@@ -148,20 +149,20 @@ struct ReportTests {
         try await Self.seeded(from: start) { store, report in
             let month = String(report.period.from.prefix(7))
             let output = store.directory.appendingPathComponent("month.csv")
-            let (status, printed) = try StapjeBinary.run([
+            let (status, printed) = try StapjeProgram.run([
                 "report", "--data-dir", store.directory.path, "--month", month, "--format", "csv", "-o", output.path,
             ])
             #expect(status == 0, "\(printed)")
             let csv = try String(contentsOf: output, encoding: .utf8)
             #expect(csv.contains("period,\(month)-01,,,\(month)-"))
             #expect(csv.contains("summary,conversations,,20,\r\n"))
-            let (siteStatus, text) = try StapjeBinary.run([
+            let (siteStatus, text) = try StapjeProgram.run([
                 "report", "--data-dir", store.directory.path, "--month", month, "--site", "bib-brussel",
             ])
             #expect(siteStatus == 0)
             #expect(text.contains("site bib-brussel"))
             #expect(text.contains("Conversations                            6\n"))
-            let (htmlStatus, html) = try StapjeBinary.run([
+            let (htmlStatus, html) = try StapjeProgram.run([
                 "report", "--data-dir", store.directory.path, "--from", report.period.from, "--to", report.period.to,
                 "--format", "html",
             ])
@@ -170,11 +171,11 @@ struct ReportTests {
                 ["--from", "2026-11-01"], ["--month", "2026-11", "--from", "2026-11-01", "--to", "2026-11-02"],
                 ["--month", "nov"],
             ] {
-                let (badStatus, message) = try StapjeBinary.run(["report", "--data-dir", store.directory.path] + bad)
+                let (badStatus, message) = try StapjeProgram.run(["report", "--data-dir", store.directory.path] + bad)
                 #expect(badStatus != 0, "\(bad): \(message)")
             }
             let empty = store.directory.appendingPathComponent("nothing-here")
-            let (missing, why) = try StapjeBinary.run(["report", "--data-dir", empty.path])
+            let (missing, why) = try StapjeProgram.run(["report", "--data-dir", empty.path])
             #expect(missing != 0 && why.contains("no Stapje store"))
             #expect(!FileManager.default.fileExists(atPath: empty.path))
         }

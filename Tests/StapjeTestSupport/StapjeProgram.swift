@@ -24,6 +24,31 @@ public enum StapjeProgram {
         return found
     }
 
+    /// Runs the program with `arguments` (and `environment`, else this process's), writes `input` to its standard
+    /// input and closes it (no input: it reads end-of-file at once), and returns its exit status and its standard
+    /// output and standard error together.
+    public static func run(_ arguments: [String], environment: [String: String]? = nil, input: Data? = nil) throws -> (
+        status: Int32, output: String
+    ) {
+        let process = Process()
+        process.executableURL = try url()
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        let inputPipe = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : inputPipe
+        try process.run()
+        if let input {
+            inputPipe.fileHandleForWriting.write(input)
+            try inputPipe.fileHandleForWriting.close()
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
     /// The directories looked in: the test runner's own (Linux: `<products>/StapjePackageTests.xctest`), the
     /// bundles' parents, and up to three levels above the main bundle (macOS: `X.xctest/Contents/MacOS`).
     static var searched: [URL] {

@@ -43,25 +43,3 @@ func request(_ starter: String = "s1", turns: [Turn.Draft] = []) -> HandoffReque
         starter: starter, language: "nl", region: "VL", site: "bib-gent-1", channel: "kiosk",
         reason: "asked for a person", topicGuess: "email.send", recentTurns: turns)
 }
-
-/// The `stapje` executable built beside the tests.
-enum StapjeBinary {
-    static var url: URL {
-        get throws { try StapjeProgram.url() }
-    }
-
-    /// Runs `stapje` with `arguments` and returns its exit status and output (standard output and error).
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = try url
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-}
