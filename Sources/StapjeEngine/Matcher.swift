@@ -354,7 +354,7 @@ final class LanguageModel: Sendable {
 
         // Every intent is scored with numbers only; the evidence in words (keywords, patterns, best example) is
         // written out for the few best, which are all an explanation shows.
-        var scored: [(position: Int32, total: Double, score: Double)] = []
+        var scored: [(position: Int32, total: Double, score: Double, contextBoost: Double)] = []
         var similarities: (best: [Float], bestExample: [Int32], centroid: [Float]) = ([], [], [])
         if !messageIDs.isEmpty {
             similarities = index.similarities(FeatureBag(tokens: content))
@@ -367,12 +367,12 @@ final class LanguageModel: Sendable {
                 let found = Found(
                     best: best, centroid: Double(similarities.centroid[position]), keywordWeight: keywordWeight,
                     keywords: keywordWeight > 0, patterns: patternCount > 0, excluded: hits.exclude[position] >= 0)
-                let (total, _) = Self.evidence(
+                let (total, contextBoost) = Self.evidence(
                     intents[position], found, exampleOnly: exampleOnly, occurrenceCount: occurrences.count,
                     coverage: coverage, context: context)
                 // Rounded so that float noise from summation order can never reorder two equal intents.
                 let rounded = (total * 1e6).rounded() / 1e6
-                if total > 0.02 { scored.append((Int32(position), rounded, Self.score(rounded))) }
+                if total > 0.02 { scored.append((Int32(position), rounded, Self.score(rounded), contextBoost)) }
             }
         }
         // Best first; equal scores in id order, which is the intents' order.
@@ -385,25 +385,15 @@ final class LanguageModel: Sendable {
             let centroid = Double(similarities.centroid[position])
             evidence.exampleSimilarity = best
             evidence.centroidSimilarity = centroid
-            for cue in hits.keywords(of: position) {
-                evidence.keywords.append(intent.keywords[Int(cue)].label)
-                evidence.keywordWeight += intent.keywords[Int(cue)].weight
-            }
+            evidence.keywords = hits.keywords(of: position).map { intent.keywords[Int($0)].label }
+            evidence.keywordWeight = hits.keywordWeight[position]
             for pattern in hits.patterns(of: position) {
                 let source = rules.patterns[Int(pattern)].source
                 if !evidence.patterns.contains(source) { evidence.patterns.append(source) }
             }
             let exclude = hits.exclude[position]
             if exclude >= 0 { evidence.excludedBy = intent.exclude[Int(exclude)].label }
-            let found = Found(
-                best: best, centroid: centroid, keywordWeight: hits.keywordWeight[position],
-                keywords: !evidence.keywords.isEmpty, patterns: !evidence.patterns.isEmpty,
-                excluded: exclude >= 0)
-            evidence.contextBoost =
-                Self.evidence(
-                    intent, found, exampleOnly: exampleOnly, occurrenceCount: occurrences.count, coverage: coverage,
-                    context: context
-                ).contextBoost
+            evidence.contextBoost = entry.contextBoost
             evidence.total = entry.total
             let example = similarities.bestExample[position]
             if example >= 0 { evidence.bestExample = exampleTexts[Int(example)] }
