@@ -130,23 +130,24 @@ struct Responder: Sendable {
             }
             let (next, reply) = send(text)
             return await finish(
-                reply, session: next, input: Conversation.clean(text), token: token, state: &state, typed: true)
+                reply, from: served, session: next, input: Conversation.clean(text), token: token, state: &state,
+                typed: true)
         case .navigate(let move):
             let (next, reply) = send(Self.coreCommands[move] ?? "/repeat")
-            return await finish(reply, session: next, input: move.rawValue, token: token, state: &state)
+            return await finish(reply, from: served, session: next, input: move.rawValue, token: token, state: &state)
         case .follow(let number):
             switch session.pending {
             case .clarification, .followUps: break
             default: return Self.badSequence("there is no numbered list now; ASK a question first")
             }
             let (next, reply) = send(String(number))
-            return await finish(reply, session: next, input: String(number), token: token, state: &state)
+            return await finish(reply, from: served, session: next, input: String(number), token: token, state: &state)
         case .human:
             if case .requested = session.handoff {
                 return Self.badSequence("a helper is already asked for; CANCEL if you no longer need one")
             }
             let (next, reply) = send("/human")
-            return await finish(reply, session: next, input: "HUMAN", token: token, state: &state)
+            return await finish(reply, from: served, session: next, input: "HUMAN", token: token, state: &state)
         case .cancel:
             guard case .requested = session.handoff else { return Self.badSequence("no helper was asked for") }
             var ended = [Response.Parameter("state", "cancelled")]
@@ -167,18 +168,21 @@ struct Responder: Sendable {
             }
             let (next, reply) = served.conversation.cancelHandoff(session)
             return await finish(
-                reply, session: next, input: "CANCEL", token: token, state: &state, as: (250, "CANCELLED"),
+                reply, from: served, session: next, input: "CANCEL", token: token, state: &state,
+                as: (250, "CANCELLED"),
                 events: [WireEvent(code: 612, keyword: "HANDOFF-ENDED", sequence: 0, parameters: ended)])
         case .lang(let code):
             guard let language = Language(rawValue: code.lowercased()) else {
                 return Self.unsupported("this server speaks nl, fr and en")
             }
             let (next, reply) = served.conversation.switchLanguage(to: language, session: session)
-            return await finish(reply, session: next, input: "LANG", token: token, state: &state, as: (230, "LANG"))
+            return await finish(
+                reply, from: served, session: next, input: "LANG", token: token, state: &state, as: (230, "LANG"))
         case .region(let code):
             guard let region = Region(code: code) else { return Self.unsupported("regions are VL, BXL, WAL and FR") }
             let (next, reply) = served.conversation.switchRegion(to: region, session: session)
-            return await finish(reply, session: next, input: "REGION", token: token, state: &state, as: (231, "REGION"))
+            return await finish(
+                reply, from: served, session: next, input: "REGION", token: token, state: &state, as: (231, "REGION"))
         case .end:
             if let desk, let ticket = entry.ticket {
                 _ = try? await desk.queue.cancel(ticket, at: Date())
@@ -199,14 +203,16 @@ struct Responder: Sendable {
         .next: "/next", .back: "/back", .repeat: "/repeat", .all: "/all", .restart: "/restart",
     ]
 
-    /// Saves the session, numbers the reply's events and shapes the response.
+    /// Saves the session, numbers the reply's events and shapes the response, rendered from the content version
+    /// that made the reply.
     func finish(
-        _ reply: Reply, session: Session, input: String, token: String, state: inout ConnectionState,
+        _ reply: Reply, from served: ServedContent, session: Session, input: String, token: String,
+        state: inout ConnectionState,
         as override: (Int, String)? = nil, events extra: [WireEvent] = [], typed: Bool = false
     ) async -> Response {
         stats.record { $0.answers[reply.kind, default: 0] += 1 }
         record(reply, input: input, typed: typed, token: token)
-        var response = conversationResponse(reply, input: input, format: state.format)
+        var response = conversationResponse(reply, text: served.text, input: input, format: state.format)
         let turns = remember(response.lines.first, input: input, typed: typed, token: token)
         if let (code, keyword) = override {
             response.code = code
@@ -279,7 +285,7 @@ struct Responder: Sendable {
 
     /// A conversation reply as a response: `210 ANSWER`, `213 STEP`, `330 CLARIFY`, `211 FALLBACK`, `241 HANDOFF` or
     /// `212 CHAT`, with the rendered lines and, in JSON mode, the `ask --json` object.
-    func conversationResponse(_ reply: Reply, input: String, format: WireFormat) -> Response {
+    func conversationResponse(_ reply: Reply, text: ReplyText, input: String, format: WireFormat) -> Response {
         let (code, keyword) = Self.code(for: reply.kind)
         var response = Response(code: code, keyword: keyword)
         var parameters = [Response.Parameter("kind", reply.kind.rawValue)]
@@ -293,7 +299,7 @@ struct Responder: Sendable {
             parameters.append(.init("durable", "no"))
         }
         response.parameters = parameters
-        response.lines = content.served.text.lines(reply)
+        response.lines = text.lines(reply)
         if format == .json { response.reply = AskJSON(input: input, reply: reply) }
         return response
     }
