@@ -174,7 +174,16 @@ final class Pattern: Sendable {
             case .choice:
                 var next: UInt64 = step.optional ? current : 0
                 for branch in step.lower..<step.upper {
-                    next |= advance(branches[Int(branch)], from: current, occurrences)
+                    var option = branches[Int(branch)]
+                    var reached = current
+                    // Most options (a concept's phrases) start with a word the question lacks: that word is tried
+                    // here, and only an option that gets past it is followed further.
+                    if let first = option.first, steps[Int(first)].kind == .word {
+                        reached = (current & occurrences.positions(of: words[Int(steps[Int(first)].lower)])) << 1
+                        if reached == 0 { continue }
+                        option = (first + 1)..<option.upperBound
+                    }
+                    next |= option.isEmpty ? reached : advance(option, from: reached, occurrences)
                 }
                 current = next
             }
