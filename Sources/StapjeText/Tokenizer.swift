@@ -130,6 +130,12 @@ public struct Tokenizer: Sendable {
     ]
 
     fileprivate func appendWord(_ raw: String, to result: inout [Token]) {
+        // Most words have no apostrophe: no elision, clitic or expansion can apply (every expansion is spelt with
+        // one), so the word is only lower-cased.
+        guard raw.utf8.contains(0x27) else {
+            result.append(Token(original: raw, lower: Self.lowercased(raw)))
+            return
+        }
         var text = raw
         while text.hasSuffix("'") { text.removeLast() }
         guard !text.isEmpty, text != "'" else { return }
@@ -167,6 +173,24 @@ public struct Tokenizer: Sendable {
         default:
             // A diminutive or a typing habit ("gsm'ke", "aujourd'hui"): one word without the apostrophe.
             result.append(Token(original: text, lower: lower.replacingApostrophes()))
+        }
+    }
+}
+
+extension Tokenizer {
+    /// `word.lowercased()`, with plain ASCII done on bytes (and a word without capitals returned as it is).
+    static func lowercased(_ word: String) -> String {
+        var hasCapital = false
+        for byte in word.utf8 {
+            if byte >= 0x80 { return word.lowercased() }
+            if byte >= 0x41 && byte <= 0x5A { hasCapital = true }
+        }
+        guard hasCapital else { return word }
+        return String(unsafeUninitializedCapacity: word.utf8.count) { buffer in
+            for (offset, byte) in word.utf8.enumerated() {
+                buffer[offset] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+            }
+            return word.utf8.count
         }
     }
 }

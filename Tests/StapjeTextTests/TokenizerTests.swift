@@ -1,5 +1,6 @@
-import StapjeText
 import Testing
+
+@testable import StapjeText
 
 struct TokenizerTests {
     func words(_ text: String) -> [String] {
@@ -85,6 +86,25 @@ struct TokenizerFastPathTests {
             let text = String((0..<length).map { _ in Self.alphabet.randomElement(using: &random)! })
             // A trailing " €" is a separator (it adds no word) that sends the text down the general path.
             #expect(tokenizer.tokens(text) == tokenizer.tokens(text + " €"), "\(text)")
+        }
+    }
+
+    @Test func lowerCasingOnBytesEqualsTheStandardLibrary() {
+        var random = SeededGenerator(seed: 11)
+        let letters = Array("aAzZmM09'-éÉİßΣ")
+        for _ in 0..<2000 {
+            let word = String(
+                (0..<Int.random(in: 0...10, using: &random)).map { _ in
+                    letters.randomElement(using: &random)!
+                })
+            #expect(Tokenizer.lowercased(word) == word.lowercased(), "\(word)")
+        }
+    }
+
+    /// A word without an apostrophe skips the expansion table, so no expansion may be spelt without one.
+    @Test func everyExpansionHasAnApostrophe() {
+        for word in Tokenizer.wholeWordExpansions.keys {
+            #expect(word.contains("'"), "\(word)")
         }
     }
 
