@@ -38,6 +38,8 @@ struct Analyzer: Sendable {
     let fillers: Set<String>
     let typos: TypoIndex
     let knownStems: Set<String>
+    /// Words known only as typed (see `init`): found as themselves and as parts of compounds, never by correction.
+    let exactWords: Set<String>
     /// What is known of every word the content uses (lower-cased, accents kept, and folded): its stem, so Snowball
     /// runs only on new words, and whether it is a small word and a known one, so a known word costs one lookup.
     let entries: [String: Entry]
@@ -53,7 +55,11 @@ struct Analyzer: Sendable {
     /// - Parameter keepSmallWords: drop only articles and politeness words. Used when intents are defined by
     ///   examples alone: without rules, "how much", "when" and "what" carry the intent, and IDF already weighs
     ///   frequent words down.
-    init(language: Language, vocabulary: Set<String>, words: Set<String> = [], keepSmallWords: Bool = false) {
+    /// - Parameter exactWords: folded words known only as typed: never the result of a typo correction.
+    init(
+        language: Language, vocabulary: Set<String>, words: Set<String> = [], exactWords: Set<String> = [],
+        keepSmallWords: Bool = false
+    ) {
         self.language = language
         self.stemmer = Stemmer(language: language)
         let stopWords = keepSmallWords ? StopWords.fillers(for: language) : StopWords.words(for: language)
@@ -66,13 +72,15 @@ struct Analyzer: Sendable {
         for word in words.union(vocabulary) { stems[word] = stemmer.stem(word) }
         let knownStems = Set(content.map { stems[$0] ?? stemmer.stem($0) })
         self.knownStems = knownStems
+        self.exactWords = exactWords
         let typos = self.typos
         self.entries = stems.reduce(into: Dictionary(minimumCapacity: stems.count)) { entries, pair in
             let folded = TextFolding.fold(pair.key)
             let isStop = stopWords.contains(folded)
             entries[pair.key] = Entry(
                 stem: pair.value, isStop: isStop,
-                isKnown: isStop || typos.contains(folded) || knownStems.contains(pair.value))
+                isKnown: isStop || typos.contains(folded) || knownStems.contains(pair.value)
+                    || exactWords.contains(folded))
         }
     }
 
@@ -197,6 +205,6 @@ struct Analyzer: Sendable {
 
     private func isKnownPart(_ part: String) -> Bool {
         part.count >= 3 && !stopWords.contains(part)
-            && (typos.contains(part) || knownStems.contains(stemmer.stem(part)))
+            && (typos.contains(part) || exactWords.contains(part) || knownStems.contains(stemmer.stem(part)))
     }
 }

@@ -214,13 +214,24 @@ final class LanguageModel: Sendable {
         for rule in sortedRules {
             rule.examples.forEach { addWords($0.value) }
             rule.keywords.forEach { addWords($0.phrase) }
-            rule.exclude.forEach { addWords($0.value) }
             rule.patterns.forEach { addWords($0.value) }
         }
         for concept in concepts.values { concept.phrases.forEach(addWords) }
+        // Words found only in exclude lists (often other languages' words: "movie", "acheter") are recognised
+        // when typed, but are no target for typo correction ("mooie" is no "movie") and no clue to the language.
+        var excludeOnly = Set<String>()
+        for rule in sortedRules {
+            for phrase in rule.exclude {
+                for token in tokens(phrase.value) where !token.isNumber {
+                    lowerWords.insert(token.lower)
+                    if !vocabulary.contains(token.folded) { excludeOnly.insert(token.folded) }
+                }
+            }
+        }
         let exampleOnly = sortedRules.allSatisfy { $0.keywords.isEmpty && $0.patterns.isEmpty }
         let analyzer = Analyzer(
-            language: language, vocabulary: vocabulary, words: lowerWords, keepSmallWords: exampleOnly)
+            language: language, vocabulary: vocabulary, words: lowerWords, exactWords: excludeOnly,
+            keepSmallWords: exampleOnly)
 
         // Every stem a rule uses gets a small id, so matching compares integers and indexes arrays.
         let table = StemTable()

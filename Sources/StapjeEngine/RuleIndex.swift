@@ -160,8 +160,9 @@ struct RuleIndex: Sendable {
         var tried = BitSet(count: patterns.count)
         // Read through a buffer: the patterns are classes, and the array's subscript would retain each one.
         patterns.withUnsafeBufferPointer { patterns in
-            for (source, ids) in [(false, occurrences.presentIDs), (true, message.presentIDs)] {
-                for id in ids {
+            for pass in 0..<2 {
+                let source = pass == 1
+                for id in source ? message.presentIDs : occurrences.presentIDs {
                     for index in Int(patternStart[Int(id)])..<Int(patternStart[Int(id) + 1]) {
                         let entry = patternEntries[index]
                         guard entry.message == source, !tried[Int(entry.pattern)] else { continue }

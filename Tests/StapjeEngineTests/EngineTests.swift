@@ -153,6 +153,31 @@ struct EngineTests {
         #expect(typo.explanation.notes.corrections == ["saluutt → saluut"])
     }
 
+    /// A word that only an exclude list has ("movie" among a Dutch topic's excludes) is no correction target:
+    /// "mooie" stays an unknown word instead of becoming "movie", yet "movie" typed as such still excludes, also
+    /// as part of a compound.
+    @Test func anExcludeOnlyWordIsNoCorrectionTarget() {
+        let bundle = ContentBundle(
+            languages: [.nl],
+            intents: [
+                .nl: [
+                    Fixture.rules(
+                        "phone.video-call", .nl, keywords: ["video": 3], exclude: ["movie"],
+                        examples: ["video bellen met mijn kleinkinderen"])
+                ]
+            ])
+        let matcher = Matcher(bundle: bundle)
+        let pretty = matcher.match("mooie video")
+        #expect(pretty.explanation.notes.corrections.isEmpty)
+        #expect(pretty.explanation.coverage == 0.5)
+        let excluded = matcher.match("movie video")
+        #expect(excluded.explanation.candidates.first?.evidence.excludedBy == "movie")
+        #expect(excluded.explanation.coverage == 1)
+        let compound = matcher.match("movievideo bellen")
+        #expect(compound.explanation.notes.compounds == ["movievideo → movie + video"])
+        #expect(compound.explanation.candidates.first?.evidence.excludedBy == "movie")
+    }
+
     @Test func scoringDoesNotDependOnFileOrder() {
         let rules = Fixture.matcher
         let bundle = ContentBundle(
