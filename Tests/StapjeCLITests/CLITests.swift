@@ -100,6 +100,7 @@ struct CLITests {
 
     @Test func evalPrintsTheFigures() throws {
         let set = FileManager.default.temporaryDirectory.appendingPathComponent("stapje-eval-\(UUID()).tsv")
+        defer { try? FileManager.default.removeItem(at: set) }
         try "lang\texpected\ttext\nnl\taccount.passwords\twachtwoord vergeten\nnl\tnone\twat is het weer\n"
             .write(to: set, atomically: true, encoding: .utf8)
         let (status, output) = try Self.run(["eval", set.path])
