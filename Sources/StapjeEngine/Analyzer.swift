@@ -42,13 +42,24 @@ struct Analyzer: Sendable {
     let exactWords: Set<String>
     /// What is known of every word the content uses (lower-cased, accents kept, and folded): its stem, so Snowball
     /// runs only on new words, and whether it is a small word and a known one, so a known word costs one lookup.
-    let entries: [String: Entry]
+    private(set) var entries: [String: Entry]
 
     struct Entry: Sendable {
         let stem: String
         let isStop: Bool
         /// A small word, a content word, or a word whose stem the content uses: no correction needed.
         let isKnown: Bool
+        /// The stem's id in the language model's stem table (-1: no rule uses it), set by `numbered(_:)`.
+        var stemID: Int32 = -1
+        /// Whether the folded word is an article or politeness word (dropped from whole-message matching).
+        var isFiller = false
+    }
+
+    /// What matching needs of one analysed word beyond the token: its stem id and whether it is a filler, when
+    /// the word was known as typed (one lookup for all of it); `nil` when they must be looked up.
+    struct WordIDs {
+        let stemID: Int32
+        let isFiller: Bool
     }
     let tokenizer = Tokenizer()
 
@@ -84,6 +95,18 @@ struct Analyzer: Sendable {
         }
     }
 
+    /// This analyzer with every known word's stem id (from the finished stem table) and filler flag filled in.
+    func numbered(_ stemIDs: [String: Int32]) -> Analyzer {
+        var copy = self
+        for (word, entry) in entries {
+            var entry = entry
+            entry.stemID = stemIDs[entry.stem] ?? -1
+            entry.isFiller = fillers.contains(TextFolding.fold(word))
+            copy.entries[word] = entry
+        }
+        return copy
+    }
+
     /// Tokens of content text (rules, examples): no correction, so the vocabulary is what curators wrote.
     func contentTokens(_ text: String) -> [AnalyzedToken] {
         contentTokens(tokenizer.tokens(text))
@@ -104,14 +127,30 @@ struct Analyzer: Sendable {
     func analyze(
         _ tokens: [Token], notes: inout AnalysisNotes, otherLanguage: (String) -> Bool = { _ in false }
     ) -> [AnalyzedToken] {
+        var ids: [WordIDs?] = []
+        return analyze(tokens, notes: &notes, ids: &ids, otherLanguage: otherLanguage)
+    }
+
+    /// The same, also giving for each analysed word its `WordIDs` when known without a further lookup.
+    func analyze(
+        _ tokens: [Token], notes: inout AnalysisNotes, ids: inout [WordIDs?],
+        otherLanguage: (String) -> Bool = { _ in false }
+    ) -> [AnalyzedToken] {
         var result: [AnalyzedToken] = []
         result.reserveCapacity(tokens.count)
+        ids.removeAll(keepingCapacity: true)
+        ids.reserveCapacity(tokens.count)
+        // Words analysed the long way (corrections, compound parts, unknown words) get no ids: the caller looks
+        // them up.
+        defer { ids += repeatElement(nil, count: result.count - ids.count) }
         for token in tokens {
+            ids += repeatElement(nil, count: result.count - ids.count)
             if !token.isNumber, let entry = entries[token.lower], entry.isKnown {
                 result.append(
                     AnalyzedToken(
                         original: token.original, folded: token.folded, stem: entry.stem, isStop: entry.isStop,
                         isKnown: true, correctedFrom: nil, compoundOf: nil))
+                ids.append(WordIDs(stemID: entry.stemID, isFiller: entry.isFiller))
                 continue
             }
             let stop = isStop(token)

@@ -320,7 +320,7 @@ final class LanguageModel: Sendable {
             }
         }
         self.language = language
-        self.analyzer = analyzer
+        self.analyzer = analyzer.numbered(table.ids)
         self.intents = intents
         // Refined prototypes and a best example for the five best intents only (the five an explanation shows)
         // where examples are all there is; with rules, a rule can raise any intent, so every intent keeps its
@@ -340,7 +340,10 @@ final class LanguageModel: Sendable {
         languageScores: [String: Double], languageReason: String
     ) -> MatchResult {
         var notes = AnalysisNotes()
-        let tokens = analyzer.analyze(text, notes: &notes) { detector.isKnown($0, otherThan: language) }
+        var known: [Analyzer.WordIDs?] = []
+        let tokens = analyzer.analyze(text, notes: &notes, ids: &known) {
+            detector.isKnown($0, otherThan: language)
+        }
         var ids: [Int32] = []
         var messageIDs: [Int32] = []
         var content: [AnalyzedToken] = []
@@ -348,9 +351,9 @@ final class LanguageModel: Sendable {
         var knownWords = 0
         ids.reserveCapacity(tokens.count)
         messageIDs.reserveCapacity(tokens.count)
-        for token in tokens where !token.stem.isEmpty {
-            let id = stemIDs[token.stem] ?? -1
-            if !analyzer.fillers.contains(token.folded) { messageIDs.append(id) }
+        for (token, known) in zip(tokens, known) where !token.stem.isEmpty {
+            let id = known?.stemID ?? stemIDs[token.stem] ?? -1
+            if !(known?.isFiller ?? analyzer.fillers.contains(token.folded)) { messageIDs.append(id) }
             guard !token.isStop else { continue }
             content.append(token)
             if token.folded.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { continue }
