@@ -82,6 +82,14 @@ public struct Conversation: Sendable {
 
     /// Removes control characters and cuts the input to `maximumInput` characters.
     public static func clean(_ input: String) -> String {
+        // Most input is printable ASCII within the limit: only spaces at the ends can go.
+        let bytes = input.utf8
+        if bytes.count <= maximumInput && bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            guard bytes.first == 0x20 || bytes.last == 0x20 else { return input }
+            guard let first = bytes.firstIndex(where: { $0 != 0x20 }), let last = bytes.lastIndex(where: { $0 != 0x20 })
+            else { return "" }
+            return String(input[first...last])
+        }
         var scalars = String.UnicodeScalarView()
         var count = 0
         for scalar in input.unicodeScalars {

@@ -73,5 +73,20 @@ struct TranscriptTests {
     @Test func controlCharactersAndHugeInputAreCleaned() {
         #expect(Conversation.clean("a\u{0}b\u{7}c\r\n") == "abc")
         #expect(Conversation.clean(String(repeating: "x", count: 100_000)).count == Conversation.maximumInput)
+        #expect(Conversation.clean("   ") == "")
+        #expect(Conversation.clean("  ja  ") == "ja")
+    }
+
+    /// Printable ASCII takes a shorter way; a control character (dropped) sends the same text the long way.
+    @Test func cleaningPlainTextGivesWhatTheGeneralPathGives() {
+        var random = SeededGenerator(seed: 5)
+        let alphabet = Array(" ab?!'~xZ")
+        for _ in 0..<2000 {
+            let text = String(
+                (0..<Int.random(in: 0...12, using: &random)).map { _ in
+                    alphabet.randomElement(using: &random)!
+                })
+            #expect(Conversation.clean(text) == Conversation.clean(text + "\u{1}"), "\(text)")
+        }
     }
 }
