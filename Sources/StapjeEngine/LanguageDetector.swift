@@ -34,8 +34,20 @@ struct LanguageDetector: Sendable {
 
     struct Detection {
         var language: Language?
-        var scores: [Language: Double]
+        /// Each language's points, in the order of `languages`.
+        var points: [Double]
+        var languages: [Language]
         var reason: String
+
+        /// The points of `language` (0 for a language without content).
+        func score(_ language: Language) -> Double {
+            languages.firstIndex(of: language).map { points[$0] } ?? 0
+        }
+
+        /// The points by language code, as explanations show them.
+        var scores: [String: Double] {
+            Dictionary(uniqueKeysWithValues: zip(languages.map(\.rawValue), points))
+        }
     }
 
     func detect(_ tokens: [Token], prior: Language?) -> Detection {
@@ -49,17 +61,22 @@ struct LanguageDetector: Sendable {
                 if clue.content & bit != 0 { points[index] += knowing == 1 ? 1 : 0.6 }
             }
         }
-        var scores = Dictionary(uniqueKeysWithValues: zip(languages, points))
-        if let prior, scores[prior] != nil { scores[prior, default: 0] += 0.5 }
-        let ranked = scores.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-        guard let best = ranked.first, best.value > 0 else {
-            return Detection(
-                language: prior, scores: scores, reason: "no clue in the words: kept the session's language")
+        if let prior, let index = languages.firstIndex(of: prior) { points[index] += 0.5 }
+        // The most points; equal points go to the language first in `languages` (which are sorted).
+        var best: Int?
+        for index in languages.indices where best.map({ points[index] > points[$0] }) ?? true {
+            best = index
         }
+        guard let best, points[best] > 0 else {
+            return Detection(
+                language: prior, points: points, languages: languages,
+                reason: "no clue in the words: kept the session's language")
+        }
+        let language = languages[best]
         let reason =
-            best.key == prior
-            ? "the words fit \(best.key.rawValue), the session's language"
-            : "the words fit \(best.key.rawValue) best"
-        return Detection(language: best.key, scores: scores, reason: reason)
+            language == prior
+            ? "the words fit \(language.rawValue), the session's language"
+            : "the words fit \(language.rawValue) best"
+        return Detection(language: language, points: points, languages: languages, reason: reason)
     }
 }

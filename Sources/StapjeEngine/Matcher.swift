@@ -110,7 +110,7 @@ public struct Matcher: Sendable {
         }
         let detection = detector.detect(text, prior: context.language)
         let first = detection.language ?? fallbackLanguage
-        let scores = Dictionary(uniqueKeysWithValues: detection.scores.map { ($0.key.rawValue, $0.value) })
+        let scores = detection.scores
         guard let model = models[first] ?? models[fallbackLanguage] ?? models.values.first else {
             return MatchResult(
                 kind: .fallback, intent: nil, confidence: 0, language: fallbackLanguage, alternatives: [],
@@ -125,8 +125,8 @@ public struct Matcher: Sendable {
         guard best.kind == .fallback, !excluded else { return best }
         // A question whose words fit two languages equally ("app gsm") may be tried in the other one, and wins only
         // with a real answer or clarification. A question that is clearly in one language is never re-read.
-        let topScore = detection.scores[model.language] ?? 0
-        for language in languages where language != model.language && (detection.scores[language] ?? 0) >= topScore {
+        let topScore = detection.score(model.language)
+        for language in languages where language != model.language && detection.score(language) >= topScore {
             guard let other = models[language] else { continue }
             let attempt = other.evaluate(
                 text, context: context, configuration: configuration, detector: detector, languageScores: scores,
