@@ -145,7 +145,8 @@ struct Analyzer: Sendable {
         defer { ids += repeatElement(nil, count: result.count - ids.count) }
         for token in tokens {
             ids += repeatElement(nil, count: result.count - ids.count)
-            if !token.isNumber, let entry = entries[token.lower], entry.isKnown {
+            let entry = token.isNumber ? nil : entries[token.lower]
+            if let entry, entry.isKnown {
                 result.append(
                     AnalyzedToken(
                         original: token.original, folded: token.folded, stem: entry.stem, isStop: entry.isStop,
@@ -154,7 +155,8 @@ struct Analyzer: Sendable {
                 continue
             }
             let stop = isStop(token)
-            let stem = stem(token)
+            // As `stem(token)`, reusing the entry looked up above.
+            let stem = token.isNumber ? token.folded : entry?.stem ?? stemmer.stem(token.lower)
             if stop || token.isNumber || typos.contains(token.folded) || knownStems.contains(stem) {
                 result.append(
                     AnalyzedToken(

@@ -351,6 +351,7 @@ final class LanguageModel: Sendable {
         var knownWords = 0
         ids.reserveCapacity(tokens.count)
         messageIDs.reserveCapacity(tokens.count)
+        content.reserveCapacity(tokens.count)
         for (token, known) in zip(tokens, known) where !token.stem.isEmpty {
             let id = known?.stemID ?? stemIDs[token.stem] ?? -1
             if !(known?.isFiller ?? analyzer.fillers.contains(token.folded)) { messageIDs.append(id) }
@@ -369,6 +370,7 @@ final class LanguageModel: Sendable {
         // Every intent is scored with numbers only; the evidence in words (keywords, patterns, best example) is
         // written out for the few best, which are all an explanation shows.
         var scored: [(position: Int32, total: Double, score: Double, contextBoost: Double)] = []
+        scored.reserveCapacity(intents.count)
         var similarities: (best: [Float], bestExample: [Int32], centroid: [Float]) = ([], [], [])
         if !messageIDs.isEmpty {
             similarities = index.similarities(FeatureBag(tokens: content))

@@ -116,6 +116,9 @@ struct RuleIndex: Sendable {
         var exclude: [Int32]
 
         init(intentCount: Int) {
+            // A question sets off a handful of rules: room for them up front spares growing the lists one by one.
+            keywords.reserveCapacity(16)
+            patterns.reserveCapacity(16)
             keywordWeight = Array(repeating: 0, count: intentCount)
             patternCount = Array(repeating: 0, count: intentCount)
             exclude = Array(repeating: -1, count: intentCount)
