@@ -291,7 +291,8 @@ struct VectorIndex: Sendable {
             var norm: Float = 0
             for (key, count) in counts {
                 guard let id = ids[key] else { continue }
-                let weight = (1 + logf(Float(count))) * idf[Int(id)]
+                // log 1 is 0: most features occur once, and skip the logarithm.
+                let weight = (count == 1 ? 1 : 1 + logf(Float(count))) * idf[Int(id)]
                 part.append((id, weight))
                 norm += weight * weight
             }
