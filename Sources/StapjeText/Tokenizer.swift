@@ -16,6 +16,8 @@ public struct Tokenizer: Sendable {
     /// The words of `text`.
     public func tokens(_ text: String) -> [Token] {
         var words = WordBuilder()
+        // Room for a question's usual dozen words at once, instead of growing the list word by word.
+        words.result.reserveCapacity(min(16, text.utf8.count / 2 + 1))
         // Most questions are plain ASCII: their bytes are read directly, which gives the same words.
         if text.utf8.count <= maximumScalars && text.utf8.allSatisfy({ $0 < 0x80 }) {
             var word: [UInt8] = []
