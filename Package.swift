@@ -110,11 +110,11 @@ let package = Package(
 
         // MARK: - Tests
 
-        /// Finding the `stapje` program, for the tests that run it as a process.
+        /// Finding the `stapje` program, for the tests that run it as a process; random draws for property tests.
         .target(name: "StapjeTestSupport", path: "Tests/StapjeTestSupport"),
         .testTarget(
             name: "StapjeTextTests",
-            dependencies: ["StapjeText"],
+            dependencies: ["StapjeText", "StapjeTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "StapjePrivacyTests", dependencies: ["StapjePrivacy", "StapjeCore", "StapjeText"]),
         .testTarget(
             name: "StapjeCoreTests",
-            dependencies: ["StapjeCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["StapjeCore", "StapjeTestSupport", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Transcripts")]
         ),
         .testTarget(name: "StapjeCLITests", dependencies: ["StapjeTestSupport"]),

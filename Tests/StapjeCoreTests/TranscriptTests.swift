@@ -1,6 +1,7 @@
 import Foundation
 import StapjeCore
 import StapjeKnowledge
+import StapjeTestSupport
 import StapjeText
 import Testing
 import Yams
@@ -82,10 +83,7 @@ struct TranscriptTests {
         var random = SeededGenerator(seed: 5)
         let alphabet = Array(" ab?!'~xZ")
         for _ in 0..<2000 {
-            let text = String(
-                (0..<Int.random(in: 0...12, using: &random)).map { _ in
-                    alphabet.randomElement(using: &random)!
-                })
+            let text = String(random.draw(0...12, from: alphabet))
             #expect(Conversation.clean(text) == Conversation.clean(text + "\u{1}"), "\(text)")
         }
     }

@@ -1,3 +1,4 @@
+import StapjeTestSupport
 import Testing
 
 @testable import StapjeText
@@ -82,8 +83,7 @@ struct TokenizerFastPathTests {
         var random = SeededGenerator(seed: 2026)
         let tokenizer = Tokenizer()
         for _ in 0..<3000 {
-            let length = Int.random(in: 0...40, using: &random)
-            let text = String((0..<length).map { _ in Self.alphabet.randomElement(using: &random)! })
+            let text = String(random.draw(0...40, from: Self.alphabet))
             // A trailing " €" is a separator (it adds no word) that sends the text down the general path.
             #expect(tokenizer.tokens(text) == tokenizer.tokens(text + " €"), "\(text)")
         }
@@ -93,10 +93,7 @@ struct TokenizerFastPathTests {
         var random = SeededGenerator(seed: 11)
         let letters = Array("aAzZmM09'-éÉİßΣ")
         for _ in 0..<2000 {
-            let word = String(
-                (0..<Int.random(in: 0...10, using: &random)).map { _ in
-                    letters.randomElement(using: &random)!
-                })
+            let word = String(random.draw(0...10, from: letters))
             #expect(Tokenizer.lowercased(word) == word.lowercased(), "\(word)")
         }
     }
@@ -112,9 +109,7 @@ struct TokenizerFastPathTests {
         var random = SeededGenerator(seed: 7)
         let letters = Array("aAzZéÉçÇœŒßøİı0-'".unicodeScalars)
         for _ in 0..<2000 {
-            let scalars = (0..<Int.random(in: 0...12, using: &random)).map { _ in
-                letters.randomElement(using: &random)!
-            }
+            let scalars = random.draw(0...12, from: letters)
             let text = String(String.UnicodeScalarView(scalars))
             #expect(TextFolding.fold(scalars: scalars[...]) == TextFolding.fold(text), "\(text)")
         }
