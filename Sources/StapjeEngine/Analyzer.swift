@@ -50,30 +50,57 @@ struct Analyzer: Sendable {
     }
     let tokenizer = Tokenizer()
 
-    /// - Parameter keepSmallWords: drop only articles and politeness words. Used when intents are defined by
-    ///   examples alone: without rules, "how much", "when" and "what" carry the intent, and IDF already weighs
-    ///   frequent words down.
-    init(language: Language, vocabulary: Set<String>, words: Set<String> = [], keepSmallWords: Bool = false) {
+    /// - Parameters:
+    ///   - keepSmallWords: drop only articles and politeness words. Used when intents are defined by examples
+    ///     alone: without rules, "how much", "when" and "what" carry the intent, and IDF already weighs frequent
+    ///     words down.
+    ///   - buildingTypos: false to leave the typo index empty, for a compiler that builds it on another core
+    ///     (over `contentWords(_:)`) and adds it with `with(_:)`.
+    init(
+        language: Language, vocabulary: Set<String>, words: Set<String> = [], keepSmallWords: Bool = false,
+        buildingTypos: Bool = true
+    ) {
         self.language = language
         self.stemmer = Stemmer(language: language)
         let stopWords = keepSmallWords ? StopWords.fillers(for: language) : StopWords.words(for: language)
         self.stopWords = stopWords
         self.fillers = StopWords.fillers(for: language)
         let content = vocabulary.filter { !stopWords.contains($0) }
-        self.typos = TypoIndex(vocabulary: content)
+        self.typos = TypoIndex(vocabulary: buildingTypos ? content : [])
         let stemmer = Stemmer(language: language)
-        var stems: [String: String] = [:]
-        for word in words.union(vocabulary) { stems[word] = stemmer.stem(word) }
-        let knownStems = Set(content.map { stems[$0] ?? stemmer.stem($0) })
+        // Every word is stemmed once, into a list: the stems of the content words are needed before the entries.
+        let stems = words.union(vocabulary).map { (word: $0, stem: stemmer.stem($0)) }
+        var knownStems = Set<String>(minimumCapacity: content.count)
+        for (word, stem) in stems where content.contains(word) { knownStems.insert(stem) }
         self.knownStems = knownStems
-        let typos = self.typos
-        self.entries = stems.reduce(into: Dictionary(minimumCapacity: stems.count)) { entries, pair in
-            let folded = TextFolding.fold(pair.key)
+        var entries = [String: Entry](minimumCapacity: stems.count)
+        for (word, stem) in stems {
+            let folded = TextFolding.fold(word)
             let isStop = stopWords.contains(folded)
-            entries[pair.key] = Entry(
-                stem: pair.value, isStop: isStop,
-                isKnown: isStop || typos.contains(folded) || knownStems.contains(pair.value))
+            entries[word] = Entry(
+                stem: stem, isStop: isStop, isKnown: isStop || content.contains(folded) || knownStems.contains(stem))
         }
+        self.entries = entries
+    }
+
+    private init(_ analyzer: Analyzer, typos: TypoIndex) {
+        self.language = analyzer.language
+        self.stemmer = analyzer.stemmer
+        self.stopWords = analyzer.stopWords
+        self.fillers = analyzer.fillers
+        self.typos = typos
+        self.knownStems = analyzer.knownStems
+        self.entries = analyzer.entries
+    }
+
+    /// The words of `vocabulary` the typo index corrects to: all but the small words.
+    func contentWords(_ vocabulary: Set<String>) -> Set<String> {
+        vocabulary.filter { !stopWords.contains($0) }
+    }
+
+    /// The same analyzer with `typos` as its typo index.
+    func with(_ typos: TypoIndex) -> Analyzer {
+        Analyzer(self, typos: typos)
     }
 
     /// Tokens of content text (rules, examples): no correction, so the vocabulary is what curators wrote.
