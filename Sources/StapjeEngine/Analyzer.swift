@@ -63,13 +63,16 @@ struct Analyzer: Sendable {
     }
     let tokenizer = Tokenizer()
 
-    /// - Parameter keepSmallWords: drop only articles and politeness words. Used when intents are defined by
-    ///   examples alone: without rules, "how much", "when" and "what" carry the intent, and IDF already weighs
-    ///   frequent words down.
-    /// - Parameter exactWords: folded words known only as typed: never the result of a typo correction.
+    /// - Parameters:
+    ///   - keepSmallWords: drop only articles and politeness words. Used when intents are defined by examples
+    ///     alone: without rules, "how much", "when" and "what" carry the intent, and IDF already weighs frequent
+    ///     words down.
+    ///   - exactWords: folded words known only as typed: never the result of a typo correction.
+    ///   - buildingTypos: false to leave the typo index empty, for a compiler that builds it on another core
+    ///     (over `contentWords(_:)`) and adds it with `with(_:)`.
     init(
         language: Language, vocabulary: Set<String>, words: Set<String> = [], exactWords: Set<String> = [],
-        keepSmallWords: Bool = false
+        keepSmallWords: Bool = false, buildingTypos: Bool = true
     ) {
         self.language = language
         self.stemmer = Stemmer(language: language)
@@ -77,22 +80,44 @@ struct Analyzer: Sendable {
         self.stopWords = stopWords
         self.fillers = StopWords.fillers(for: language)
         let content = vocabulary.filter { !stopWords.contains($0) }
-        self.typos = TypoIndex(vocabulary: content)
+        self.typos = TypoIndex(vocabulary: buildingTypos ? content : [])
         let stemmer = Stemmer(language: language)
-        var stems: [String: String] = [:]
-        for word in words.union(vocabulary) { stems[word] = stemmer.stem(word) }
-        let knownStems = Set(content.map { stems[$0] ?? stemmer.stem($0) })
+        // Every word is stemmed once, into a list: the stems of the content words are needed before the entries.
+        let stems = words.union(vocabulary).map { (word: $0, stem: stemmer.stem($0)) }
+        var knownStems = Set<String>(minimumCapacity: content.count)
+        for (word, stem) in stems where content.contains(word) { knownStems.insert(stem) }
         self.knownStems = knownStems
         self.exactWords = exactWords
-        let typos = self.typos
-        self.entries = stems.reduce(into: Dictionary(minimumCapacity: stems.count)) { entries, pair in
-            let folded = TextFolding.fold(pair.key)
+        var entries = [String: Entry](minimumCapacity: stems.count)
+        for (word, stem) in stems {
+            let folded = TextFolding.fold(word)
             let isStop = stopWords.contains(folded)
-            entries[pair.key] = Entry(
-                stem: pair.value, isStop: isStop,
-                isKnown: isStop || typos.contains(folded) || knownStems.contains(pair.value)
-                    || exactWords.contains(folded))
+            entries[word] = Entry(
+                stem: stem, isStop: isStop,
+                isKnown: isStop || content.contains(folded) || knownStems.contains(stem) || exactWords.contains(folded))
         }
+        self.entries = entries
+    }
+
+    private init(_ analyzer: Analyzer, typos: TypoIndex) {
+        self.language = analyzer.language
+        self.stemmer = analyzer.stemmer
+        self.stopWords = analyzer.stopWords
+        self.fillers = analyzer.fillers
+        self.typos = typos
+        self.knownStems = analyzer.knownStems
+        self.exactWords = analyzer.exactWords
+        self.entries = analyzer.entries
+    }
+
+    /// The words of `vocabulary` the typo index corrects to: all but the small words.
+    func contentWords(_ vocabulary: Set<String>) -> Set<String> {
+        vocabulary.filter { !stopWords.contains($0) }
+    }
+
+    /// The same analyzer with `typos` as its typo index.
+    func with(_ typos: TypoIndex) -> Analyzer {
+        Analyzer(self, typos: typos)
     }
 
     /// This analyzer with every known word's stem id (from the finished stem table) and filler flag filled in.

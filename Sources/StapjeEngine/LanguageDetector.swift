@@ -6,14 +6,13 @@ import StapjeText
 /// (0.6, or 1 when only one language knows it). The session's language gets a head start of 0.5, so a
 /// question that gives no clue stays in the session's language.
 struct LanguageDetector: Sendable {
-    let vocabularies: [Language: Set<String>]
     /// For every word any language knows: which languages have it as a stop word and which use it in content, as
     /// bits by position in `languages`. One lookup a word instead of two for every language.
     private let clues: [String: (stop: UInt8, content: UInt8)]
     private let languages: [Language]
 
+    /// - Parameter vocabularies: the folded words of each language's content (read here, not kept).
     init(vocabularies: [Language: Set<String>]) {
-        self.vocabularies = vocabularies
         let languages = vocabularies.keys.sorted()
         var clues: [String: (stop: UInt8, content: UInt8)] = [:]
         for (index, language) in languages.enumerated() {

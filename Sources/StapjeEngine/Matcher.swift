@@ -63,27 +63,52 @@ public struct Matcher: Sendable {
 
     /// Compiles the rules of `bundle`.
     public init(bundle: ContentBundle, configuration: EngineConfiguration = EngineConfiguration()) {
-        // The languages are independent: each is compiled on its own thread, and the results are put together in
+        let (models, detector, diagnostics) = Self.compile(bundle)
+        self.configuration = configuration
+        self.diagnostics = diagnostics
+        self.models = models
+        self.detector = detector
+        // Only now are the temporaries of compiling (split texts, sources, parts) all freed, so their pages can go.
+        FreeMemory.release()
+    }
+
+    private static func compile(_ bundle: ContentBundle) -> (
+        models: [Language: LanguageModel], detector: LanguageDetector, diagnostics: [Diagnostic]
+    ) {
+        // The languages are independent, and each is compiled in two rounds: its words are read and stemmed; then
+        // its typo index, its rules and its example index are built as three jobs. All these steps are handed to
+        // the cores in one list, a language's words first and the longest jobs first, so a core that is free takes
+        // the next step, and three languages keep two cores busy to the end. The results are put together in
         // language order, so nothing depends on which finished first.
         let languages = bundle.intents.filter { !$0.value.isEmpty }.keys.sorted()
-        let compiled = concurrentMap(languages) { language -> (LanguageModel, [Diagnostic]) in
-            var found: [Diagnostic] = []
-            let model = LanguageModel(
-                language: language, rules: bundle.intents[language] ?? [],
-                concepts: bundle.concepts[language] ?? [:], diagnostics: &found)
-            return (model, found)
+        let sources = Slots<LanguageModel.Source>(count: languages.count)
+        let jobs = LanguageModel.Job.allCases.flatMap { job in languages.indices.map { (Optional(job), $0) } }
+        let steps: [(job: LanguageModel.Job?, language: Int)] = languages.indices.map { (nil, $0) } + jobs
+        @Sendable func source(_ position: Int) -> LanguageModel.Source {
+            // Made by whichever step needs it first; a thread waits only for one that is making it.
+            sources.value(position) {
+                let language = languages[position]
+                return LanguageModel.Source(
+                    language: language, rules: bundle.intents[language] ?? [],
+                    concepts: bundle.concepts[language] ?? [:])
+            }
+        }
+        let parts = concurrentMap(steps) { step -> LanguageModel.Part? in
+            let source = source(step.language)
+            return step.job.map { source.build($0) }
         }
         var diagnostics: [Diagnostic] = []
         var models: [Language: LanguageModel] = [:]
-        for (model, found) in compiled {
+        var vocabularies: [Language: Set<String>] = [:]
+        for position in languages.indices {
+            let source = source(position)
+            let model = LanguageModel(
+                source, parts: steps.indices.filter { steps[$0].language == position }.compactMap { parts[$0] },
+                diagnostics: &diagnostics)
             models[model.language] = model
-            diagnostics += found
+            vocabularies[model.language] = source.vocabulary
         }
-        self.configuration = configuration
-        self.diagnostics = diagnostics.sorted()
-        self.models = models
-        self.detector = LanguageDetector(vocabularies: models.mapValues(\.vocabulary))
-        FreeMemory.release()
+        return (models, LanguageDetector(vocabularies: vocabularies), diagnostics.sorted())
     }
 
     /// The languages that have rules.
@@ -181,7 +206,6 @@ final class LanguageModel: Sendable {
     let intents: [CompiledIntent]
     let index: VectorIndex
     let exampleTexts: [String]
-    let vocabulary: Set<String>
     /// The id of every stem a rule uses.
     let stemIDs: [String: Int32]
     /// True when no intent has keywords or patterns: decided with `exampleOnlyThreshold`.
@@ -189,150 +213,240 @@ final class LanguageModel: Sendable {
     /// The rules each stem can set off.
     let rules: RuleIndex
 
-    init(
-        language: Language, rules: [IntentRules], concepts: [String: ConceptSet], diagnostics: inout [Diagnostic]
-    ) {
-        let sortedRules = rules.sorted { $0.id < $1.id }
-        var vocabulary = Set<String>()
-        var lowerWords = Set<String>()
-        let tokenizer = Tokenizer()
-        // Examples, keywords and concept phrases are split into words twice (for the vocabulary, then for their
-        // stems): the first split is kept for the second. Only for this compilation.
-        var tokenCache: [String: [Token]] = [:]
-        func tokens(_ text: String) -> [Token] {
-            if let known = tokenCache[text] { return known }
-            let split = tokenizer.tokens(text)
-            tokenCache[text] = split
-            return split
+    /// Puts a language together from its source and the parts the jobs built (in any order).
+    init(_ source: Source, parts: [Part], diagnostics: inout [Diagnostic]) {
+        var typos: TypoIndex?
+        var ruleSet: RuleSet?
+        var examples: (index: VectorIndex, texts: [String])?
+        for part in parts {
+            switch part {
+            case .typos(let index): typos = index
+            case .rules(let rules): ruleSet = rules
+            case .examples(let index, let texts): examples = (index, texts)
+            }
         }
-        func addWords(_ text: String) {
-            for token in tokens(text) where !token.isNumber {
+        // Every job runs once for every language, so each part is there.
+        let rules = ruleSet!
+        diagnostics += rules.diagnostics
+        self.language = source.language
+        self.analyzer = source.analyzer.with(typos!).numbered(rules.stemIDs)
+        self.intents = rules.intents
+        self.index = examples!.index
+        self.exampleTexts = examples!.texts
+        self.stemIDs = rules.stemIDs
+        self.exampleOnly = source.exampleOnly
+        self.rules = rules.index
+    }
+
+    /// The jobs that build a language from its source, each on its own; longest first.
+    enum Job: CaseIterable, Sendable {
+        case rules, examples, typos
+    }
+
+    /// What one job built.
+    enum Part: Sendable {
+        case typos(TypoIndex)
+        case rules(RuleSet)
+        case examples(VectorIndex, texts: [String])
+    }
+
+    /// The compiled rules of a language.
+    struct RuleSet: Sendable {
+        let intents: [CompiledIntent]
+        let stemIDs: [String: Int32]
+        let index: RuleIndex
+        let diagnostics: [Diagnostic]
+    }
+
+    /// A language's content split into words, its vocabulary, and what the analyzer knows of every word: the first
+    /// round of compiling, which the jobs of the second round read. Only for compiling.
+    struct Source: Sendable {
+        let language: Language
+        /// The rules, sorted by id.
+        let rules: [IntentRules]
+        let concepts: [String: ConceptSet]
+        /// The folded words of the content (numbers aside).
+        let vocabulary: Set<String>
+        /// The pieces of every example, keyword, exclude, pattern and concept phrase, split into words.
+        let words: ContentWords
+        /// The analyzer without its typo index, which the `typos` job builds.
+        let analyzer: Analyzer
+        let exampleOnly: Bool
+
+        init(language: Language, rules: [IntentRules], concepts: [String: ConceptSet]) {
+            let sortedRules = rules.sorted { $0.id < $1.id }
+            var words = ContentWords()
+            func add(_ text: String) { _ = words.tokens(text) }
+            for rule in sortedRules {
+                rule.examples.forEach { add($0.value) }
+                rule.keywords.forEach { add($0.phrase) }
+                rule.patterns.forEach { add($0.value) }
+            }
+            for concept in concepts.values { concept.phrases.forEach(add) }
+            // Every text above is made of these pieces, so their words are the content's words.
+            var vocabulary = Set<String>()
+            var lowerWords = Set<String>()
+            for token in words.allTokens where !token.isNumber {
                 vocabulary.insert(token.folded)
                 lowerWords.insert(token.lower)
             }
-        }
-        for rule in sortedRules {
-            rule.examples.forEach { addWords($0.value) }
-            rule.keywords.forEach { addWords($0.phrase) }
-            rule.patterns.forEach { addWords($0.value) }
-        }
-        for concept in concepts.values { concept.phrases.forEach(addWords) }
-        // Words found only in exclude lists (often other languages' words: "movie", "acheter") are recognised
-        // when typed, but are no target for typo correction ("mooie" is no "movie") and no clue to the language.
-        var excludeOnly = Set<String>()
-        for rule in sortedRules {
-            for phrase in rule.exclude {
-                for token in tokens(phrase.value) where !token.isNumber {
-                    lowerWords.insert(token.lower)
-                    if !vocabulary.contains(token.folded) { excludeOnly.insert(token.folded) }
+            // Words found only in exclude lists (often other languages' words: "movie", "acheter") are recognised
+            // when typed, but are no target for typo correction ("mooie" is no "movie") and no clue to the language.
+            var excludeOnly = Set<String>()
+            for rule in sortedRules {
+                for phrase in rule.exclude {
+                    for token in words.tokens(phrase.value) where !token.isNumber {
+                        lowerWords.insert(token.lower)
+                        if !vocabulary.contains(token.folded) { excludeOnly.insert(token.folded) }
+                    }
                 }
             }
+            let exampleOnly = sortedRules.allSatisfy { $0.keywords.isEmpty && $0.patterns.isEmpty }
+            self.language = language
+            self.rules = sortedRules
+            self.concepts = concepts
+            self.vocabulary = vocabulary
+            self.words = words
+            self.analyzer = Analyzer(
+                language: language, vocabulary: vocabulary, words: lowerWords, exactWords: excludeOnly,
+                keepSmallWords: exampleOnly, buildingTypos: false)
+            self.exampleOnly = exampleOnly
         }
-        let exampleOnly = sortedRules.allSatisfy { $0.keywords.isEmpty && $0.patterns.isEmpty }
-        let analyzer = Analyzer(
-            language: language, vocabulary: vocabulary, words: lowerWords, exactWords: excludeOnly,
-            keepSmallWords: exampleOnly)
 
-        // Every stem a rule uses gets a small id, so matching compares integers and indexes arrays.
-        let table = StemTable()
-        // Patterns and concepts repeat the same words many times: each text is analysed once.
-        var phrases: [String: [Int32]] = [:]
-        var wholePhrases: [String: [Int32]] = [:]
-        func phrase(_ text: String) -> [Int32] {
-            if let known = phrases[text] { return known }
-            // The stems of `analyzer.contentTokens`, without making the whole analysed tokens.
-            let ids = tokens(text).filter { !analyzer.isStop($0) }.map { table.id(analyzer.stem($0)) }
-            phrases[text] = ids
-            return ids
+        func tokens(_ text: String) -> [Token] {
+            words.knownTokens(text) ?? analyzer.tokenizer.tokens(text)
         }
-        func wholePhrase(_ text: String) -> [Int32] {
-            if let known = wholePhrases[text] { return known }
-            let ids = tokens(text).filter { !analyzer.fillers.contains($0.folded) }.map { table.id(analyzer.stem($0)) }
-            wholePhrases[text] = ids
-            return ids
+
+        func build(_ job: Job) -> Part {
+            switch job {
+            case .typos: .typos(TypoIndex(vocabulary: analyzer.contentWords(vocabulary)))
+            case .rules: .rules(compileRules())
+            case .examples: examples()
+            }
         }
-        var conceptPhrases: [String: [[Int32]]] = [:]
-        for (name, concept) in concepts {
-            conceptPhrases[name] = concept.phrases.map(phrase).filter { !$0.isEmpty }
+
+        /// The example index: features of every example, each tagged with its intent.
+        func examples() -> Part {
+            var examples: [(owner: Int, features: FeatureBag)] = []
+            var exampleTexts: [String] = []
+            for (owner, rule) in rules.enumerated() {
+                for example in rule.examples {
+                    examples.append((owner, FeatureBag(tokens: analyzer.contentTokens(tokens(example.value)))))
+                    exampleTexts.append(example.value)
+                }
+            }
+            // Refined prototypes and a best example for the five best intents only (the five an explanation shows)
+            // where examples are all there is; with rules, a rule can raise any intent, so every intent keeps its
+            // best example, and plain centroids (refining them changed no figure of dev.tsv).
+            let index = VectorIndex(
+                examples: examples, ownerCount: rules.count, refine: exampleOnly,
+                candidateCount: exampleOnly ? 5 : 0)
+            return .examples(index, texts: exampleTexts)
         }
-        // Only whole-message patterns use concepts with small words kept: those are made when first asked for.
-        var wholeConceptPhrases: [String: [[Int32]]] = [:]
-        func wholeConcept(_ name: String) -> [[Int32]]? {
-            if let known = wholeConceptPhrases[name] { return known }
-            guard let concept = concepts[name] else { return nil }
-            let phrases = concept.phrases.map(wholePhrase).filter { !$0.isEmpty }
-            wholeConceptPhrases[name] = phrases
-            return phrases
-        }
-        func cue(_ label: String, weight: Double, location: SourceLocation) -> CompiledIntent.Cue? {
-            if label.hasPrefix("@") {
-                let name = String(label.dropFirst())
-                guard let phrases = conceptPhrases[name] else {
+
+        /// Keywords, excludes and patterns, with every stem they use numbered.
+        func compileRules() -> RuleSet {
+            var diagnostics: [Diagnostic] = []
+            let language = language
+            let analyzer = analyzer
+            let concepts = concepts
+            // Pattern words are split here for the first time: kept for the patterns that repeat them.
+            var newTexts: [String: [Token]] = [:]
+            func tokens(_ text: String) -> [Token] {
+                if let known = words.knownTokens(text) ?? newTexts[text] { return known }
+                let split = analyzer.tokenizer.tokens(text)
+                newTexts[text] = split
+                return split
+            }
+            // Every stem a rule uses gets a small id, so matching compares integers and indexes arrays.
+            let table = StemTable()
+            // Patterns and concepts repeat the same words many times: each text is analysed once.
+            var phrases: [String: [Int32]] = [:]
+            var wholePhrases: [String: [Int32]] = [:]
+            func phrase(_ text: String) -> [Int32] {
+                if let known = phrases[text] { return known }
+                // The stems of `analyzer.contentTokens`, without making the whole analysed tokens.
+                let ids = tokens(text).filter { !analyzer.isStop($0) }.map { table.id(analyzer.stem($0)) }
+                phrases[text] = ids
+                return ids
+            }
+            func wholePhrase(_ text: String) -> [Int32] {
+                if let known = wholePhrases[text] { return known }
+                let ids = tokens(text).filter { !analyzer.fillers.contains($0.folded) }.map {
+                    table.id(analyzer.stem($0))
+                }
+                wholePhrases[text] = ids
+                return ids
+            }
+            var conceptPhrases: [String: [[Int32]]] = [:]
+            for (name, concept) in concepts {
+                conceptPhrases[name] = concept.phrases.map(phrase).filter { !$0.isEmpty }
+            }
+            // Only whole-message patterns use concepts with small words kept: those are made when first asked for.
+            var wholeConceptPhrases: [String: [[Int32]]] = [:]
+            func wholeConcept(_ name: String) -> [[Int32]]? {
+                if let known = wholeConceptPhrases[name] { return known }
+                guard let concept = concepts[name] else { return nil }
+                let phrases = concept.phrases.map(wholePhrase).filter { !$0.isEmpty }
+                wholeConceptPhrases[name] = phrases
+                return phrases
+            }
+            func cue(_ label: String, weight: Double, location: SourceLocation) -> CompiledIntent.Cue? {
+                if label.hasPrefix("@") {
+                    let name = String(label.dropFirst())
+                    guard let phrases = conceptPhrases[name] else {
+                        diagnostics.append(
+                            Diagnostic(
+                                .error, location,
+                                "unknown concept '@\(name)'; define it in intents/\(language.rawValue)/_concepts-*.yaml"
+                            ))
+                        return nil
+                    }
+                    return CompiledIntent.Cue(label: label, phrases: phrases, weight: weight)
+                }
+                let stems = phrase(label)
+                guard !stems.isEmpty else {
                     diagnostics.append(
                         Diagnostic(
-                            .error, location,
-                            "unknown concept '@\(name)'; define it in intents/\(language.rawValue)/_concepts-*.yaml"))
+                            .error, location, "'\(label)' has only small words, which are ignored; use another word")
+                    )
                     return nil
                 }
-                return CompiledIntent.Cue(label: label, phrases: phrases, weight: weight)
+                return CompiledIntent.Cue(label: label, phrases: [stems], weight: weight)
             }
-            let stems = phrase(label)
-            guard !stems.isEmpty else {
-                diagnostics.append(
-                    Diagnostic(.error, location, "'\(label)' has only small words, which are ignored; use another word")
-                )
-                return nil
-            }
-            return CompiledIntent.Cue(label: label, phrases: [stems], weight: weight)
-        }
 
-        var intents: [CompiledIntent] = []
-        var examples: [(owner: Int, features: FeatureBag)] = []
-        var exampleTexts: [String] = []
-        for (owner, rule) in sortedRules.enumerated() {
-            let keywords = rule.keywords.sorted { $0.phrase < $1.phrase }.compactMap {
-                cue($0.phrase, weight: $0.weight, location: $0.location)
-            }
-            let exclude = rule.exclude.compactMap { cue($0.value, weight: 1, location: $0.location) }
-            var patterns: [Pattern] = []
-            var messagePatterns: [Pattern] = []
-            for source in rule.patterns {
-                let compiled = Result { () throws(Pattern.SyntaxError) in
-                    try Pattern.compile(source.value, stem: phrase, concept: { conceptPhrases[$0] })
+            var intents: [CompiledIntent] = []
+            for rule in rules {
+                let keywords = rule.keywords.sorted { $0.phrase < $1.phrase }.compactMap {
+                    cue($0.phrase, weight: $0.weight, location: $0.location)
                 }
-                if case .success(let pattern) = compiled { patterns.append(pattern) }
-                if rule.whole,
-                    let pattern = try? Pattern.compile(source.value, stem: wholePhrase, concept: wholeConcept)
-                {
-                    messagePatterns.append(pattern)
+                let exclude = rule.exclude.compactMap { cue($0.value, weight: 1, location: $0.location) }
+                var patterns: [Pattern] = []
+                var messagePatterns: [Pattern] = []
+                for source in rule.patterns {
+                    let compiled = Result { () throws(Pattern.SyntaxError) in
+                        try Pattern.compile(source.value, stem: phrase, concept: { conceptPhrases[$0] })
+                    }
+                    if case .success(let pattern) = compiled { patterns.append(pattern) }
+                    if rule.whole,
+                        let pattern = try? Pattern.compile(source.value, stem: wholePhrase, concept: wholeConcept)
+                    {
+                        messagePatterns.append(pattern)
+                    }
+                    if case .failure(let error) = compiled, !rule.whole || messagePatterns.last?.source != source.value
+                    {
+                        diagnostics.append(Diagnostic(.error, source.location, "pattern: \(error.message)"))
+                    }
                 }
-                if case .failure(let error) = compiled, !rule.whole || messagePatterns.last?.source != source.value {
-                    diagnostics.append(Diagnostic(.error, source.location, "pattern: \(error.message)"))
-                }
+                intents.append(
+                    CompiledIntent(
+                        id: rule.id, whole: rule.whole, keywords: keywords, exclude: exclude, patterns: patterns,
+                        messagePatterns: messagePatterns))
             }
-            intents.append(
-                CompiledIntent(
-                    id: rule.id, whole: rule.whole, keywords: keywords, exclude: exclude, patterns: patterns,
-                    messagePatterns: messagePatterns))
-            for example in rule.examples {
-                examples.append((owner, FeatureBag(tokens: analyzer.contentTokens(tokens(example.value)))))
-                exampleTexts.append(example.value)
-            }
+            return RuleSet(
+                intents: intents, stemIDs: table.ids, index: RuleIndex(intents: intents, stemCount: table.ids.count),
+                diagnostics: diagnostics)
         }
-        self.language = language
-        self.analyzer = analyzer.numbered(table.ids)
-        self.intents = intents
-        // Refined prototypes and a best example for the five best intents only (the five an explanation shows)
-        // where examples are all there is; with rules, a rule can raise any intent, so every intent keeps its
-        // best example, and plain centroids (refining them changed no figure of dev.tsv).
-        self.index = VectorIndex(
-            examples: examples, ownerCount: intents.count,
-            refine: exampleOnly, candidateCount: exampleOnly ? 5 : 0)
-        self.exampleTexts = exampleTexts
-        self.vocabulary = vocabulary
-        self.stemIDs = table.ids
-        self.exampleOnly = exampleOnly
-        self.rules = RuleIndex(intents: intents, stemCount: table.ids.count)
     }
 
     func evaluate(
@@ -526,6 +640,44 @@ final class LanguageModel: Sendable {
             ? "\(first.id) (\(format(first.score))) and \(candidates[1].id) (\(format(second))) are too close to choose"
             : "best score \(format(first.score)) is between the thresholds: ask which is meant"
         return (.clarify, Array(offered), reason)
+    }
+}
+
+/// Values made once each, by the first thread that asks for them, and awaited by the others (while compiling).
+final class Slots<Value: Sendable>: @unchecked Sendable {
+    // Unchecked: every access to `states` holds `condition`'s lock.
+    private enum State {
+        case waiting
+        case making
+        case made(Value)
+    }
+    private let condition = NSCondition()
+    private var states: [State]
+
+    init(count: Int) { states = Array(repeating: .waiting, count: count) }
+
+    /// The value of slot `index`: made here with `make` when no thread has started it, else awaited. A thread
+    /// waits only for one that is running `make`, which waits for nothing, so this cannot block for ever.
+    func value(_ index: Int, make: () -> Value) -> Value {
+        condition.lock()
+        while true {
+            switch states[index] {
+            case .made(let value):
+                condition.unlock()
+                return value
+            case .making:
+                condition.wait()
+            case .waiting:
+                states[index] = .making
+                condition.unlock()
+                let value = make()
+                condition.lock()
+                states[index] = .made(value)
+                condition.broadcast()
+                condition.unlock()
+                return value
+            }
+        }
     }
 }
 

@@ -28,8 +28,6 @@ final class Pattern: Sendable {
     }
 
     let source: String
-    /// Every stem id the pattern mentions: a question with none of them cannot match.
-    let stemIDs: Set<Int32>
     private let steps: [Step]
     private let words: [Int32]
     /// Each option of a choice, as a range in `steps`.
@@ -41,9 +39,9 @@ final class Pattern: Sendable {
     private let required: [Range<Int32>]
 
     /// The stems a question must contain one of for the pattern to match: those of its first required step, or
-    /// all its stems when no single step is required.
+    /// all its stems (every stem the pattern mentions is in `words`) when no single step is required.
     var anchorIDs: [Int32] {
-        guard let first = required.first else { return stemIDs.sorted() }
+        guard let first = required.first else { return Set(words).sorted() }
         return Array(words[Int(first.lowerBound)..<Int(first.upperBound)])
     }
 
@@ -51,7 +49,6 @@ final class Pattern: Sendable {
         var steps: [Step] = []
         var words: [Int32] = []
         var branches: [Range<Int32>] = []
-        var ids = Set<Int32>()
         // Steps of one sequence are contiguous; the sequences of a choice's options are laid out after it.
         func emit(_ sequence: [Element]) -> Range<Int32> {
             let first = steps.count
@@ -60,13 +57,11 @@ final class Pattern: Sendable {
                 switch element {
                 case .word(let id):
                     words.append(id)
-                    ids.insert(id)
                     steps.append(
                         Step(kind: .word, optional: false, lower: Int32(words.count - 1), upper: Int32(words.count)))
                 case .anyWord(let options, let optional):
                     let lower = Int32(words.count)
                     words += options
-                    ids.formUnion(options)
                     steps.append(Step(kind: .anyWord, optional: optional, lower: lower, upper: Int32(words.count)))
                 case .wildcard:
                     steps.append(Step(kind: .wildcard, optional: false, lower: 0, upper: 0))
@@ -78,7 +73,8 @@ final class Pattern: Sendable {
             let range = Int32(first)..<Int32(steps.count)
             for (index, options) in pending {
                 let lower = Int32(branches.count)
-                branches += Array(repeating: 0..<0, count: options.count)
+                // Appended one by one: a new array of ranges costs a generic metadata lookup each time.
+                for _ in options { branches.append(0..<0) }
                 for (offset, option) in options.enumerated() { branches[Int(lower) + offset] = emit(option) }
                 steps[index] = Step(
                     kind: .choice, optional: steps[index].optional, lower: lower, upper: Int32(branches.count))
@@ -87,16 +83,16 @@ final class Pattern: Sendable {
         }
         let top = emit(elements)
         self.source = source
-        self.stemIDs = ids
-        self.steps = steps
-        self.words = words
-        self.branches = branches
+        // Patterns are kept for the life of the process: their arrays without the room left by appending.
+        self.steps = steps.compacted()
+        self.words = words.compacted()
+        self.branches = branches.compacted()
         self.top = top
         self.required = top.compactMap { index in
             let step = steps[Int(index)]
             guard !step.optional, step.kind == .word || step.kind == .anyWord else { return nil }
             return step.lower..<step.upper
-        }
+        }.compacted()
     }
 
     /// A syntax error with the column where it was found.
@@ -233,8 +229,14 @@ final class Pattern: Sendable {
                     guard let phrases = concept(name) else {
                         throw SyntaxError(message: "unknown concept '@\(name)'")
                     }
-                    let options = phrases.filter { !$0.isEmpty }.map { $0.map(Element.word) }
-                    elements.append(.choice(options, optional: false))
+                    // Most concepts are single words: one step matching any of them, which is what `simplified`
+                    // makes of their choice, without building the choice first.
+                    if phrases.allSatisfy({ $0.count <= 1 }) {
+                        elements.append(.anyWord(phrases.flatMap { $0 }, optional: false))
+                    } else {
+                        let options = phrases.filter { !$0.isEmpty }.map { $0.map(Element.word) }
+                        elements.append(.choice(options, optional: false))
+                    }
                 default:
                     let text = word()
                     guard !text.isEmpty else {

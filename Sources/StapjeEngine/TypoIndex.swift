@@ -68,8 +68,8 @@ struct TypoIndex: Sendable {
         owners.removeLast(owners.count - kept)
         self.words = sorted
         self.known = known
-        self.variantHashes = hashes
-        self.variantWords = owners
+        self.variantHashes = hashes.compacted()
+        self.variantWords = owners.compacted()
         var directory = [Int32](repeating: 0, count: (1 << Self.directoryBits) + 1)
         var position = 0
         for bucket in 0..<(1 << Self.directoryBits) {
@@ -85,27 +85,50 @@ struct TypoIndex: Sendable {
     }
 
     /// Sorts `hashes`, moving `owners` along, and keeps the order of equal hashes: a radix sort a byte at a time,
-    /// several times cheaper than comparing pairs for the tens of thousands of variants of a language.
+    /// several times cheaper than comparing pairs for the tens of thousands of variants of a language. The counts
+    /// of all eight bytes are taken in one pass (a permutation does not change them), and the passes move the
+    /// values through raw buffers, without a uniqueness check on every write.
     static func sortByHash(_ hashes: inout [UInt64], _ owners: inout [Int32]) {
-        var otherHashes = hashes
-        var otherOwners = owners
-        var counts = [Int](repeating: 0, count: 256)
-        for shift in stride(from: UInt64(0), to: 64, by: 8) {
-            for bucket in counts.indices { counts[bucket] = 0 }
-            for hash in hashes { counts[Int((hash >> shift) & 0xFF)] += 1 }
-            // A byte that is the same everywhere leaves the order as it is.
-            if counts.contains(hashes.count) { continue }
-            var start = 0
-            for bucket in counts.indices {
-                let count = counts[bucket]
-                counts[bucket] = start
-                start += count
+        let count = hashes.count
+        var counts = [Int](repeating: 0, count: 8 * 256)
+        hashes.withUnsafeBufferPointer { hashes in
+            counts.withUnsafeMutableBufferPointer { counts in
+                for hash in hashes {
+                    for byte in 0..<8 {
+                        counts[byte << 8 | Int(truncatingIfNeeded: hash >> UInt64(byte << 3)) & 0xFF] += 1
+                    }
+                }
             }
-            for position in hashes.indices {
-                let bucket = Int((hashes[position] >> shift) & 0xFF)
-                otherHashes[counts[bucket]] = hashes[position]
-                otherOwners[counts[bucket]] = owners[position]
-                counts[bucket] += 1
+        }
+        var otherHashes = [UInt64](repeating: 0, count: count)
+        var otherOwners = [Int32](repeating: 0, count: count)
+        var starts = [Int](repeating: 0, count: 256)
+        for byte in 0..<8 {
+            let base = byte << 8
+            // A byte that is the same everywhere leaves the order as it is.
+            if counts[base..<base + 256].contains(count) { continue }
+            var start = 0
+            for bucket in 0..<256 {
+                starts[bucket] = start
+                start += counts[base + bucket]
+            }
+            let shift = UInt64(byte << 3)
+            hashes.withUnsafeBufferPointer { hashes in
+                owners.withUnsafeBufferPointer { owners in
+                    otherHashes.withUnsafeMutableBufferPointer { otherHashes in
+                        otherOwners.withUnsafeMutableBufferPointer { otherOwners in
+                            starts.withUnsafeMutableBufferPointer { starts in
+                                for position in 0..<count {
+                                    let hash = hashes[position]
+                                    let bucket = Int(truncatingIfNeeded: hash >> shift) & 0xFF
+                                    otherHashes[starts[bucket]] = hash
+                                    otherOwners[starts[bucket]] = owners[position]
+                                    starts[bucket] += 1
+                                }
+                            }
+                        }
+                    }
+                }
             }
             swap(&hashes, &otherHashes)
             swap(&owners, &otherOwners)

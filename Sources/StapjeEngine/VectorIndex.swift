@@ -63,21 +63,20 @@ struct VectorIndex: Sendable {
 
     /// Builds the index from feature lists, one per example, each tagged with its owner (an intent index).
     init(examples: [(owner: Int, features: FeatureBag)], ownerCount: Int, refine: Bool, candidateCount: Int) {
-        var ids: [UInt64: Int32] = [:]
+        // Features are numbered in the order first seen.
+        var numbering = FeatureNumbering()
         var documentFrequency: [Int] = []
+        func count(_ key: UInt64) {
+            let id = Int(numbering.id(key))
+            if id == documentFrequency.count { documentFrequency.append(1) } else { documentFrequency[id] += 1 }
+        }
         for (_, bag) in examples {
-            for key in bag.words.map(\.key) + bag.grams.map(\.key) {
-                if let id = ids[key] {
-                    documentFrequency[Int(id)] += 1
-                } else {
-                    ids[key] = Int32(documentFrequency.count)
-                    documentFrequency.append(1)
-                }
-            }
+            for (key, _) in bag.words { count(key) }
+            for (key, _) in bag.grams { count(key) }
         }
         let total = Float(max(examples.count, 1))
         let idf = documentFrequency.map { logf((total + 1) / (Float($0) + 1)) + 1 }
-        let table = FeatureTable(ids)
+        let table = FeatureTable(keys: numbering.keys)
         // Owner order, stable: each owner's examples are one run, in the order given.
         let order = examples.indices.sorted { (examples[$0].owner, $0) < (examples[$1].owner, $1) }
         var ownerFirst = [Int32](repeating: 0, count: ownerCount + 1)
@@ -85,26 +84,13 @@ struct VectorIndex: Sendable {
         for owner in 0..<ownerCount { ownerFirst[owner + 1] += ownerFirst[owner] }
         let vectors = order.map { Self.vector(examples[$0].features, ids: table, idf: idf) }
         let owners = order.map { examples[$0].owner }
-        var examplePostings = [[Posting]](repeating: [], count: documentFrequency.count)
-        for (position, vector) in vectors.enumerated() {
-            for (id, weight) in vector {
-                examplePostings[Int(id)].append(Posting(item: Int32(position), weight: weight))
-            }
-        }
+        let (flat, starts) = Self.byFeature(
+            vectors.enumerated().lazy.flatMap { position, vector in
+                vector.lazy.map { (feature: $0.0, posting: Posting(item: Int32(position), weight: $0.1)) }
+            }, featureCount: documentFrequency.count)
         let prototypes = Self.prototypes(
             vectors: vectors, owners: owners, ownerCount: ownerCount, featureCount: documentFrequency.count,
             passes: refine ? Refinement.passes : 0)
-        func flattened(_ lists: [[Posting]]) -> ([Posting], [Int32]) {
-            var flat: [Posting] = []
-            flat.reserveCapacity(lists.reduce(0) { $0 + $1.count })
-            var starts: [Int32] = [0]
-            for list in lists {
-                flat += list
-                starts.append(Int32(flat.count))
-            }
-            return (flat, starts)
-        }
-        let (flat, starts) = flattened(examplePostings)
         var ownerRuns: [Int32] = []
         var runStart = [Int32](repeating: -1, count: documentFrequency.count)
         for feature in 0..<documentFrequency.count where starts[feature + 1] - starts[feature] > ownerCount {
@@ -118,7 +104,7 @@ struct VectorIndex: Sendable {
         self.features = table
         self.idf = idf
         (self.examplePostings, self.exampleStart) = (flat, starts)
-        (self.ownerRuns, self.runStart) = (ownerRuns, runStart)
+        (self.ownerRuns, self.runStart) = (ownerRuns.compacted(), runStart)
         (self.prototypePostings, self.prototypeStart) = prototypes
         self.exampleIndex = order.map { Int32($0) }
         self.ownerFirst = ownerFirst
@@ -167,30 +153,63 @@ struct VectorIndex: Sendable {
             }
             starts.append(Int32(postings.count))
         }
-        return (postings, starts)
+        return (postings.compacted(), starts)
     }
 
     /// The centroids alone, built sparse: no memory for the features an intent never uses.
+    ///
+    /// Each owner's examples come one after the other (owner order), so its sums are made in one dense row over
+    /// the features it uses, each added in example order, and its norm is summed in feature order: the same bits
+    /// on every run.
     private static func centroids(
         vectors: [[(Int32, Float)]], owners: [Int], ownerCount: Int, featureCount: Int
     ) -> ([Posting], [Int32]) {
-        var centroids = [[Int32: Float]](repeating: [:], count: ownerCount)
-        for (vector, owner) in zip(vectors, owners) {
-            for (id, weight) in vector { centroids[owner][id, default: 0] += weight }
+        var row = [Float](repeating: 0, count: featureCount)
+        var used = [Bool](repeating: false, count: featureCount)
+        var features: [Int32] = []
+        var entries: [(feature: Int32, posting: Posting)] = []
+        var start = 0
+        while start < vectors.count {
+            let owner = owners[start]
+            var end = start
+            while end < vectors.count && owners[end] == owner {
+                for (id, weight) in vectors[end] {
+                    if !used[Int(id)] {
+                        used[Int(id)] = true
+                        features.append(id)
+                    }
+                    row[Int(id)] += weight
+                }
+                end += 1
+            }
+            features.sort()
+            var squares: Float = 0
+            for id in features { squares += row[Int(id)] * row[Int(id)] }
+            let norm = sqrtf(squares)
+            for id in features {
+                if norm > 0 { entries.append((id, Posting(item: Int32(owner), weight: row[Int(id)] / norm))) }
+                row[Int(id)] = 0
+                used[Int(id)] = false
+            }
+            features.removeAll(keepingCapacity: true)
+            start = end
         }
-        var lists = [[Posting]](repeating: [], count: featureCount)
-        for (owner, centroid) in centroids.enumerated() {
-            // Summed in feature order: a dictionary's order changes from run to run, and so would the last bits.
-            let sorted = centroid.sorted { $0.key < $1.key }
-            let norm = sqrtf(sorted.reduce(0) { $0 + $1.value * $1.value })
-            guard norm > 0 else { continue }
-            for (id, weight) in sorted { lists[Int(id)].append(Posting(item: Int32(owner), weight: weight / norm)) }
-        }
-        var postings: [Posting] = []
-        var starts: [Int32] = [0]
-        for list in lists {
-            postings += list
-            starts.append(Int32(postings.count))
+        return byFeature(entries, featureCount: featureCount)
+    }
+
+    /// Postings grouped by feature, each feature's in the order given: the flat list and where each feature's
+    /// postings start (one more entry for the end).
+    private static func byFeature(
+        _ entries: some Sequence<(feature: Int32, posting: Posting)>, featureCount: Int
+    ) -> ([Posting], [Int32]) {
+        var starts = [Int32](repeating: 0, count: featureCount + 1)
+        for (feature, _) in entries { starts[Int(feature) + 1] += 1 }
+        for feature in 0..<featureCount { starts[feature + 1] += starts[feature] }
+        var next = starts
+        var postings = [Posting](repeating: Posting(item: 0, weight: 0), count: Int(starts[featureCount]))
+        for (feature, posting) in entries {
+            postings[Int(next[Int(feature)])] = posting
+            next[Int(feature)] += 1
         }
         return (postings, starts)
     }
@@ -463,21 +482,22 @@ struct FeatureTable: Sendable {
     private var values: [Int32]
     private let mask: Int
 
-    init(_ entries: [UInt64: Int32]) {
+    /// The table of `keys`, each numbered by its position.
+    init(keys entries: [UInt64]) {
         var capacity = 16
         while capacity < entries.count * 2 { capacity <<= 1 }
         keys = [UInt64](repeating: 0, count: capacity)
         values = [Int32](repeating: -1, count: capacity)
         mask = capacity - 1
-        for (key, value) in entries {
+        for (value, key) in entries.enumerated() {
             var slot = Self.start(key, mask)
             while values[slot] >= 0 { slot = (slot + 1) & mask }
             keys[slot] = key
-            values[slot] = value
+            values[slot] = Int32(value)
         }
     }
 
-    private static func start(_ key: UInt64, _ mask: Int) -> Int {
+    static func start(_ key: UInt64, _ mask: Int) -> Int {
         Int(truncatingIfNeeded: (key ^ (key >> 29)) & UInt64(mask))
     }
 
@@ -489,5 +509,37 @@ struct FeatureTable: Sendable {
             if keys[slot] == key { return value }
             slot = (slot + 1) & mask
         }
+    }
+}
+
+/// Numbers feature hashes in the order they are first seen, while an index is built: open addressing like
+/// `FeatureTable`, growing as needed (a dictionary would hash every key again).
+struct FeatureNumbering {
+    /// The keys by number.
+    private(set) var keys: [UInt64] = []
+    /// Each slot holds a number, or -1.
+    private var slots = [Int32](repeating: -1, count: 1024)
+
+    /// The number of `key`: a new one (`keys.count` before the call) when it was not seen before.
+    mutating func id(_ key: UInt64) -> Int32 {
+        let mask = slots.count - 1
+        var slot = FeatureTable.start(key, mask)
+        while slots[slot] >= 0 {
+            if keys[Int(slots[slot])] == key { return slots[slot] }
+            slot = (slot + 1) & mask
+        }
+        let id = Int32(keys.count)
+        keys.append(key)
+        slots[slot] = id
+        if keys.count * 2 > slots.count {
+            slots = [Int32](repeating: -1, count: slots.count * 2)
+            let mask = slots.count - 1
+            for (number, key) in keys.enumerated() {
+                var slot = FeatureTable.start(key, mask)
+                while slots[slot] >= 0 { slot = (slot + 1) & mask }
+                slots[slot] = Int32(number)
+            }
+        }
+        return id
     }
 }

@@ -1,0 +1,138 @@
+import StapjeText
+
+/// Splits content text into words, each distinct space-separated piece once. For compiling only.
+///
+/// Content repeats the same few thousand pieces ("solliciteren", "@jobs-apply", "(online") tens of thousands of
+/// times. A space leaves the tokenizer as it starts (no word, no hyphen pending), so the words of a text are the
+/// words of its pieces, one after the other; each piece is given to the tokenizer once. Pieces are found by
+/// their bytes (an FNV-1a hash, then the bytes compared), which costs less than hashing them as strings.
+struct ContentWords: Sendable {
+    private let tokenizer = Tokenizer()
+    /// Open addressing over the pieces' hashes: each slot holds a position in `pieces`, or -1.
+    private var slots = [Int32](repeating: -1, count: 1024)
+    private var pieces: [(hash: UInt64, bytes: [UInt8], tokens: [Token])] = []
+
+    /// The words of `text`, as `Tokenizer.tokens(text)` gives them; its new pieces are split and kept.
+    mutating func tokens(_ text: String) -> [Token] {
+        // A text the tokenizer would cut short is split as a whole.
+        guard text.utf8.count <= tokenizer.maximumScalars else {
+            let split = tokenizer.tokens(text)
+            pieces.append((0, [], split))
+            return split
+        }
+        var result: [Token] = []
+        Self.forEachPiece(of: text) { piece in
+            if let known = find(piece.bytes, piece.hash) {
+                result += pieces[known].tokens
+            } else {
+                let split = Self.split(piece.bytes, tokenizer)
+                add(piece.bytes, piece.hash, split)
+                result += split
+            }
+            return true
+        }
+        return result
+    }
+
+    /// The words of one piece. In plain ASCII without apostrophes or hyphens, every run of letters and digits is
+    /// one word, lower-cased, and everything else separates them: that is what the tokenizer makes of such a
+    /// piece (its other rules are about apostrophes, hyphens and other scripts). Most pieces are like that
+    /// ("solliciteren", "(online", "vdab?"), and the tokenizer costs more than the rest of splitting.
+    private static func split(_ bytes: UnsafeBufferPointer<UInt8>, _ tokenizer: Tokenizer) -> [Token] {
+        var words: [Token] = []
+        var start = -1
+        for index in 0...bytes.count {
+            let byte = index < bytes.count ? bytes[index] : 0x20
+            switch byte {
+            case 0x61...0x7A, 0x41...0x5A, 0x30...0x39:
+                if start < 0 { start = index }
+            case 0x27, 0x60, 0x2D, 0x80...:
+                return tokenizer.tokens(String(decoding: bytes, as: UTF8.self))
+            default:
+                guard start >= 0 else { continue }
+                let run = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                let original = String(decoding: run, as: UTF8.self)
+                let lower =
+                    run.contains { $0 >= 0x41 && $0 <= 0x5A }
+                    ? String(decoding: run.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+                    : original
+                words.append(Token(original: original, lower: lower))
+                start = -1
+            }
+        }
+        return words
+    }
+
+    /// The words of `text` when every piece of it was split before, as `Tokenizer.tokens(text)` gives them; nil
+    /// otherwise.
+    func knownTokens(_ text: String) -> [Token]? {
+        guard text.utf8.count <= tokenizer.maximumScalars else { return nil }
+        var result: [Token] = []
+        let complete = Self.forEachPiece(of: text) { piece in
+            guard let known = find(piece.bytes, piece.hash) else { return false }
+            result += pieces[known].tokens
+            return true
+        }
+        return complete ? result : nil
+    }
+
+    /// The words of every text split so far (each piece once, so a word can come more than once).
+    var allTokens: some Sequence<Token> { pieces.lazy.flatMap(\.tokens) }
+
+    /// Calls `body` with the bytes and hash of every piece of `text` in order, until it returns false; true when
+    /// it never did.
+    @discardableResult
+    private static func forEachPiece(
+        of text: String, _ body: ((bytes: UnsafeBufferPointer<UInt8>, hash: UInt64)) -> Bool
+    ) -> Bool {
+        var text = text
+        text.makeContiguousUTF8()
+        return text.utf8.withContiguousStorageIfAvailable { bytes in
+            var start = 0
+            while start < bytes.count {
+                // A space byte is always a scalar of its own in UTF-8, so each piece is whole text.
+                var end = start
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                while end < bytes.count && bytes[end] != 0x20 {
+                    hash = (hash ^ UInt64(bytes[end])) &* 0x0000_0100_0000_01b3
+                    end += 1
+                }
+                if end > start && !body((UnsafeBufferPointer(rebasing: bytes[start..<end]), hash)) { return false }
+                start = end + 1
+            }
+            return true
+        }!
+    }
+
+    private static func slot(_ hash: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+    }
+
+    private func find(_ bytes: UnsafeBufferPointer<UInt8>, _ hash: UInt64) -> Int? {
+        let mask = slots.count - 1
+        var slot = Self.slot(hash, mask)
+        while slots[slot] >= 0 {
+            let known = Int(slots[slot])
+            if pieces[known].hash == hash && pieces[known].bytes.elementsEqual(bytes) { return known }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    private mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, _ hash: UInt64, _ tokens: [Token]) {
+        pieces.append((hash, Array(bytes), tokens))
+        if pieces.count * 2 > slots.count {
+            slots = [Int32](repeating: -1, count: slots.count * 2)
+            for position in pieces.indices where !pieces[position].bytes.isEmpty { place(position) }
+        } else {
+            place(pieces.count - 1)
+        }
+    }
+
+    private mutating func place(_ position: Int) {
+        let mask = slots.count - 1
+        var slot = Self.slot(pieces[position].hash, mask)
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(position)
+    }
+}
