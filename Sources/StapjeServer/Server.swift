@@ -73,8 +73,19 @@ public struct Server: Service {
 
     /// Listens until graceful shutdown, then drains the connections.
     public func run() async throws {
+        let loops = ServerEventLoops(threads: configuration.eventLoops)
+        do {
+            try await serve(on: loops)
+        } catch {
+            await loops.shutdown()
+            throw error
+        }
+        await loops.shutdown()
+    }
+
+    func serve(on loops: ServerEventLoops) async throws {
         let configuration = self.configuration
-        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let listener = try await ServerBootstrap(group: loops.group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
@@ -88,7 +99,7 @@ public struct Server: Service {
             )
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try self.configurePipeline(channel)
+                    try self.configurePipeline(channel, polls: loops.polls)
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
                         wrappingChannelSynchronously: channel,
                         configuration: .init(backPressureStrategy: .init(lowWatermark: 4, highWatermark: 32)))
@@ -115,7 +126,8 @@ public struct Server: Service {
                 if let retention { group.addTask { await cancelWhenGracefulShutdown { await retention.run() } } }
                 try await listener.executeThenClose { connections in
                     for try await connection in connections {
-                        group.addTask { await self.handle(connection) }
+                        let executor = loops.executor(for: connection.channel.eventLoop)
+                        group.addTask(executorPreference: executor) { await self.handle(connection, on: executor) }
                     }
                 }
             }
@@ -128,17 +140,18 @@ public struct Server: Service {
         logger.info("server stopped")
     }
 
-    func configurePipeline(_ channel: any Channel) throws {
+    func configurePipeline(_ channel: any Channel, polls: LoopPolls?) throws {
         let pipeline = channel.pipeline.syncOperations
         try pipeline.addHandler(TLSSniffer(stats: stats, logger: logger))
         // The buffer limit catches a line that never ends; ConnectionGuard checks each complete line.
         try pipeline.addHandler(
             ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: configuration.maximumLineLength + 1))
-        try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(configuration.idleTimeout)))
         try pipeline.addHandler(
             ConnectionGuard(
                 maximumLineLength: configuration.maximumLineLength,
-                helloTimeout: TimeAmount(configuration.helloTimeout), limiter: limiter, stats: stats, logger: logger))
+                helloTimeout: TimeAmount(configuration.helloTimeout),
+                idleTimeout: TimeAmount(configuration.idleTimeout), polls: polls, limiter: limiter, stats: stats,
+                logger: logger))
     }
 
     /// Removes expired sessions now and then, until shutdown.
@@ -168,7 +181,8 @@ public struct Server: Service {
 
     // MARK: - One connection
 
-    func handle(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+    /// Answers one connection; its tasks run on `executor`, its channel's event loop.
+    func handle(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, on executor: EventLoopTaskExecutor?) async {
         let id = connectionCounter.withLockedValue { counter in
             counter += 1
             return counter
@@ -190,8 +204,8 @@ public struct Server: Service {
                 do {
                     for try await line in inbound {
                         // In a task of its own: its frames are freed once the reply is ready (see `Connection`).
-                        guard let output = await Task(operation: { await connection.output(for: line) }).value
-                        else { continue }
+                        let answer = Task(executorPreference: executor) { await connection.output(for: line) }
+                        guard let output = await answer.value else { continue }
                         try await outbound.write(output.bytes)
                         if output.closes { return }
                     }

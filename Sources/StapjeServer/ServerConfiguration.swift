@@ -1,3 +1,4 @@
+import NIOCore
 import StapjeKnowledge
 import StapjeStore
 import StapjeText
@@ -40,6 +41,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var handoffTimeouts = HandoffTimeouts()
     /// How often the handoff timeouts are applied; their precision.
     public var handoffSweepInterval: Duration = .seconds(5)
+    /// Event loop threads; each connection's lines are read, answered and written on one of them.
+    var eventLoops = System.coreCount
 
     /// The defaults.
     public init() {}

@@ -136,6 +136,36 @@ struct HostileInputTests {
         }
     }
 
+    @Test func aLineWaitingWhileItsLoopIsBusyMeetsItsDeadline() async throws {
+        // One event loop for every connection. While it answers 40 connections' pipelined questions (in a debug build,
+        // for longer than the HELLO deadline) it reads no socket, so another connection's HELLO, sent well before
+        // its deadline, waits unread until the deadline has passed. It was in time. (The idle timeout asks the
+        // same question; it is long here so that the 40 connections stay open while they are set up.)
+        try await withServer({
+            $0.helloTimeout = .milliseconds(800)
+            $0.maximumConnectionsPerAddress = 64
+            $0.eventLoops = 1
+        }) { server in
+            var busy: [TestClient] = []
+            for _ in 0..<40 {
+                let client = try await server.greetedClient()
+                try await client.send("NEW lang=nl\n")
+                _ = try await client.readReply()
+                busy.append(client)
+            }
+            let late = try await server.connect()
+            _ = try await late.readReply()
+            let questions = String(repeating: "ASK hoe maak ik een e-mailadres\n", count: 30)
+            for client in busy { try await client.send(questions) }
+            try await Task.sleep(for: .milliseconds(150))
+            try await late.send("HELLO late STAPJE/1\n")
+            #expect(try await late.readReply().last?.hasPrefix("250 HELLO") == true)
+            for client in busy {
+                for _ in 0..<30 { #expect(try await client.readReply().last?.hasPrefix("21") == true) }
+            }
+        }
+    }
+
     @Test func repeatedErrorsCloseTheConnection() async throws {
         try await withServer({ $0.maximumErrors = 3 }) { server in
             let client = try await server.greetedClient()

@@ -18,8 +18,10 @@ struct HelloCompletedEvent: Sendable {
 ///   after them is read: once a line was too long, the framing cannot be trusted.
 /// - Blank lines are dropped here, so every line that passes gets exactly one reply.
 /// - An HTTP request line or `Host:` header closes the connection without a word.
-/// - Idle timeout and HELLO deadline: `421` and close, but only when no reply is owed: a line read and not yet
-///   answered keeps the connection open (the idle timer must never cut a reply in flight).
+/// - Idle timeout and HELLO deadline: `421` and close, but only when no reply is owed (a line read and not yet
+///   answered keeps the connection open: the idle timer must never cut a reply in flight) and only once the event
+///   loop has looked at the socket since the deadline (a line waiting there, unread while the loop was busy
+///   answering, is no silence). Silence counts from the last complete line; a line that never ends is none.
 /// - A client that does not read: when unsent replies pass the write buffer's high-water mark, it is dropped.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
@@ -29,6 +31,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let maximumLineLength: Int
     private let helloTimeout: TimeAmount
+    private let idleTimeout: TimeAmount
+    private let polls: LoopPolls?
     private let limiter: ConnectionLimiter
     private let stats: ServerStats
     private let logger: Logger
@@ -41,13 +45,20 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var refusing = false
     private var firstLine = true
     private var helloDeadline: Scheduled<Void>?
+    private var helloDue = NIODeadline.distantFuture
+    private var idleCheck: Scheduled<Void>?
+    private var lastLine = NIODeadline.now()
 
+    /// A guard with these limits; `polls` tells whether the loop has looked at the socket since a deadline (without
+    /// it, a deadline closes as soon as no reply is owed).
     init(
-        maximumLineLength: Int, helloTimeout: TimeAmount, limiter: ConnectionLimiter, stats: ServerStats,
-        logger: Logger
+        maximumLineLength: Int, helloTimeout: TimeAmount, idleTimeout: TimeAmount, polls: LoopPolls?,
+        limiter: ConnectionLimiter, stats: ServerStats, logger: Logger
     ) {
         self.maximumLineLength = maximumLineLength
         self.helloTimeout = helloTimeout
+        self.idleTimeout = idleTimeout
+        self.polls = polls
         self.limiter = limiter
         self.stats = stats
         self.logger = logger
@@ -65,6 +76,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         helloDeadline?.cancel()
         helloDeadline = nil
+        idleCheck?.cancel()
+        idleCheck = nil
         if admitted, let address {
             admitted = false
             limiter.release(address)
@@ -97,11 +110,15 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         }
         let banner = WireEncoder(format: .text).encoded(Responder.banner(), tag: nil)
         context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: banner)), promise: nil)
+        lastLine = .now()
+        helloDue = lastLine + helloTimeout
         armHelloDeadline(context: context, after: helloTimeout)
+        armIdleCheck(context: context, after: idleTimeout)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !refusing else { return }
+        lastLine = .now()
         let line = unwrapInboundIn(data)
         if line.readableBytes > maximumLineLength {
             refuse(context: context)
@@ -145,14 +162,6 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case IdleStateHandler.IdleStateEvent.read = event {
-            if unanswered == 0 { close(context: context, reason: "idle") }
-        } else {
-            context.fireUserInboundEventTriggered(event)
-        }
-    }
-
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if !context.channel.isWritable {
             stats.record { $0.slowReaders += 1 }
@@ -184,9 +193,43 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         if unanswered > 0 {
             // A reply is owed (perhaps to HELLO itself): look again shortly.
             armHelloDeadline(context: context, after: .seconds(1))
+        } else if !socketLookedAt(since: helloDue) {
+            armHelloDeadline(context: context, after: Self.recheck)
         } else {
             close(context: context, reason: "hello-timeout")
         }
+    }
+
+    private func armIdleCheck(context: ChannelHandlerContext, after delay: TimeAmount) {
+        idleCheck = context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
+            self.checkIdle(context: context)
+        }
+    }
+
+    /// Closes the connection once it has been silent for the idle timeout with nothing owed; else looks again when
+    /// it could be.
+    private func checkIdle(context: ChannelHandlerContext) {
+        idleCheck = nil
+        guard context.channel.isActive, !refusing else { return }
+        let due = lastLine + idleTimeout
+        let now = NIODeadline.now()
+        if unanswered > 0 {
+            armIdleCheck(context: context, after: idleTimeout)
+        } else if now < due {
+            armIdleCheck(context: context, after: due - now)
+        } else if !socketLookedAt(since: due) {
+            armIdleCheck(context: context, after: Self.recheck)
+        } else {
+            close(context: context, reason: "idle")
+        }
+    }
+
+    /// How soon a deadline is looked at again when the loop has not read its sockets since.
+    private static let recheck = TimeAmount.milliseconds(10)
+
+    /// Whether the event loop has looked at the socket since `time`: only then is nothing read since a silence.
+    private func socketLookedAt(since time: NIODeadline) -> Bool {
+        polls?.haveLooked(since: time) ?? true
     }
 
     private func close(context: ChannelHandlerContext, reason: String) {

@@ -5,7 +5,9 @@ import NIOPosix
 import ServiceLifecycle
 
 /// A bare line-echo server on the same framework and pipeline shape as `Server` (NIOAsyncChannel, line framing with
-/// a limit, one task per connection): the baseline `stapje load --echo` compares the real server with.
+/// a limit, one task per connection): the baseline `stapje load --echo` compares the real server with. Its tasks run
+/// on Swift's global pool, as the server's did before they ran on their connections' event loops: the baseline
+/// stays the one earlier figures were measured against.
 public struct EchoServer: Service {
     let host: String
     let port: Int
