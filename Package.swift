@@ -8,7 +8,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "Stapje",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "stapje", targets: ["stapje"]),
         .library(name: "StapjeCore", targets: ["StapjeCore"]),

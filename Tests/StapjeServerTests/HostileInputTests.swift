@@ -139,8 +139,19 @@ struct HostileInputTests {
     @Test func aLineWaitingWhileItsLoopIsBusyMeetsItsDeadline() async throws {
         // One event loop for every connection. While it answers 40 connections' pipelined questions (in a debug build,
         // for longer than the HELLO deadline) it reads no socket, so another connection's HELLO, sent well before
-        // its deadline, waits unread until the deadline has passed. It was in time. (The idle timeout asks the
-        // same question; it is long here so that the 40 connections stay open while they are set up.)
+        // its deadline, waits unread until the deadline has passed. It was in time, so it must be answered. On a
+        // machine so loaded that this process itself sends the HELLO late, the server is right to close and the
+        // attempt proves nothing: it is run again, up to three times.
+        for _ in 0..<3 {
+            if let accepted = try await Self.helloWhileTheLoopIsBusy() {
+                #expect(accepted)
+                return
+            }
+        }
+    }
+
+    /// Whether a HELLO sent in time while the only event loop was busy was answered; nil when the client was late.
+    private static func helloWhileTheLoopIsBusy() async throws -> Bool? {
         try await withServer({
             $0.helloTimeout = .milliseconds(800)
             $0.maximumConnectionsPerAddress = 64
@@ -154,15 +165,18 @@ struct HostileInputTests {
                 busy.append(client)
             }
             let late = try await server.connect()
+            let connected = ContinuousClock.now
             _ = try await late.readReply()
             let questions = String(repeating: "ASK hoe maak ik een e-mailadres\n", count: 30)
             for client in busy { try await client.send(questions) }
             try await Task.sleep(for: .milliseconds(150))
-            try await late.send("HELLO late STAPJE/1\n")
-            #expect(try await late.readReply().last?.hasPrefix("250 HELLO") == true)
+            let sent = (try? await late.send("HELLO late STAPJE/1\n")) != nil
+            guard sent, ContinuousClock.now - connected < .milliseconds(650) else { return nil }
+            let accepted = (try? await late.readReply().last?.hasPrefix("250 HELLO")) == true
             for client in busy {
                 for _ in 0..<30 { #expect(try await client.readReply().last?.hasPrefix("21") == true) }
             }
+            return accepted
         }
     }
 
