@@ -146,6 +146,7 @@ public struct Server: Service {
         // The buffer limit catches a line that never ends; ConnectionGuard checks each complete line.
         try pipeline.addHandler(
             ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: configuration.maximumLineLength + 1))
+        try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(configuration.idleTimeout)))
         try pipeline.addHandler(
             ConnectionGuard(
                 maximumLineLength: configuration.maximumLineLength,

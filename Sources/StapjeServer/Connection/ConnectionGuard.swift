@@ -113,7 +113,6 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         lastLine = .now()
         helloDue = lastLine + helloTimeout
         armHelloDeadline(context: context, after: helloTimeout)
-        armIdleCheck(context: context, after: idleTimeout)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -200,27 +199,33 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    private func armIdleCheck(context: ChannelHandlerContext, after delay: TimeAmount) {
-        idleCheck = context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
-            self.checkIdle(context: context)
+    /// `IdleStateHandler` (before this handler) reports a connection without a complete line for the idle timeout.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case IdleStateHandler.IdleStateEvent.read = event {
+            checkIdle(context: context)
+        } else {
+            context.fireUserInboundEventTriggered(event)
         }
     }
 
-    /// Closes the connection once it has been silent for the idle timeout with nothing owed; else looks again when
-    /// it could be.
+    /// Closes the connection when it has been silent for the idle timeout with nothing owed, once the loop has looked
+    /// at its socket since (else looks again shortly). With a reply owed it stays open; `IdleStateHandler` reports
+    /// again after another timeout.
     private func checkIdle(context: ChannelHandlerContext) {
+        idleCheck?.cancel()
         idleCheck = nil
-        guard context.channel.isActive, !refusing else { return }
+        guard context.channel.isActive, !refusing, unanswered == 0 else { return }
         let due = lastLine + idleTimeout
         let now = NIODeadline.now()
-        if unanswered > 0 {
-            armIdleCheck(context: context, after: idleTimeout)
-        } else if now < due {
-            armIdleCheck(context: context, after: due - now)
-        } else if !socketLookedAt(since: due) {
-            armIdleCheck(context: context, after: Self.recheck)
-        } else {
+        if now >= due && socketLookedAt(since: due) {
             close(context: context, reason: "idle")
+            return
+        }
+        // Not silent long enough yet (the handler's clock started a moment before this one), or a line may be
+        // waiting unread: look again then.
+        let delay = now < due ? due - now : Self.recheck
+        idleCheck = context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
+            self.checkIdle(context: context)
         }
     }
 
