@@ -137,27 +137,37 @@ struct HostileInputTests {
         }
     }
 
-    @Test func aLineWaitingWhileItsLoopIsBusyMeetsItsDeadline() async throws {
+    @Test(.serialized, arguments: [Deadline.hello, .idle])
+    func aLineWaitingWhileItsLoopIsBusyMeetsItsDeadline(deadline: Deadline) async throws {
         // One event loop for every connection. While it answers 40 connections' pipelined questions (in a debug build,
-        // for longer than the HELLO deadline) it reads no socket, so another connection's HELLO, sent well before
-        // its deadline, waits unread until the deadline has passed. It was in time, so it must be answered. On a
-        // machine so loaded that this process itself sends the HELLO late, the server is right to close and the
+        // for longer than the deadline) it reads no socket, so another connection's line, sent well before its
+        // HELLO deadline or idle timeout, waits unread until that has passed. It was in time, so it must be answered.
+        // On a machine so loaded that this process itself sends the line late, the server is right to close and the
         // attempt proves nothing: it is run again, up to three times.
         for _ in 0..<3 {
-            if let accepted = try await Self.helloWhileTheLoopIsBusy() {
-                #expect(accepted)
+            if let answered = try await Self.lineWhileTheLoopIsBusy(deadline) {
+                #expect(answered)
                 return
             }
         }
     }
 
-    /// Whether a HELLO sent in time while the only event loop was busy was answered; nil when the attempt proves
-    /// nothing (this process was too slow: the HELLO went out late, or a busy client missed its own deadline).
-    private static func helloWhileTheLoopIsBusy() async throws -> Bool? {
-        let deadline = Duration.milliseconds(1500)
+    enum Deadline: Sendable, CustomStringConvertible {
+        /// A connection that has not said HELLO yet, and then says it.
+        case hello
+        /// A greeted connection that has been silent, and then sends PING.
+        case idle
+
+        var description: String { self == .hello ? "HELLO deadline" : "idle timeout" }
+    }
+
+    /// Whether a line sent in time while the only event loop was busy was answered; nil when the attempt proves
+    /// nothing (this process was too slow: the line went out late, or a busy client missed a deadline of its own).
+    private static func lineWhileTheLoopIsBusy(_ deadline: Deadline) async throws -> Bool? {
+        let limit = Duration.milliseconds(1500)
         let questions = String(repeating: "ASK hoe maak ik een e-mailadres\n", count: 100)
         return try await withServer({
-            $0.helloTimeout = deadline
+            if deadline == .hello { $0.helloTimeout = limit } else { $0.idleTimeout = limit }
             $0.maximumConnectionsPerAddress = 64
             $0.eventLoops = 1
         }) { server in
@@ -169,18 +179,20 @@ struct HostileInputTests {
                     guard try await client.readReply().last?.hasPrefix("2") == true else { return nil }
                     busy.append(client)
                 }
-                let late = try await server.connect()
-                let connected = ContinuousClock.now
-                _ = try await late.readReply()
+                let late = deadline == .hello ? try await server.connect() : try await server.greetedClient()
+                let silentSince = ContinuousClock.now
+                if deadline == .hello { _ = try await late.readReply() }
                 for client in busy { try await client.send(questions) }
                 try await Task.sleep(for: .milliseconds(300))
-                let sent = (try? await late.send("HELLO late STAPJE/1\n")) != nil
-                guard sent, ContinuousClock.now - connected < deadline - .milliseconds(300) else { return nil }
-                let accepted = (try? await late.readReply().last?.hasPrefix("250 HELLO")) == true
+                let line = deadline == .hello ? "HELLO late STAPJE/1\n" : "PING late\n"
+                let sent = (try? await late.send(line)) != nil
+                guard sent, ContinuousClock.now - silentSince < limit - .milliseconds(300) else { return nil }
+                let expected = deadline == .hello ? "250 HELLO" : "250 PONG"
+                let answered = (try? await late.readReply().last?.hasPrefix(expected)) == true
                 for client in busy {
                     for _ in 0..<100 { #expect(try await client.readReply().last?.hasPrefix("21") == true) }
                 }
-                return accepted
+                return answered
             } catch is ChannelError {
                 return nil
             }
