@@ -42,23 +42,24 @@ struct RuleIndex: Sendable {
 
     init(intents: [CompiledIntent], stemCount: Int) {
         var phraseWords: [Int32] = []
-        var keywords = [[CueEntry]](repeating: [], count: stemCount)
-        var excludes = [[CueEntry]](repeating: [], count: stemCount)
-        var patternEntries = [[PatternEntry]](repeating: [], count: stemCount)
+        // Each entry with the stem it is filed under.
+        var keywords: [(key: Int32, value: CueEntry)] = []
+        var excludes: [(key: Int32, value: CueEntry)] = []
+        var patternEntries: [(key: Int32, value: PatternEntry)] = []
         var patterns: [Pattern] = []
         var keywordBase: [Int32] = []
         var excludeBase: [Int32] = []
         var keywordWeights: [Double] = []
         var excludeCount = 0
-        func file(_ cues: [CompiledIntent.Cue], intent: Int, into table: inout [[CueEntry]]) {
+        func file(_ cues: [CompiledIntent.Cue], intent: Int, into table: inout [(key: Int32, value: CueEntry)]) {
             for (number, cue) in cues.enumerated() {
                 for phrase in cue.phrases {
                     guard let first = phrase.first else { continue }
                     let start = Int32(phraseWords.count)
                     phraseWords += phrase
-                    table[Int(first)].append(
-                        CueEntry(intent: Int32(intent), cue: Int32(number), start: start, end: Int32(phraseWords.count))
-                    )
+                    let entry = CueEntry(
+                        intent: Int32(intent), cue: Int32(number), start: start, end: Int32(phraseWords.count))
+                    table.append((first, entry))
                 }
             }
         }
@@ -75,12 +76,12 @@ struct RuleIndex: Sendable {
                     intent: Int32(number), pattern: Int32(patterns.count), message: message,
                     whole: message || intent.whole)
                 patterns.append(pattern)
-                for id in Set(pattern.anchorIDs) { patternEntries[Int(id)].append(entry) }
+                for id in Set(pattern.anchorIDs) { patternEntries.append((id, entry)) }
             }
         }
-        (self.keywordEntries, self.keywordStart) = Self.flattened(keywords)
-        (self.excludeEntries, self.excludeStart) = Self.flattened(excludes)
-        (self.patternEntries, self.patternStart) = Self.flattened(patternEntries)
+        (self.keywordEntries, self.keywordStart) = groupedByKey(keywords, keyCount: stemCount)
+        (self.excludeEntries, self.excludeStart) = groupedByKey(excludes, keyCount: stemCount)
+        (self.patternEntries, self.patternStart) = groupedByKey(patternEntries, keyCount: stemCount)
         self.phraseWords = phraseWords
         self.patterns = patterns
         self.keywordWeights = keywordWeights
@@ -88,18 +89,6 @@ struct RuleIndex: Sendable {
         self.excludeCount = excludeCount
         self.keywordBase = keywordBase
         self.excludeBase = excludeBase
-    }
-
-    private static func flattened<Entry>(_ lists: [[Entry]]) -> ([Entry], [Int32]) {
-        var flat: [Entry] = []
-        flat.reserveCapacity(lists.reduce(0) { $0 + $1.count })
-        var starts: [Int32] = [0]
-        starts.reserveCapacity(lists.count + 1)
-        for list in lists {
-            flat += list
-            starts.append(Int32(flat.count))
-        }
-        return (flat, starts)
     }
 
     /// The rules a question sets off.

@@ -84,10 +84,10 @@ struct VectorIndex: Sendable {
         for owner in 0..<ownerCount { ownerFirst[owner + 1] += ownerFirst[owner] }
         let vectors = order.map { Self.vector(examples[$0].features, ids: table, idf: idf) }
         let owners = order.map { examples[$0].owner }
-        let (flat, starts) = Self.byFeature(
-            vectors.enumerated().lazy.flatMap { position, vector in
-                vector.lazy.map { (feature: $0.0, posting: Posting(item: Int32(position), weight: $0.1)) }
-            }, featureCount: documentFrequency.count)
+        let (flat, starts) = groupedByKey(
+            vectors.indices.lazy.flatMap { position in
+                vectors[position].lazy.map { (key: $0.0, value: Posting(item: Int32(position), weight: $0.1)) }
+            }, keyCount: documentFrequency.count)
         let prototypes = Self.prototypes(
             vectors: vectors, owners: owners, ownerCount: ownerCount, featureCount: documentFrequency.count,
             passes: refine ? Refinement.passes : 0)
@@ -167,7 +167,7 @@ struct VectorIndex: Sendable {
         var row = [Float](repeating: 0, count: featureCount)
         var used = [Bool](repeating: false, count: featureCount)
         var features: [Int32] = []
-        var entries: [(feature: Int32, posting: Posting)] = []
+        var entries: [(key: Int32, value: Posting)] = []
         var start = 0
         while start < vectors.count {
             let owner = owners[start]
@@ -194,24 +194,7 @@ struct VectorIndex: Sendable {
             features.removeAll(keepingCapacity: true)
             start = end
         }
-        return byFeature(entries, featureCount: featureCount)
-    }
-
-    /// Postings grouped by feature, each feature's in the order given: the flat list and where each feature's
-    /// postings start (one more entry for the end).
-    private static func byFeature(
-        _ entries: some Sequence<(feature: Int32, posting: Posting)>, featureCount: Int
-    ) -> ([Posting], [Int32]) {
-        var starts = [Int32](repeating: 0, count: featureCount + 1)
-        for (feature, _) in entries { starts[Int(feature) + 1] += 1 }
-        for feature in 0..<featureCount { starts[feature + 1] += starts[feature] }
-        var next = starts
-        var postings = [Posting](repeating: Posting(item: 0, weight: 0), count: Int(starts[featureCount]))
-        for (feature, posting) in entries {
-            postings[Int(next[Int(feature)])] = posting
-            next[Int(feature)] += 1
-        }
-        return (postings, starts)
+        return groupedByKey(entries, keyCount: featureCount)
     }
 
     /// `sum[i] += factor * row[i]` for the `sum.count` elements, eight at a time (the compiler cannot prove the
