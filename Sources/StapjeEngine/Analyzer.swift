@@ -36,7 +36,7 @@ struct Analyzer: Sendable {
     let stemmer: Stemmer
     let stopWords: Set<String>
     let fillers: Set<String>
-    let typos: TypoIndex
+    private(set) var typos: TypoIndex
     let knownStems: Set<String>
     /// Words known only as typed (see `init`): found as themselves and as parts of compounds, never by correction.
     let exactWords: Set<String>
@@ -49,10 +49,10 @@ struct Analyzer: Sendable {
         let isStop: Bool
         /// A small word, a content word, or a word whose stem the content uses: no correction needed.
         let isKnown: Bool
-        /// The stem's id in the language model's stem table (-1: no rule uses it), set by `numbered(_:)`.
-        var stemID: Int32 = -1
         /// Whether the folded word is an article or politeness word (dropped from whole-message matching).
-        var isFiller = false
+        let isFiller: Bool
+        /// The stem's id in the language model's stem table (-1: no rule uses it), set by `finished`.
+        var stemID: Int32 = -1
     }
 
     /// What matching needs of one analysed word beyond the token: its stem id and whether it is a filler, when
@@ -69,7 +69,7 @@ struct Analyzer: Sendable {
     ///     words down.
     ///   - exactWords: folded words known only as typed: never the result of a typo correction.
     ///   - buildingTypos: false to leave the typo index empty, for a compiler that builds it on another core
-    ///     (over `contentWords(_:)`) and adds it with `with(_:)`.
+    ///     (over `contentWords(_:)`) and adds it with `finished(typos:stemIDs:)`.
     init(
         language: Language, vocabulary: Set<String>, words: Set<String> = [], exactWords: Set<String> = [],
         keepSmallWords: Bool = false, buildingTypos: Bool = true
@@ -94,20 +94,10 @@ struct Analyzer: Sendable {
             let isStop = stopWords.contains(folded)
             entries[word] = Entry(
                 stem: stem, isStop: isStop,
-                isKnown: isStop || content.contains(folded) || knownStems.contains(stem) || exactWords.contains(folded))
+                isKnown: isStop || content.contains(folded) || knownStems.contains(stem) || exactWords.contains(folded),
+                isFiller: fillers.contains(folded))
         }
         self.entries = entries
-    }
-
-    private init(_ analyzer: Analyzer, typos: TypoIndex) {
-        self.language = analyzer.language
-        self.stemmer = analyzer.stemmer
-        self.stopWords = analyzer.stopWords
-        self.fillers = analyzer.fillers
-        self.typos = typos
-        self.knownStems = analyzer.knownStems
-        self.exactWords = analyzer.exactWords
-        self.entries = analyzer.entries
     }
 
     /// The words of `vocabulary` the typo index corrects to: all but the small words.
@@ -115,20 +105,12 @@ struct Analyzer: Sendable {
         vocabulary.filter { !stopWords.contains($0) }
     }
 
-    /// The same analyzer with `typos` as its typo index.
-    func with(_ typos: TypoIndex) -> Analyzer {
-        Analyzer(self, typos: typos)
-    }
-
-    /// This analyzer with every known word's stem id (from the finished stem table) and filler flag filled in.
-    func numbered(_ stemIDs: [String: Int32]) -> Analyzer {
+    /// This analyzer finished: with `typos` as its typo index, and every known word's stem id from the finished
+    /// stem table.
+    func finished(typos: TypoIndex, stemIDs: [String: Int32]) -> Analyzer {
         var copy = self
-        for (word, entry) in entries {
-            var entry = entry
-            entry.stemID = stemIDs[entry.stem] ?? -1
-            entry.isFiller = fillers.contains(TextFolding.fold(word))
-            copy.entries[word] = entry
-        }
+        copy.typos = typos
+        for (word, entry) in entries { copy.entries[word]?.stemID = stemIDs[entry.stem] ?? -1 }
         return copy
     }
 
@@ -149,14 +131,7 @@ struct Analyzer: Sendable {
     /// Tokens of a person's question (already split into words), with typo correction and compound splitting.
     /// - Parameter otherLanguage: whether another language's content uses a word: such a word is a real word, not a
     ///   typo of this language's, and is never corrected.
-    func analyze(
-        _ tokens: [Token], notes: inout AnalysisNotes, otherLanguage: (String) -> Bool = { _ in false }
-    ) -> [AnalyzedToken] {
-        var ids: [WordIDs?] = []
-        return analyze(tokens, notes: &notes, ids: &ids, otherLanguage: otherLanguage)
-    }
-
-    /// The same, also giving for each analysed word its `WordIDs` when known without a further lookup.
+    /// - Parameter ids: set to each analysed word's `WordIDs` when it was known as typed, nil otherwise.
     func analyze(
         _ tokens: [Token], notes: inout AnalysisNotes, ids: inout [WordIDs?],
         otherLanguage: (String) -> Bool = { _ in false }

@@ -229,7 +229,7 @@ final class LanguageModel: Sendable {
         let rules = ruleSet!
         diagnostics += rules.diagnostics
         self.language = source.language
-        self.analyzer = source.analyzer.with(typos!).numbered(rules.stemIDs)
+        self.analyzer = source.analyzer.finished(typos: typos!, stemIDs: rules.stemIDs)
         self.intents = rules.intents
         self.index = examples!.index
         self.exampleTexts = examples!.texts
