@@ -52,11 +52,7 @@ struct ContentWords: Sendable {
                 guard start >= 0 else { continue }
                 let run = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 let original = String(decoding: run, as: UTF8.self)
-                let lower =
-                    run.contains { $0 >= 0x41 && $0 <= 0x5A }
-                    ? String(decoding: run.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
-                    : original
-                words.append(Token(original: original, lower: lower))
+                words.append(Token(original: original, lower: Tokenizer.lowercased(original)))
                 start = -1
             }
         }

@@ -181,7 +181,7 @@ public struct Tokenizer: Sendable {
 
 extension Tokenizer {
     /// `word.lowercased()`, with plain ASCII done on bytes (and a word without capitals returned as it is).
-    static func lowercased(_ word: String) -> String {
+    public static func lowercased(_ word: String) -> String {
         var hasCapital = false
         for byte in word.utf8 {
             if byte >= 0x80 { return word.lowercased() }
