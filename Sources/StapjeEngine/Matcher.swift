@@ -340,7 +340,7 @@ final class LanguageModel: Sendable {
             // best example, and plain centroids (refining them changed no figure of dev.tsv).
             let index = VectorIndex(
                 examples: examples, ownerCount: rules.count, refine: exampleOnly,
-                candidateCount: exampleOnly ? 5 : 0)
+                candidateCount: exampleOnly ? 5 : 0, words: vocabulary)
             return .examples(index, texts: exampleTexts)
         }
 
@@ -487,7 +487,7 @@ final class LanguageModel: Sendable {
         scored.reserveCapacity(intents.count)
         var similarities: (best: [Float], bestExample: [Int32], centroid: [Float]) = ([], [], [])
         if !messageIDs.isEmpty {
-            similarities = index.similarities(FeatureBag(tokens: content))
+            similarities = index.similarities(of: content)
             for position in intents.indices {
                 let best = Double(similarities.best[position])
                 let keywordWeight = hits.keywordWeight[position]

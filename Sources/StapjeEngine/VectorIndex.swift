@@ -38,8 +38,17 @@ struct VectorIndex: Sendable {
         var weight: Float
     }
 
+    /// A character n-gram and its feature id.
+    struct KnownGram: Sendable {
+        var key: UInt64
+        var id: Int32
+    }
+
     private let features: FeatureTable
     private let idf: [Float]
+    /// The feature ids and weights, for tests.
+    var featureIDs: FeatureTable { features }
+    var inverseFrequencies: [Float] { idf }
     /// The postings of every feature, one after the other: feature `f` has `examplePostings[exampleStart[f]..<
     /// exampleStart[f + 1]]`. One flat array reads faster than an array per feature. Items are positions in
     /// owner order (see `exampleIndex`), so one owner's postings of a feature are one contiguous run.
@@ -56,13 +65,23 @@ struct VectorIndex: Sendable {
     /// `ownerFirst[o]..<ownerFirst[o + 1]`.
     private let exampleIndex: [Int32]
     private let ownerFirst: [Int32]
+    /// The character n-grams the index knows of every content word, worked out once: a question's content words
+    /// (most of its words) need no n-gram hashed and looked up. Word `w` (numbered by `wordNumbers`, over
+    /// `FeatureBag.wordKey` of the folded word) has `wordGrams[wordGramStart[w]..<wordGramStart[w + 1]]`.
+    private let wordNumbers: FeatureTable
+    private let wordGramStart: [Int32]
+    private let wordGrams: [KnownGram]
     let exampleCount: Int
     let ownerCount: Int
     /// How many owners, the best by prototype, get their best example looked up (0: all of them).
     let candidateCount: Int
 
     /// Builds the index from feature lists, one per example, each tagged with its owner (an intent index).
-    init(examples: [(owner: Int, features: FeatureBag)], ownerCount: Int, refine: Bool, candidateCount: Int) {
+    /// - Parameter words: the content's folded words, whose known n-grams are worked out once (see `wordGrams`).
+    init(
+        examples: [(owner: Int, features: FeatureBag)], ownerCount: Int, refine: Bool, candidateCount: Int,
+        words: Set<String> = []
+    ) {
         // Features are numbered in the order first seen.
         var numbering = FeatureNumbering()
         var documentFrequency: [Int] = []
@@ -101,6 +120,25 @@ struct VectorIndex: Sendable {
                 ownerRuns.append(Int32(index))
             }
         }
+        var wordKeys: [UInt64] = []
+        var wordGramStart: [Int32] = [0]
+        var wordGrams: [KnownGram] = []
+        var keys: [UInt64] = []
+        var scalars: [UInt32] = []
+        wordKeys.reserveCapacity(words.count)
+        wordGramStart.reserveCapacity(words.count + 1)
+        for word in words {
+            wordKeys.append(FeatureBag.wordKey(word))
+            keys.removeAll(keepingCapacity: true)
+            FeatureBag.appendGrams(of: word, to: &keys, scalars: &scalars)
+            for key in keys {
+                if let id = table[key] { wordGrams.append(KnownGram(key: key, id: id)) }
+            }
+            wordGramStart.append(Int32(wordGrams.count))
+        }
+        self.wordNumbers = FeatureTable(keys: wordKeys)
+        self.wordGramStart = wordGramStart
+        self.wordGrams = wordGrams.compacted()
         self.features = table
         self.idf = idf
         (self.examplePostings, self.exampleStart) = (flat, starts)
@@ -305,6 +343,58 @@ struct VectorIndex: Sendable {
         return half(bag.words, share: wordShare) + half(bag.grams, share: 1 - wordShare)
     }
 
+    /// The vector of a question's analysed tokens: `vector(FeatureBag(tokens:), ...)` to the bit, with each content
+    /// word's n-grams read from `wordGrams` (other words' n-grams are hashed and looked up as there).
+    func queryVector(_ tokens: [AnalyzedToken]) -> [(Int32, Float)] {
+        var wordKeys: [UInt64] = []
+        var grams: [KnownGram] = []
+        var keys: [UInt64] = []
+        var scalars: [UInt32] = []
+        wordKeys.reserveCapacity(2 * tokens.count)
+        grams.reserveCapacity(8 * tokens.count)
+        var previous: UInt64?
+        for token in tokens where !token.isStop && !token.stem.isEmpty {
+            let stem = FeatureBag.stemKey(token.stem)
+            wordKeys.append(stem)
+            if let previous { wordKeys.append(FeatureBag.pairKey(previous, stem)) }
+            previous = stem
+            if let word = wordNumbers[FeatureBag.wordKey(token.folded)] {
+                grams += wordGrams[Int(wordGramStart[Int(word)])..<Int(wordGramStart[Int(word) + 1])]
+            } else {
+                keys.removeAll(keepingCapacity: true)
+                FeatureBag.appendGrams(of: token.folded, to: &keys, scalars: &scalars)
+                for key in keys {
+                    if let id = features[key] { grams.append(KnownGram(key: key, id: id)) }
+                }
+            }
+        }
+        // As `vector`: counted in key order, n-grams the index lacks left out (here before counting, which
+        // changes no other count).
+        var gramHalf: [(Int32, Float)] = []
+        var norm: Float = 0
+        grams.sort { $0.key < $1.key }
+        var index = 0
+        while index < grams.count {
+            var end = index + 1
+            while end < grams.count && grams[end].key == grams[index].key { end += 1 }
+            let count = end - index
+            let id = grams[index].id
+            let weight = (count == 1 ? 1 : 1 + logf(Float(count))) * idf[Int(id)]
+            gramHalf.append((id, weight))
+            norm += weight * weight
+            index = end
+        }
+        if norm > 0 {
+            let scale = sqrtf(1 - Self.wordShare) / sqrtf(norm)
+            for slot in gramHalf.indices { gramHalf[slot].1 *= scale }
+        } else {
+            gramHalf = []
+        }
+        var bag = FeatureBag()
+        bag.words = FeatureBag.counted(&wordKeys)
+        return Self.vector(bag, ids: features, idf: idf) + gramHalf
+    }
+
     /// Adds `weight · posting weight` to the score of every item in the postings of every feature of `query`.
     private static func accumulate(
         _ query: [(Int32, Float)], _ postings: [Posting], _ starts: [Int32], into scores: inout [Float]
@@ -324,7 +414,15 @@ struct VectorIndex: Sendable {
     /// Similarities of a question: each owner's prototype and, for the `candidateCount` owners with the best
     /// prototype similarity, their best example (with its index; 0 and -1 for the other owners).
     func similarities(_ bag: FeatureBag) -> (best: [Float], bestExample: [Int32], centroid: [Float]) {
-        let query = Self.vector(bag, ids: features, idf: idf)
+        similarities(query: Self.vector(bag, ids: features, idf: idf))
+    }
+
+    /// The same for a question's analysed tokens (see `queryVector`).
+    func similarities(of tokens: [AnalyzedToken]) -> (best: [Float], bestExample: [Int32], centroid: [Float]) {
+        similarities(query: queryVector(tokens))
+    }
+
+    private func similarities(query: [(Int32, Float)]) -> (best: [Float], bestExample: [Int32], centroid: [Float]) {
         var prototype = [Float](repeating: 0, count: ownerCount)
         Self.accumulate(query, prototypePostings, prototypeStart, into: &prototype)
         var best = [Float](repeating: 0, count: ownerCount)
@@ -414,6 +512,8 @@ struct FeatureBag: Sendable {
     /// The length of the character n-grams, edge markers included.
     static let gramLength = 4
 
+    init() {}
+
     /// Features of the non-stop tokens.
     init(tokens: [AnalyzedToken]) {
         var wordKeys: [UInt64] = []
@@ -421,29 +521,51 @@ struct FeatureBag: Sendable {
         var previous: UInt64?
         var scalars: [UInt32] = []
         for token in tokens where !token.isStop && !token.stem.isEmpty {
-            var stem = Self.wordSeed
-            for byte in token.stem.utf8 { stem = (stem ^ UInt64(byte)) &* Self.prime }
+            let stem = Self.stemKey(token.stem)
             wordKeys.append(stem)
-            if let previous { wordKeys.append((previous &* 31) ^ stem ^ 0x9e37_79b9_7f4a_7c15) }
+            if let previous { wordKeys.append(Self.pairKey(previous, stem)) }
             previous = stem
-            scalars.removeAll(keepingCapacity: true)
-            scalars.append(0x3C)
-            for scalar in token.folded.unicodeScalars { scalars.append(scalar.value) }
-            scalars.append(0x3E)
-            let n = Self.gramLength
-            if scalars.count >= n {
-                for start in 0...(scalars.count - n) {
-                    var gram = Self.gramSeed
-                    for index in start..<start + n { gram = (gram ^ UInt64(scalars[index])) &* Self.prime }
-                    gramKeys.append(gram)
-                }
-            }
+            Self.appendGrams(of: token.folded, to: &gramKeys, scalars: &scalars)
         }
         words = Self.counted(&wordKeys)
         grams = Self.counted(&gramKeys)
     }
 
-    private static func counted(_ keys: inout [UInt64]) -> [(key: UInt64, count: Int)] {
+    /// The feature of a stem.
+    static func stemKey(_ stem: String) -> UInt64 {
+        var key = wordSeed
+        for byte in stem.utf8 { key = (key ^ UInt64(byte)) &* prime }
+        return key
+    }
+
+    /// The feature of two adjacent stems.
+    static func pairKey(_ previous: UInt64, _ stem: UInt64) -> UInt64 {
+        (previous &* 31) ^ stem ^ 0x9e37_79b9_7f4a_7c15
+    }
+
+    /// Appends the character n-grams of a folded word, edge markers included (`scalars` is scratch space).
+    static func appendGrams(of folded: String, to keys: inout [UInt64], scalars: inout [UInt32]) {
+        scalars.removeAll(keepingCapacity: true)
+        scalars.append(0x3C)
+        for scalar in folded.unicodeScalars { scalars.append(scalar.value) }
+        scalars.append(0x3E)
+        let n = gramLength
+        guard scalars.count >= n else { return }
+        for start in 0...(scalars.count - n) {
+            var gram = gramSeed
+            for index in start..<start + n { gram = (gram ^ UInt64(scalars[index])) &* prime }
+            keys.append(gram)
+        }
+    }
+
+    /// A whole folded word, as `WordGrams` files it (a seed of its own: never compared with features).
+    static func wordKey(_ folded: String) -> UInt64 {
+        var key: UInt64 = 0x6c62_272e_07bb_0142
+        for byte in folded.utf8 { key = (key ^ UInt64(byte)) &* prime }
+        return key
+    }
+
+    static func counted(_ keys: inout [UInt64]) -> [(key: UInt64, count: Int)] {
         keys.sort()
         var result: [(key: UInt64, count: Int)] = []
         result.reserveCapacity(keys.count)

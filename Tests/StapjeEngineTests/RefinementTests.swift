@@ -76,3 +76,30 @@ struct RefinementTests {
         #expect(again.match("book a tram ticket for today", context: MatchContext(language: .en)) == result)
     }
 }
+
+/// A question's vector with content words' n-grams read from the index's table is the vector of its feature bag.
+struct QueryVectorTests {
+    @Test(arguments: [
+        "block my card", "stop stop stop payments", "blokc my crad now", "the gym", "card card card", "xyz",
+        "payments to the gym please stop them", "é à ç card", "",
+    ])
+    func theQueryVectorIsTheFeatureBagVector(question: String) {
+        let analyzer = Analyzer(language: .en, vocabulary: [], keepSmallWords: true)
+        let texts = RefinementTests.block + RefinementTests.stop
+        let examples = texts.enumerated().map { number, text in
+            (
+                owner: number < RefinementTests.block.count ? 0 : 1,
+                features: FeatureBag(tokens: analyzer.contentTokens(text))
+            )
+        }
+        // Words of some examples only: the others' n-grams are worked out at query time.
+        let words = Set(texts.prefix(6).flatMap { analyzer.contentTokens($0).map(\.folded) })
+        let index = VectorIndex(examples: examples, ownerCount: 2, refine: false, candidateCount: 0, words: words)
+        let tokens = analyzer.contentTokens(question)
+        let fromBag = VectorIndex.vector(
+            FeatureBag(tokens: tokens), ids: index.featureIDs, idf: index.inverseFrequencies)
+        let fromTable = index.queryVector(tokens)
+        #expect(fromTable.map(\.0) == fromBag.map(\.0))
+        #expect(fromTable.map(\.1.bitPattern) == fromBag.map(\.1.bitPattern))
+    }
+}
