@@ -16,4 +16,28 @@ public struct Token: Sendable, Hashable {
         self.folded = TextFolding.fold(lower)
         self.isNumber = !lower.isEmpty && lower.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
+
+    /// The token of a word of ASCII letters and digits (no apostrophe): as `init(original:lower:)` with
+    /// `Tokenizer.lowercased`, in one pass over the bytes (lower-case ASCII needs no folding).
+    init(asciiWord bytes: [UInt8]) {
+        var hasCapital = false
+        var onlyDigits = true
+        for byte in bytes {
+            if byte >= 0x41 && byte <= 0x5A { hasCapital = true }
+            if byte < 0x30 || byte > 0x39 { onlyDigits = false }
+        }
+        original = String(decoding: bytes, as: UTF8.self)
+        if hasCapital {
+            lower = String(unsafeUninitializedCapacity: bytes.count) { buffer in
+                for (offset, byte) in bytes.enumerated() {
+                    buffer[offset] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+                }
+                return bytes.count
+            }
+        } else {
+            lower = original
+        }
+        folded = lower
+        isNumber = onlyDigits && !bytes.isEmpty
+    }
 }

@@ -80,6 +80,14 @@ public struct Tokenizer: Sendable {
         }
 
         mutating func flushWord(_ word: inout [UInt8], tokenizer: Tokenizer) {
+            // The usual case, one part without an apostrophe: no elision or expansion applies, so the token is made
+            // straight from the bytes (what `appendWord` makes of it, in one pass).
+            if parts.isEmpty && !word.isEmpty && !word.contains(0x27) {
+                pendingHyphen = false
+                result.append(Token(asciiWord: word))
+                word.removeAll(keepingCapacity: true)
+                return
+            }
             flushPart(&word)
             finishWord(tokenizer)
         }
