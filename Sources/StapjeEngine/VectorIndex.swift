@@ -434,10 +434,33 @@ struct VectorIndex: Sendable {
             }
         }
         if candidateCount <= 0 || candidateCount >= ownerCount {
+            // A question reaches a few hundred of the examples: only those are compared, in position order (an
+            // example no posting reached scores 0 and cannot be best), which picks what a scan of all would.
             var scores = [Float](repeating: 0, count: exampleCount)
-            Self.accumulate(query, examplePostings, exampleStart, into: &scores)
-            for owner in 0..<ownerCount {
-                keepBest(owner, scores: scores[Int(ownerFirst[owner])..<Int(ownerFirst[owner + 1])])
+            var reached = [UInt64](repeating: 0, count: (exampleCount + 63) / 64)
+            examplePostings.withUnsafeBufferPointer { postings in
+                scores.withUnsafeMutableBufferPointer { scores in
+                    for (id, weight) in query {
+                        for index in Int(exampleStart[Int(id)])..<Int(exampleStart[Int(id) + 1]) {
+                            let item = Int(postings[index].item)
+                            scores[item] += weight * postings[index].weight
+                            reached[item >> 6] |= 1 << UInt64(item & 63)
+                        }
+                    }
+                }
+            }
+            var owner = 0
+            for (word, bits) in reached.enumerated() {
+                var bits = bits
+                while bits != 0 {
+                    let position = word << 6 + bits.trailingZeroBitCount
+                    bits &= bits &- 1
+                    while Int(ownerFirst[owner + 1]) <= position { owner += 1 }
+                    if scores[position] > best[owner] {
+                        best[owner] = scores[position]
+                        bestExample[owner] = exampleIndex[position]
+                    }
+                }
             }
         } else {
             // The candidates: the best prototypes, ties by owner index.
