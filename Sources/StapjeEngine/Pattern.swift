@@ -27,11 +27,19 @@ final class Pattern: Sendable {
         let upper: Int32
     }
 
+    /// One option of a choice: its first word when that is a plain word (-1 otherwise), and the rest of its
+    /// steps as a range in `steps`. Most options (a concept's phrases) start with a word the question lacks: that
+    /// word is tested from here, without reading the option's steps.
+    struct Branch: Sendable {
+        let firstWord: Int32
+        let lower: Int32
+        let upper: Int32
+    }
+
     let source: String
     private let steps: [Step]
     private let words: [Int32]
-    /// Each option of a choice, as a range in `steps`.
-    private let branches: [Range<Int32>]
+    private let branches: [Branch]
     /// The top-level sequence, as a range in `steps`.
     private let top: Range<Int32>
     /// For every top-level step that must match one word: the range in `words` of the stems that can fill it.
@@ -86,7 +94,13 @@ final class Pattern: Sendable {
         // Patterns are kept for the life of the process: their arrays without the room left by appending.
         self.steps = steps.compacted()
         self.words = words.compacted()
-        self.branches = branches.compacted()
+        self.branches = branches.map { range in
+            if let first = range.first, steps[Int(first)].kind == .word {
+                return Branch(
+                    firstWord: words[Int(steps[Int(first)].lower)], lower: first + 1, upper: range.upperBound)
+            }
+            return Branch(firstWord: -1, lower: range.lowerBound, upper: range.upperBound)
+        }.compacted()
         self.top = top
         self.required = top.compactMap { index in
             let step = steps[Int(index)]
@@ -169,17 +183,17 @@ final class Pattern: Sendable {
                 current = (step.optional ? current : 0) | ((current & found) << 1)
             case .choice:
                 var next: UInt64 = step.optional ? current : 0
-                for branch in step.lower..<step.upper {
-                    var option = branches[Int(branch)]
+                for index in step.lower..<step.upper {
+                    let branch = branches[Int(index)]
                     var reached = current
-                    // Most options (a concept's phrases) start with a word the question lacks: that word is tried
-                    // here, and only an option that gets past it is followed further.
-                    if let first = option.first, steps[Int(first)].kind == .word {
-                        reached = (current & occurrences.positions(of: words[Int(steps[Int(first)].lower)])) << 1
+                    // Only an option that gets past its first word is followed further.
+                    if branch.firstWord >= 0 {
+                        reached = (current & occurrences.positions(of: branch.firstWord)) << 1
                         if reached == 0 { continue }
-                        option = (first + 1)..<option.upperBound
                     }
-                    next |= option.isEmpty ? reached : advance(option, from: reached, occurrences)
+                    next |=
+                        branch.lower == branch.upper
+                        ? reached : advance(branch.lower..<branch.upper, from: reached, occurrences)
                 }
                 current = next
             }
