@@ -46,6 +46,11 @@ final class Pattern: Sendable {
     /// A question lacking all stems of one such step cannot match, which rejects most patterns at once.
     private let required: [Range<Int32>]
 
+    /// The stems of each required top-level step (see `required`).
+    var requiredWords: [[Int32]] {
+        required.map { Array(words[Int($0.lowerBound)..<Int($0.upperBound)]) }
+    }
+
     /// The stems a question must contain one of for the pattern to match: those of its first required step, or
     /// all its stems (every stem the pattern mentions is in `words`) when no single step is required.
     var anchorIDs: [Int32] {
@@ -335,6 +340,11 @@ struct Occurrences {
 
     /// The stem ids present, each once.
     var presentIDs: [Int32] { ids }
+
+    /// Whether the question has a word with stem `id`.
+    func has(_ id: Int32) -> Bool {
+        present[Int(id) >> 6] & (1 << UInt64(id & 63)) != 0
+    }
 
     func positions(of id: Int32) -> UInt64 {
         guard present[Int(id) >> 6] & (1 << UInt64(id & 63)) != 0 else { return 0 }

@@ -32,6 +32,14 @@ struct RuleIndex: Sendable {
     let patternStart: [Int32]
     /// Every pattern of every intent: an intent's ordinary patterns, then its whole-message ones.
     let patterns: [Pattern]
+    /// The stems of every pattern's required steps, here in three flat arrays that are read before a pattern
+    /// object is: pattern `p` has the steps `requiredStart[p]..<requiredStart[p + 1]`, step `s` the stems
+    /// `requiredWords[requiredEnd[s - 1]..<requiredEnd[s]]` (from 0 for the first). A question lacking every stem
+    /// of one of them cannot match, which rules out most patterns a question's words point at without touching
+    /// the pattern's own arrays.
+    let requiredStart: [Int32]
+    let requiredEnd: [Int32]
+    let requiredWords: [Int32]
     /// The weight of every keyword cue, numbered as in `keywordBase`.
     let keywordWeights: [Double]
     let keywordCount: Int
@@ -47,6 +55,9 @@ struct RuleIndex: Sendable {
         var excludes: [(key: Int32, value: CueEntry)] = []
         var patternEntries: [(key: Int32, value: PatternEntry)] = []
         var patterns: [Pattern] = []
+        var requiredStart: [Int32] = [0]
+        var requiredEnd: [Int32] = []
+        var requiredWords: [Int32] = []
         var keywordBase: [Int32] = []
         var excludeBase: [Int32] = []
         var keywordWeights: [Double] = []
@@ -76,6 +87,11 @@ struct RuleIndex: Sendable {
                     intent: Int32(number), pattern: Int32(patterns.count), message: message,
                     whole: message || intent.whole)
                 patterns.append(pattern)
+                for stems in pattern.requiredWords {
+                    requiredWords += stems
+                    requiredEnd.append(Int32(requiredWords.count))
+                }
+                requiredStart.append(Int32(requiredEnd.count))
                 for id in Set(pattern.anchorIDs) { patternEntries.append((id, entry)) }
             }
         }
@@ -84,6 +100,9 @@ struct RuleIndex: Sendable {
         (self.patternEntries, self.patternStart) = groupedByKey(patternEntries, keyCount: stemCount)
         self.phraseWords = phraseWords
         self.patterns = patterns
+        self.requiredStart = requiredStart
+        self.requiredEnd = requiredEnd.compacted()
+        self.requiredWords = requiredWords.compacted()
         self.keywordWeights = keywordWeights
         self.keywordCount = keywordWeights.count
         self.excludeCount = excludeCount
@@ -159,6 +178,7 @@ struct RuleIndex: Sendable {
                         let entry = patternEntries[index]
                         guard entry.message == source, !tried[Int(entry.pattern)] else { continue }
                         tried[Int(entry.pattern)] = true
+                        guard mayMatch(Int(entry.pattern), source ? message : occurrences) else { continue }
                         if patterns[Int(entry.pattern)].matches(source ? message : occurrences, whole: entry.whole) {
                             hits.patterns.append((entry.intent, entry.pattern))
                             hits.patternCount[Int(entry.intent)] += 1
@@ -168,6 +188,23 @@ struct RuleIndex: Sendable {
             }
         }
         return hits
+    }
+}
+
+extension RuleIndex {
+    /// False when the question lacks every stem of one of the pattern's required steps.
+    @inline(__always)
+    func mayMatch(_ pattern: Int, _ occurrences: Occurrences) -> Bool {
+        for step in Int(requiredStart[pattern])..<Int(requiredStart[pattern + 1]) {
+            let lower = step == 0 ? 0 : Int(requiredEnd[step - 1])
+            var present = false
+            for index in lower..<Int(requiredEnd[step]) where occurrences.has(requiredWords[index]) {
+                present = true
+                break
+            }
+            if !present { return false }
+        }
+        return true
     }
 }
 
