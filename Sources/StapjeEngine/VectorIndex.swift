@@ -38,10 +38,19 @@ struct VectorIndex: Sendable {
         var weight: Float
     }
 
-    /// A character n-gram and its feature id.
+    /// A character n-gram, its feature id and that feature's IDF (a copy: read with the n-gram, it spares a
+    /// lookup in `idf`, and the record has room for it anyway).
     struct KnownGram: Sendable {
         var key: UInt64
         var id: Int32
+        var idf: Float
+    }
+
+    /// Where a feature's postings start, in `examplePostings` and in `prototypePostings` (they end where the next
+    /// feature's start): side by side, so a question's feature costs one memory access for both lists.
+    struct Span: Sendable {
+        var examples: Int32
+        var prototypes: Int32
     }
 
     private let features: FeatureTable
@@ -49,18 +58,18 @@ struct VectorIndex: Sendable {
     /// The feature ids and weights, for tests.
     var featureIDs: FeatureTable { features }
     var inverseFrequencies: [Float] { idf }
-    /// The postings of every feature, one after the other: feature `f` has `examplePostings[exampleStart[f]..<
-    /// exampleStart[f + 1]]`. One flat array reads faster than an array per feature. Items are positions in
+    /// The postings of every feature, one after the other: feature `f` has `examplePostings[spans[f].examples..<
+    /// spans[f + 1].examples]`. One flat array reads faster than an array per feature. Items are positions in
     /// owner order (see `exampleIndex`), so one owner's postings of a feature are one contiguous run.
     private let examplePostings: [Posting]
-    private let exampleStart: [Int32]
+    private let spans: [Span]
     /// For a feature with more postings than there are owners, where each owner's run starts:
     /// `ownerRuns[runStart[f] + o]` (an index into `examplePostings`; `runStart[f]` is -1 for the others, whose
     /// runs are found by bisection). Such a table costs no more memory than the postings it indexes.
     private let ownerRuns: [Int32]
     private let runStart: [Int32]
+    /// The prototypes' postings, per feature as the examples' (`spans[f].prototypes`).
     private let prototypePostings: [Posting]
-    private let prototypeStart: [Int32]
     /// The examples in owner order: position `p` is example `exampleIndex[p]`; owner `o` has the positions
     /// `ownerFirst[o]..<ownerFirst[o + 1]`.
     private let exampleIndex: [Int32]
@@ -132,7 +141,7 @@ struct VectorIndex: Sendable {
             keys.removeAll(keepingCapacity: true)
             FeatureBag.appendGrams(of: word, to: &keys, scalars: &scalars)
             for key in keys {
-                if let id = table[key] { wordGrams.append(KnownGram(key: key, id: id)) }
+                if let id = table[key] { wordGrams.append(KnownGram(key: key, id: id, idf: idf[Int(id)])) }
             }
             wordGramStart.append(Int32(wordGrams.count))
         }
@@ -141,9 +150,10 @@ struct VectorIndex: Sendable {
         self.wordGrams = wordGrams.compacted()
         self.features = table
         self.idf = idf
-        (self.examplePostings, self.exampleStart) = (flat, starts)
+        self.examplePostings = flat
+        self.spans = zip(starts, prototypes.1).map { Span(examples: $0, prototypes: $1) }
         (self.ownerRuns, self.runStart) = (ownerRuns.compacted(), runStart)
-        (self.prototypePostings, self.prototypeStart) = prototypes
+        self.prototypePostings = prototypes.0
         self.exampleIndex = order.map { Int32($0) }
         self.ownerFirst = ownerFirst
         self.exampleCount = examples.count
@@ -364,7 +374,7 @@ struct VectorIndex: Sendable {
                 keys.removeAll(keepingCapacity: true)
                 FeatureBag.appendGrams(of: token.folded, to: &keys, scalars: &scalars)
                 for key in keys {
-                    if let id = features[key] { grams.append(KnownGram(key: key, id: id)) }
+                    if let id = features[key] { grams.append(KnownGram(key: key, id: id, idf: idf[Int(id)])) }
                 }
             }
         }
@@ -378,9 +388,8 @@ struct VectorIndex: Sendable {
             var end = index + 1
             while end < grams.count && grams[end].key == grams[index].key { end += 1 }
             let count = end - index
-            let id = grams[index].id
-            let weight = (count == 1 ? 1 : 1 + logf(Float(count))) * idf[Int(id)]
-            gramHalf.append((id, weight))
+            let weight = (count == 1 ? 1 : 1 + logf(Float(count))) * grams[index].idf
+            gramHalf.append((grams[index].id, weight))
             norm += weight * weight
             index = end
         }
@@ -395,14 +404,12 @@ struct VectorIndex: Sendable {
         return Self.vector(bag, ids: features, idf: idf) + gramHalf
     }
 
-    /// Adds `weight · posting weight` to the score of every item in the postings of every feature of `query`.
-    private static func accumulate(
-        _ query: [(Int32, Float)], _ postings: [Posting], _ starts: [Int32], into scores: inout [Float]
-    ) {
-        postings.withUnsafeBufferPointer { postings in
+    /// Adds `weight · posting weight` to each prototype's score for every posting of every feature of `query`.
+    private func accumulatePrototypes(_ query: [(Int32, Float)], into scores: inout [Float]) {
+        prototypePostings.withUnsafeBufferPointer { postings in
             scores.withUnsafeMutableBufferPointer { scores in
                 for (id, weight) in query {
-                    for index in Int(starts[Int(id)])..<Int(starts[Int(id) + 1]) {
+                    for index in Int(spans[Int(id)].prototypes)..<Int(spans[Int(id) + 1].prototypes) {
                         let posting = postings[index]
                         scores[Int(posting.item)] += weight * posting.weight
                     }
@@ -424,7 +431,6 @@ struct VectorIndex: Sendable {
 
     private func similarities(query: [(Int32, Float)]) -> (best: [Float], bestExample: [Int32], centroid: [Float]) {
         var prototype = [Float](repeating: 0, count: ownerCount)
-        Self.accumulate(query, prototypePostings, prototypeStart, into: &prototype)
         var best = [Float](repeating: 0, count: ownerCount)
         var bestExample = [Int32](repeating: -1, count: ownerCount)
         func keepBest(_ owner: Int, scores: ArraySlice<Float>) {
@@ -436,15 +442,26 @@ struct VectorIndex: Sendable {
         if candidateCount <= 0 || candidateCount >= ownerCount {
             // A question reaches a few hundred of the examples: only those are compared, in position order (an
             // example no posting reached scores 0 and cannot be best), which picks what a scan of all would.
+            // Prototypes and examples in one pass over the features: each feature's two lists are found together.
             var scores = [Float](repeating: 0, count: exampleCount)
             var reached = [UInt64](repeating: 0, count: (exampleCount + 63) / 64)
             examplePostings.withUnsafeBufferPointer { postings in
-                scores.withUnsafeMutableBufferPointer { scores in
-                    for (id, weight) in query {
-                        for index in Int(exampleStart[Int(id)])..<Int(exampleStart[Int(id) + 1]) {
-                            let item = Int(postings[index].item)
-                            scores[item] += weight * postings[index].weight
-                            reached[item >> 6] |= 1 << UInt64(item & 63)
+                prototypePostings.withUnsafeBufferPointer { prototypePostings in
+                    scores.withUnsafeMutableBufferPointer { scores in
+                        prototype.withUnsafeMutableBufferPointer { prototype in
+                            for (id, weight) in query {
+                                let span = spans[Int(id)]
+                                let next = spans[Int(id) + 1]
+                                for index in Int(span.prototypes)..<Int(next.prototypes) {
+                                    let posting = prototypePostings[index]
+                                    prototype[Int(posting.item)] += weight * posting.weight
+                                }
+                                for index in Int(span.examples)..<Int(next.examples) {
+                                    let item = Int(postings[index].item)
+                                    scores[item] += weight * postings[index].weight
+                                    reached[item >> 6] |= 1 << UInt64(item & 63)
+                                }
+                            }
                         }
                     }
                 }
@@ -463,6 +480,7 @@ struct VectorIndex: Sendable {
                 }
             }
         } else {
+            accumulatePrototypes(query, into: &prototype)
             // The candidates: the best prototypes, ties by owner index.
             var candidates: [Int] = []
             for owner in 0..<ownerCount where prototype[owner] > 0 {
@@ -484,9 +502,9 @@ struct VectorIndex: Sendable {
             examplePostings.withUnsafeBufferPointer { postings in
                 scores.withUnsafeMutableBufferPointer { scores in
                     for (id, weight) in query {
-                        let listEnd = Int(exampleStart[Int(id) + 1])
+                        let listEnd = Int(spans[Int(id) + 1].examples)
                         let table = Int(runStart[Int(id)])
-                        var low = Int(exampleStart[Int(id)])
+                        var low = Int(spans[Int(id)].examples)
                         for (slot, owner) in candidates.enumerated() {
                             let first = ownerFirst[owner]
                             var end = listEnd
