@@ -22,14 +22,21 @@ struct RuleIndex: Sendable {
     }
 
     let phraseWords: [Int32]
-    /// The keyword entries filed under each stem: stem `s` has `keywordEntries[keywordStart[s]..<keywordStart[s + 1]]`.
-    /// Flat arrays: reading them touches no reference counts.
+    /// The keyword, exclude and pattern entries filed under each stem: stem `s` has `keywordEntries[starts[s]
+    /// .keywords..<starts[s + 1].keywords]`, and so on. Flat arrays: reading them touches no reference counts.
     let keywordEntries: [CueEntry]
-    let keywordStart: [Int32]
     let excludeEntries: [CueEntry]
-    let excludeStart: [Int32]
     let patternEntries: [PatternEntry]
-    let patternStart: [Int32]
+    /// The three starts side by side (each list ends where the next stem's starts), so a question's stem costs
+    /// one memory access for all three.
+    let starts: [Starts]
+
+    struct Starts: Sendable {
+        let keywords: Int32
+        let excludes: Int32
+        let patterns: Int32
+    }
+
     /// Every pattern of every intent: an intent's ordinary patterns, then its whole-message ones.
     let patterns: [Pattern]
     /// The stems of every pattern's required steps, here in three flat arrays that are read before a pattern
@@ -95,9 +102,15 @@ struct RuleIndex: Sendable {
                 for id in Set(pattern.anchorIDs) { patternEntries.append((id, entry)) }
             }
         }
-        (self.keywordEntries, self.keywordStart) = groupedByKey(keywords, keyCount: stemCount)
-        (self.excludeEntries, self.excludeStart) = groupedByKey(excludes, keyCount: stemCount)
-        (self.patternEntries, self.patternStart) = groupedByKey(patternEntries, keyCount: stemCount)
+        let keywordStart: [Int32]
+        let excludeStart: [Int32]
+        let patternStart: [Int32]
+        (self.keywordEntries, keywordStart) = groupedByKey(keywords, keyCount: stemCount)
+        (self.excludeEntries, excludeStart) = groupedByKey(excludes, keyCount: stemCount)
+        (self.patternEntries, patternStart) = groupedByKey(patternEntries, keyCount: stemCount)
+        self.starts = (0...stemCount).map {
+            Starts(keywords: keywordStart[$0], excludes: excludeStart[$0], patterns: patternStart[$0])
+        }
         self.phraseWords = phraseWords
         self.patterns = patterns
         self.requiredStart = requiredStart
@@ -147,7 +160,9 @@ struct RuleIndex: Sendable {
         var hits = Hits(intentCount: intentCount)
         var found = BitSet(count: keywordCount + excludeCount)
         for id in occurrences.presentIDs {
-            for index in Int(keywordStart[Int(id)])..<Int(keywordStart[Int(id) + 1]) {
+            let start = starts[Int(id)]
+            let end = starts[Int(id) + 1]
+            for index in Int(start.keywords)..<Int(end.keywords) {
                 let entry = keywordEntries[index]
                 let slot = Int(keywordBase[Int(entry.intent)] + entry.cue)
                 guard !found[slot], occurrences.contains(phraseWords, Int(entry.start)..<Int(entry.end)) else {
@@ -157,7 +172,7 @@ struct RuleIndex: Sendable {
                 hits.keywords.append((entry.intent, entry.cue))
                 hits.keywordWeight[Int(entry.intent)] += keywordWeights[slot]
             }
-            for index in Int(excludeStart[Int(id)])..<Int(excludeStart[Int(id) + 1]) {
+            for index in Int(start.excludes)..<Int(end.excludes) {
                 let entry = excludeEntries[index]
                 let slot = keywordCount + Int(excludeBase[Int(entry.intent)] + entry.cue)
                 guard !found[slot], occurrences.contains(phraseWords, Int(entry.start)..<Int(entry.end)) else {
@@ -174,7 +189,7 @@ struct RuleIndex: Sendable {
             for pass in 0..<2 {
                 let source = pass == 1
                 for id in source ? message.presentIDs : occurrences.presentIDs {
-                    for index in Int(patternStart[Int(id)])..<Int(patternStart[Int(id) + 1]) {
+                    for index in Int(starts[Int(id)].patterns)..<Int(starts[Int(id) + 1].patterns) {
                         let entry = patternEntries[index]
                         guard entry.message == source, !tried[Int(entry.pattern)] else { continue }
                         tried[Int(entry.pattern)] = true
