@@ -204,6 +204,8 @@ final class LanguageModel: Sendable {
     let language: Language
     let analyzer: Analyzer
     let intents: [CompiledIntent]
+    /// Each intent's kind, by position (see `IntentKind`).
+    let kinds: [IntentKind]
     let index: VectorIndex
     let exampleTexts: [String]
     /// The id of every stem a rule uses.
@@ -231,6 +233,7 @@ final class LanguageModel: Sendable {
         self.language = source.language
         self.analyzer = source.analyzer.finished(typos: typos!, stemIDs: rules.stemIDs)
         self.intents = rules.intents
+        self.kinds = rules.intents.map { IntentKind(whole: $0.whole, hasRules: $0.hasRules) }
         self.index = examples!.index
         self.exampleTexts = examples!.texts
         self.stemIDs = rules.stemIDs
@@ -498,8 +501,8 @@ final class LanguageModel: Sendable {
                     best: best, centroid: Double(similarities.centroid[position]), keywordWeight: keywordWeight,
                     keywords: keywordWeight > 0, patterns: patternCount > 0, excluded: hits.exclude[position] >= 0)
                 let (total, contextBoost) = Self.evidence(
-                    intents[position], found, exampleOnly: exampleOnly, occurrenceCount: occurrences.count,
-                    coverage: coverage, context: context)
+                    kinds[position], id: intents[position].id, found, exampleOnly: exampleOnly,
+                    occurrenceCount: occurrences.count, coverage: coverage, context: context)
                 // Rounded so that float noise from summation order can never reorder two equal intents.
                 let rounded = (total * 1e6).rounded() / 1e6
                 if total > 0.02 { scored.append((Int32(position), rounded, Self.score(rounded), contextBoost)) }
@@ -553,9 +556,11 @@ final class LanguageModel: Sendable {
     /// 91.0% of val; of the best-example shares 0, 0.1, 0.2, 0.3 and 0.4, 0.2 ranks best (91.7%). An intent with
     /// rules of its own but none of them found keeps only 60% of its similarity, so a question that merely
     /// resembles an example is not answered on that alone. The score is `1 - exp(-evidence / 1.6)`.
+    ///
+    /// `id` is read only when the context names topics: scoring an intent otherwise touches no intent object.
     static func evidence(
-        _ intent: CompiledIntent, _ found: Found, exampleOnly: Bool, occurrenceCount: Int, coverage: Double,
-        context: MatchContext
+        _ intent: IntentKind, id: @autoclosure () -> String, _ found: Found, exampleOnly: Bool,
+        occurrenceCount: Int, coverage: Double, context: MatchContext
     ) -> (total: Double, contextBoost: Double) {
         let best = found.best
         let centroid = found.centroid
@@ -579,15 +584,22 @@ final class LanguageModel: Sendable {
         }
         if found.excluded { total *= 0.25 }
         var contextBoost = 0.0
-        if total > 0.5 {
-            if intent.id == context.previousTopic && occurrenceCount <= 3 {
+        if total > 0.5 && (context.previousTopic != nil || !context.relatedTopics.isEmpty) {
+            let id = id()
+            if id == context.previousTopic && occurrenceCount <= 3 {
                 contextBoost = 0.4
-            } else if context.relatedTopics.contains(intent.id) {
+            } else if context.relatedTopics.contains(id) {
                 contextBoost = 0.2
             }
             total += contextBoost
         }
         return (total * (0.5 + 0.5 * coverage), contextBoost)
+    }
+
+    /// What scoring needs to know of an intent, in a flat array (`kinds`) beside the intent objects.
+    struct IntentKind: Sendable {
+        let whole: Bool
+        let hasRules: Bool
     }
 
     /// What a question set off for one intent, as numbers.
