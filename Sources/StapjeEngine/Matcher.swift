@@ -493,13 +493,14 @@ final class LanguageModel: Sendable {
             similarities = index.similarities(of: content)
             for position in intents.indices {
                 let best = Double(similarities.best[position])
-                let keywordWeight = hits.keywordWeight[position]
-                let patternCount = hits.patternCount[position]
+                let intentHits = hits.intents[position]
+                let keywordWeight = intentHits.keywordWeight
+                let patternCount = intentHits.patternCount
                 // With no similar example and no rule set off, an intent has no evidence at all.
                 guard best > 0 || keywordWeight > 0 || patternCount > 0 else { continue }
                 let found = Found(
                     best: best, centroid: Double(similarities.centroid[position]), keywordWeight: keywordWeight,
-                    keywords: keywordWeight > 0, patterns: patternCount > 0, excluded: hits.exclude[position] >= 0)
+                    keywords: keywordWeight > 0, patterns: patternCount > 0, excluded: intentHits.exclude >= 0)
                 let (total, contextBoost) = Self.evidence(
                     kinds[position], id: intents[position].id, found, exampleOnly: exampleOnly,
                     occurrenceCount: occurrences.count, coverage: coverage, context: context)
@@ -519,12 +520,12 @@ final class LanguageModel: Sendable {
             evidence.exampleSimilarity = best
             evidence.centroidSimilarity = centroid
             evidence.keywords = hits.keywords(of: position).map { intent.keywords[Int($0)].label }
-            evidence.keywordWeight = hits.keywordWeight[position]
+            evidence.keywordWeight = hits.intents[position].keywordWeight
             for pattern in hits.patterns(of: position) {
                 let source = rules.patterns[Int(pattern)].source
                 if !evidence.patterns.contains(source) { evidence.patterns.append(source) }
             }
-            let exclude = hits.exclude[position]
+            let exclude = hits.intents[position].exclude
             if exclude >= 0 { evidence.excludedBy = intent.exclude[Int(exclude)].label }
             evidence.contextBoost = entry.contextBoost
             evidence.total = entry.total

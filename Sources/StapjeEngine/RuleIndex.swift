@@ -129,20 +129,23 @@ struct RuleIndex: Sendable {
         var keywords: [(intent: Int32, cue: Int32)] = []
         /// Every pattern that matched, as (intent, pattern number), in the order found.
         var patterns: [(intent: Int32, pattern: Int32)] = []
-        /// Per intent: the summed weight of the keywords found.
-        var keywordWeight: [Double]
-        /// Per intent: how many patterns matched.
-        var patternCount: [Int32]
-        /// Per intent: the first exclude cue found (in content order), or -1.
-        var exclude: [Int32]
+        /// Per intent, by position: what it set off (one array rather than three).
+        var intents: [IntentHits]
+
+        struct IntentHits {
+            /// The summed weight of the keywords found.
+            var keywordWeight: Double = 0
+            /// How many patterns matched.
+            var patternCount: Int32 = 0
+            /// The first exclude cue found (in content order), or -1.
+            var exclude: Int32 = -1
+        }
 
         init(intentCount: Int) {
             // A question sets off a handful of rules: room for them up front spares growing the lists one by one.
             keywords.reserveCapacity(16)
             patterns.reserveCapacity(16)
-            keywordWeight = Array(repeating: 0, count: intentCount)
-            patternCount = Array(repeating: 0, count: intentCount)
-            exclude = Array(repeating: -1, count: intentCount)
+            intents = Array(repeating: IntentHits(), count: intentCount)
         }
 
         /// The keyword cues of one intent, in content order.
@@ -158,7 +161,9 @@ struct RuleIndex: Sendable {
 
     func hits(_ occurrences: Occurrences, message: Occurrences, intentCount: Int) -> Hits {
         var hits = Hits(intentCount: intentCount)
-        var found = BitSet(count: keywordCount + excludeCount)
+        // Cues found, then patterns tried, in one set of flags.
+        var found = BitSet(count: keywordCount + excludeCount + patterns.count)
+        let triedBase = keywordCount + excludeCount
         for id in occurrences.presentIDs {
             let start = starts[Int(id)]
             let end = starts[Int(id) + 1]
@@ -170,7 +175,7 @@ struct RuleIndex: Sendable {
                 }
                 found[slot] = true
                 hits.keywords.append((entry.intent, entry.cue))
-                hits.keywordWeight[Int(entry.intent)] += keywordWeights[slot]
+                hits.intents[Int(entry.intent)].keywordWeight += keywordWeights[slot]
             }
             for index in Int(start.excludes)..<Int(end.excludes) {
                 let entry = excludeEntries[index]
@@ -179,11 +184,10 @@ struct RuleIndex: Sendable {
                     continue
                 }
                 found[slot] = true
-                let current = hits.exclude[Int(entry.intent)]
-                if current < 0 || entry.cue < current { hits.exclude[Int(entry.intent)] = entry.cue }
+                let current = hits.intents[Int(entry.intent)].exclude
+                if current < 0 || entry.cue < current { hits.intents[Int(entry.intent)].exclude = entry.cue }
             }
         }
-        var tried = BitSet(count: patterns.count)
         // Read through a buffer: the patterns are classes, and the array's subscript would retain each one.
         patterns.withUnsafeBufferPointer { patterns in
             for pass in 0..<2 {
@@ -191,12 +195,12 @@ struct RuleIndex: Sendable {
                 for id in source ? message.presentIDs : occurrences.presentIDs {
                     for index in Int(starts[Int(id)].patterns)..<Int(starts[Int(id) + 1].patterns) {
                         let entry = patternEntries[index]
-                        guard entry.message == source, !tried[Int(entry.pattern)] else { continue }
-                        tried[Int(entry.pattern)] = true
+                        guard entry.message == source, !found[triedBase + Int(entry.pattern)] else { continue }
+                        found[triedBase + Int(entry.pattern)] = true
                         guard mayMatch(Int(entry.pattern), source ? message : occurrences) else { continue }
                         if patterns[Int(entry.pattern)].matches(source ? message : occurrences, whole: entry.whole) {
                             hits.patterns.append((entry.intent, entry.pattern))
-                            hits.patternCount[Int(entry.intent)] += 1
+                            hits.intents[Int(entry.intent)].patternCount += 1
                         }
                     }
                 }

@@ -378,30 +378,46 @@ struct VectorIndex: Sendable {
                 }
             }
         }
-        // As `vector`: counted in key order, n-grams the index lacks left out (here before counting, which
-        // changes no other count).
-        var gramHalf: [(Int32, Float)] = []
-        var norm: Float = 0
-        grams.sort { $0.key < $1.key }
+        // As `vector`: each half counted in key order, features the index lacks left out (n-grams here before
+        // counting, which changes no other count), then normalised; written into one array.
+        var vector: [(Int32, Float)] = []
+        vector.reserveCapacity(wordKeys.count + grams.count)
+        wordKeys.sort()
         var index = 0
+        var norm: Float = 0
+        while index < wordKeys.count {
+            var end = index + 1
+            while end < wordKeys.count && wordKeys[end] == wordKeys[index] { end += 1 }
+            if let id = features[wordKeys[index]] {
+                let count = end - index
+                let weight = (count == 1 ? 1 : 1 + logf(Float(count))) * idf[Int(id)]
+                vector.append((id, weight))
+                norm += weight * weight
+            }
+            index = end
+        }
+        if norm > 0 {
+            let scale = sqrtf(Self.wordShare) / sqrtf(norm)
+            for slot in vector.indices { vector[slot].1 *= scale }
+        }
+        let gramStart = vector.count
+        grams.sort { $0.key < $1.key }
+        index = 0
+        norm = 0
         while index < grams.count {
             var end = index + 1
             while end < grams.count && grams[end].key == grams[index].key { end += 1 }
             let count = end - index
             let weight = (count == 1 ? 1 : 1 + logf(Float(count))) * grams[index].idf
-            gramHalf.append((grams[index].id, weight))
+            vector.append((grams[index].id, weight))
             norm += weight * weight
             index = end
         }
         if norm > 0 {
             let scale = sqrtf(1 - Self.wordShare) / sqrtf(norm)
-            for slot in gramHalf.indices { gramHalf[slot].1 *= scale }
-        } else {
-            gramHalf = []
+            for slot in gramStart..<vector.count { vector[slot].1 *= scale }
         }
-        var bag = FeatureBag()
-        bag.words = FeatureBag.counted(&wordKeys)
-        return Self.vector(bag, ids: features, idf: idf) + gramHalf
+        return vector
     }
 
     /// Adds `weight · posting weight` to each prototype's score for every posting of every feature of `query`.
