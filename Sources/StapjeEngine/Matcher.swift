@@ -207,7 +207,7 @@ final class LanguageModel: Sendable {
     /// Each intent's kind, by position (see `IntentKind`).
     let kinds: [IntentKind]
     let index: VectorIndex
-    let exampleTexts: [String]
+    let exampleTexts: PackedTexts
     /// The id of every stem a rule uses.
     let stemIDs: [String: Int32]
     /// True when no intent has keywords or patterns: decided with `exampleOnlyThreshold`.
@@ -219,7 +219,7 @@ final class LanguageModel: Sendable {
     init(_ source: Source, parts: [Part], diagnostics: inout [Diagnostic]) {
         var typos: TypoIndex?
         var ruleSet: RuleSet?
-        var examples: (index: VectorIndex, texts: [String])?
+        var examples: (index: VectorIndex, texts: PackedTexts)?
         for part in parts {
             switch part {
             case .typos(let index): typos = index
@@ -250,7 +250,7 @@ final class LanguageModel: Sendable {
     enum Part: Sendable {
         case typos(TypoIndex)
         case rules(RuleSet)
-        case examples(VectorIndex, texts: [String])
+        case examples(VectorIndex, texts: PackedTexts)
     }
 
     /// The compiled rules of a language.
@@ -331,7 +331,7 @@ final class LanguageModel: Sendable {
         /// The example index: features of every example, each tagged with its intent.
         func examples() -> Part {
             var examples: [(owner: Int, features: FeatureBag)] = []
-            var exampleTexts: [String] = []
+            var exampleTexts = PackedTexts()
             for (owner, rule) in rules.enumerated() {
                 for example in rule.examples {
                     examples.append((owner, FeatureBag(tokens: analyzer.contentTokens(tokens(example.value)))))
@@ -344,7 +344,7 @@ final class LanguageModel: Sendable {
             let index = VectorIndex(
                 examples: examples, ownerCount: rules.count, refine: exampleOnly,
                 candidateCount: exampleOnly ? 5 : 0, words: vocabulary)
-            return .examples(index, texts: exampleTexts)
+            return .examples(index, texts: exampleTexts.compacted())
         }
 
         /// Keywords, excludes and patterns, with every stem they use numbered.

@@ -192,13 +192,14 @@ struct RuleIndex: Sendable {
         patterns.withUnsafeBufferPointer { patterns in
             for pass in 0..<2 {
                 let source = pass == 1
-                for id in source ? message.presentIDs : occurrences.presentIDs {
+                let current = source ? message : occurrences
+                for id in current.presentIDs {
                     for index in Int(starts[Int(id)].patterns)..<Int(starts[Int(id) + 1].patterns) {
                         let entry = patternEntries[index]
                         guard entry.message == source, !found[triedBase + Int(entry.pattern)] else { continue }
                         found[triedBase + Int(entry.pattern)] = true
-                        guard mayMatch(Int(entry.pattern), source ? message : occurrences) else { continue }
-                        if patterns[Int(entry.pattern)].matches(source ? message : occurrences, whole: entry.whole) {
+                        guard mayMatch(Int(entry.pattern), current) else { continue }
+                        if patterns[Int(entry.pattern)].matches(current, whole: entry.whole) {
                             hits.patterns.append((entry.intent, entry.pattern))
                             hits.intents[Int(entry.intent)].patternCount += 1
                         }
