@@ -7,11 +7,30 @@ public enum TextFolding {
     public static func fold(_ text: some StringProtocol) -> String {
         // Most words are lower-case ASCII already: folding leaves them as they are.
         if text.utf8.allSatisfy({ $0 < 0x80 && ($0 < 0x41 || $0 > 0x5A) }) { return String(text) }
+        // French and Dutch words stay within Latin-1 (é, è, ë, ç, à...): each scalar's folded bytes from a table.
+        if text.unicodeScalars.allSatisfy({ $0.value < 0x100 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count + 4)
+            for scalar in text.unicodeScalars { bytes += latin1Folded[Int(scalar.value)] }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return foldScalarByScalar(text)
+    }
+
+    /// Folding without the shortcuts: what the fast paths must give.
+    static func foldScalarByScalar(_ text: some StringProtocol) -> String {
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             appendFolded(scalar, to: &out)
         }
         return String(out)
+    }
+
+    /// The folded UTF-8 of every Latin-1 scalar, worked out once with `appendFolded`.
+    static let latin1Folded: [[UInt8]] = (0..<256).map { value in
+        var out = String.UnicodeScalarView()
+        appendFolded(Unicode.Scalar(UInt8(value)), to: &out)
+        return Array(String(out).utf8)
     }
 
     /// The folded form of a run of scalars (a word cut out of a longer text).

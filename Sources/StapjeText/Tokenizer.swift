@@ -192,7 +192,7 @@ extension Tokenizer {
     public static func lowercased(_ word: String) -> String {
         var hasCapital = false
         for byte in word.utf8 {
-            if byte >= 0x80 { return word.lowercased() }
+            if byte >= 0x80 { return lowercasedBeyondASCII(word) }
             if byte >= 0x41 && byte <= 0x5A { hasCapital = true }
         }
         guard hasCapital else { return word }
@@ -202,6 +202,23 @@ extension Tokenizer {
             }
             return word.utf8.count
         }
+    }
+}
+
+extension Tokenizer {
+    /// `word.lowercased()` for a word with a scalar beyond ASCII: within Latin-1 (French and Dutch letters), each
+    /// scalar from a table of the standard library's own answers; beyond it, the standard library.
+    static func lowercasedBeyondASCII(_ word: String) -> String {
+        guard word.unicodeScalars.allSatisfy({ $0.value < 0x100 }) else { return word.lowercased() }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(word.utf8.count + 4)
+        for scalar in word.unicodeScalars { bytes += latin1Lower[Int(scalar.value)] }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The lower-cased UTF-8 of every Latin-1 scalar, as `String.lowercased()` gives it.
+    static let latin1Lower: [[UInt8]] = (0..<256).map { value in
+        Array(String(Unicode.Scalar(UInt8(value))).lowercased().utf8)
     }
 }
 

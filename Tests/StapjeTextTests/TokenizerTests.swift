@@ -98,6 +98,17 @@ struct TokenizerFastPathTests {
         }
     }
 
+    @Test func latin1TablesGiveWhatTheGeneralPathsGive() {
+        var random = SeededGenerator(seed: 29)
+        // Every Latin-1 scalar, plus a few beyond it (which must leave the table paths).
+        let scalars = (0x20..<0x100).compactMap(Unicode.Scalar.init) + Array("İıŒœĳ€Σ".unicodeScalars)
+        for _ in 0..<3000 {
+            let text = String(String.UnicodeScalarView(random.draw(1...12, from: scalars)))
+            #expect(Tokenizer.lowercased(text) == text.lowercased(), "\(text)")
+            #expect(TextFolding.fold(text) == TextFolding.foldScalarByScalar(text), "\(text)")
+        }
+    }
+
     /// A word without an apostrophe skips the expansion table, so no expansion may be spelt without one.
     @Test func everyExpansionHasAnApostrophe() {
         for word in Tokenizer.wholeWordExpansions.keys {
