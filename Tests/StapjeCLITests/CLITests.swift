@@ -113,6 +113,19 @@ struct CLITests {
         #expect(json.split(separator: "\n").count == 3)
     }
 
+    @Test(arguments: [
+        "lang\texpected\ttext\nnl\taccount.passwords\twachtwoord vergeten\nfr\tnone\tquel temps fait-il\n",
+        "wachtwoord vergeten\n\nquel temps fait-il\n",
+    ])
+    func benchReadsAnEvalFileOrOneQuestionPerLine(questions: String) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("stapje-bench-\(UUID()).txt")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try questions.write(to: file, atomically: true, encoding: .utf8)
+        let (status, output) = try Self.run(["bench", "--rounds", "2", file.path])
+        #expect(status == 0)
+        #expect(output.contains("match (2 questions x 2 rounds)"), "\(output)")
+    }
+
     @Test func whyExplainsAMatch() throws {
         let (status, output) = try Self.run(["why", "sollisiteren vdab"])
         #expect(status == 0)
