@@ -485,9 +485,10 @@ final class LanguageModel: Sendable {
         let hits = rules.hits(occurrences, message: messageOccurrences, intentCount: intents.count)
 
         // Every intent is scored with numbers only; the evidence in words (keywords, patterns, best example) is
-        // written out for the few best, which are all an explanation shows.
+        // written out for the five best, which are all an explanation shows. They are kept in order as intents are
+        // scored (best first; equal scores in id order, which is the intents' order), without sorting the rest.
         var scored: [(position: Int32, total: Double, score: Double, contextBoost: Double)] = []
-        scored.reserveCapacity(intents.count)
+        scored.reserveCapacity(6)
         var similarities: (best: [Float], bestExample: [Int32], centroid: [Float]) = ([], [], [])
         if !messageIDs.isEmpty {
             similarities = index.similarities(of: content)
@@ -506,12 +507,17 @@ final class LanguageModel: Sendable {
                     occurrenceCount: occurrences.count, coverage: coverage, context: context)
                 // Rounded so that float noise from summation order can never reorder two equal intents.
                 let rounded = (total * 1e6).rounded() / 1e6
-                if total > 0.02 { scored.append((Int32(position), rounded, Self.score(rounded), contextBoost)) }
+                guard total > 0.02 else { continue }
+                let score = Self.score(rounded)
+                // Positions rise, so an equal score never goes before one already kept.
+                var slot = scored.count
+                while slot > 0 && scored[slot - 1].score < score { slot -= 1 }
+                guard slot < 5 else { continue }
+                scored.insert((Int32(position), rounded, score, contextBoost), at: slot)
+                if scored.count > 5 { scored.removeLast() }
             }
         }
-        // Best first; equal scores in id order, which is the intents' order.
-        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.position < $1.position }
-        let top = scored.prefix(5).map { entry in
+        let top = scored.map { entry in
             let position = Int(entry.position)
             let intent = intents[position]
             var evidence = Evidence()
