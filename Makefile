@@ -3,7 +3,7 @@
 # Both install the Debian packages the project needs when they are missing.
 
 SWIFT ?= swift
-DEB_PACKAGES := libreadline-dev libsqlite3-dev
+DEB_PACKAGES := libreadline-dev libsqlite3-dev libyaml-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test deps build release check lint format bench eval clinc

@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "stapje", targets: ["stapje"]),
+        .executable(name: "stapje-engine-bench", targets: ["stapje-engine-bench"]),
         .library(name: "StapjeCore", targets: ["StapjeCore"]),
     ],
     dependencies: [
@@ -28,11 +29,10 @@ let package = Package(
 
         /// Text analysis: normalisation, tokens, stemmers, stop words.
         .target(name: "StapjeText"),
-        /// The content model: FAQ answers, intent rules, messages; loading and structural checks.
-        .target(
-            name: "StapjeKnowledge",
-            dependencies: ["StapjeText", .product(name: "Yams", package: "Yams")]
-        ),
+        /// libyaml's parser, as a system library (headers from libyaml-dev). Only YAMLEventParser imports it.
+        .systemLibrary(name: "CLibYAML", providers: [.apt(["libyaml-dev"])]),
+        /// The content model: FAQ answers, intent rules, messages; loading and structural checks. No Foundation.
+        .target(name: "StapjeKnowledge", dependencies: ["StapjeText", "CLibYAML"]),
         /// The matching engine: compiled rules, typo correction, scoring, decision, explanation.
         .target(name: "StapjeEngine", dependencies: ["StapjeText", "StapjeKnowledge"]),
         /// The conversation core: sessions, replies, step navigation, clarification, handoff requests.
@@ -94,6 +94,8 @@ let package = Package(
         /// Prompt sheets for helpers: text, Markdown and printable HTML.
         .target(name: "StapjeSheets", dependencies: ["StapjeCore"]),
         /// The `stapje` command.
+        /// `stapje-engine-bench`: the figures of `stapje bench` for the engine and its content alone (no Foundation).
+        .executableTarget(name: "stapje-engine-bench", dependencies: ["StapjeEngine", "StapjeKnowledge"]),
         .executableTarget(
             name: "stapje",
             dependencies: [
@@ -119,7 +121,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StapjeKnowledgeTests",
-            dependencies: ["StapjeKnowledge", "StapjeEngine"],
+            dependencies: ["StapjeKnowledge", "StapjeEngine", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "StapjeEngineTests", dependencies: ["StapjeEngine", "StapjeKnowledge"]),

@@ -1,6 +1,11 @@
-import Foundation
 public import StapjeKnowledge
 public import StapjeText
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The thresholds of the decision. The defaults are the documented, measured ones (README, "Engine figures").
 public struct EngineConfiguration: Sendable, Hashable, Codable {
@@ -670,7 +675,7 @@ final class Slots<Value: Sendable>: @unchecked Sendable {
         case making
         case made(Value)
     }
-    private let condition = NSCondition()
+    private let condition = ThreadCondition()
     private var states: [State]
 
     init(count: Int) { states = Array(repeating: .waiting, count: count) }

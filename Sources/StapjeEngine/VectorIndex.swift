@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// TF-IDF similarity between a question and example sentences, over stems, stem pairs and character n-grams.
 ///

@@ -1,5 +1,4 @@
 import StapjeText
-import Yams
 
 /// Reads one answer file: a YAML header between `---` lines, then `## Part [REGION]` sections.
 struct AnswerParser {
@@ -37,7 +36,7 @@ struct AnswerParser {
     /// The lines of `text`. Without a carriage return a line feed is always a character of its own, so the text
     /// is cut at its bytes, which is much cheaper than walking its characters.
     static func lines(_ text: String) -> [String] {
-        guard !text.utf8.contains(13) else {
+        guard !text.hasCarriageReturn else {
             return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         }
         return text.utf8.split(separator: 10, omittingEmptySubsequences: false).map { String(Substring($0)) }
@@ -49,7 +48,7 @@ struct AnswerParser {
         guard let node = yaml.parse(header, lineOffset: 1) else { return false }
         var sawID = false
         for (key, value) in yaml.pairs(node, what: "the header", offset: 1) {
-            let line = 1 + (value.mark?.line ?? 0)
+            let line = 1 + value.line
             switch key {
             case "id":
                 sawID = true
@@ -181,6 +180,12 @@ struct AnswerParser {
 }
 
 extension String {
+    /// Whether the text holds a carriage return. Searched in the text's stored bytes: walking `utf8` one code unit
+    /// at a time cost as much as parsing all the YAML.
+    var hasCarriageReturn: Bool {
+        utf8.withContiguousStorageIfAvailable { $0.contains(13) } ?? utf8.contains(13)
+    }
+
     func trimmingSpaces() -> String {
         var slice = self[...]
         while let first = slice.first, first == " " || first == "\t" || first == "\r" { slice.removeFirst() }

@@ -1,6 +1,6 @@
-import Foundation
+import Dispatch
 import StapjeText
-import Yams
+import Synchronization
 
 /// Reads a content directory (`faq/`, `intents/`) into a `ContentBundle`, collecting every problem it meets.
 ///
@@ -35,9 +35,7 @@ public struct ContentLoader: Sendable {
     func load(concurrently: Bool) -> Result {
         var diagnostics: [Diagnostic] = []
         var bundle = ContentBundle()
-        let fileManager = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard fileManager.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileSystem.isDirectory(root) else {
             diagnostics.append(
                 Diagnostic(.error, SourceLocation(file: root, line: 0), "the content directory does not exist"))
             return Result(bundle: bundle, diagnostics: diagnostics)
@@ -142,11 +140,11 @@ public struct ContentLoader: Sendable {
 
     func read(_ relative: String, _ diagnostics: inout [Diagnostic]) -> String? {
         let path = root + "/" + relative
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = try? FileSystem.contents(path) else {
             diagnostics.append(Diagnostic(.error, SourceLocation(file: relative, line: 0), "cannot read this file"))
             return nil
         }
-        guard var text = String(validatingUTF8Data: data) else {
+        guard var text = String(validating: bytes, as: UTF8.self) else {
             diagnostics.append(
                 Diagnostic(
                     .error, SourceLocation(file: relative, line: 0),
@@ -155,17 +153,16 @@ public struct ContentLoader: Sendable {
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         // Looking for the byte first: most files have no carriage return, and the search for "\r\n" costs more.
-        return text.utf8.contains(13) ? text.replacingAll("\r\n", with: "\n") : text
+        return text.hasCarriageReturn ? text.replacingAll("\r\n", with: "\n") : text
     }
 
     func list(_ relative: String) -> [String] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: root + "/" + relative)) ?? []
+        let entries = (try? FileSystem.entries(root + "/" + relative)) ?? []
         return entries.filter { !$0.hasPrefix(".") }.sorted()
     }
 
     func isDirectory(_ relative: String) -> Bool {
-        var flag: ObjCBool = false
-        return FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &flag) && flag.boolValue
+        FileSystem.isDirectory(root + "/" + relative)
     }
 
     // MARK: - Curriculum
@@ -190,12 +187,12 @@ public struct ContentLoader: Sendable {
                 _ = yaml.strings(value, what: "regions")
             case "topics":
                 for item in value.sequence ?? [] {
-                    let line = item.mark?.line ?? 0
-                    guard let mapping = item.mapping, let id = mapping["id"]?.string else {
+                    let line = item.line
+                    guard item.mapping != nil, let id = item["id"]?.string else {
                         yaml.error(line: line, "each topic needs an id: `- { id: jobs.cv, regions: all }`")
                         continue
                     }
-                    let regions = parseRegions(mapping["regions"], line: line, yaml: &yaml)
+                    let regions = parseRegions(item["regions"], line: line, yaml: &yaml)
                     if bundle.topics.contains(where: { $0.id == id }) {
                         yaml.error(line: line, "the topic id '\(id)' is listed twice; remove one")
                     } else if !Self.isValidID(id) {
@@ -208,12 +205,12 @@ public struct ContentLoader: Sendable {
             case "conversation":
                 bundle.conversationIntents = yaml.strings(value, what: "conversation").map(\.value)
             default:
-                yaml.error(line: value.mark?.line ?? 0, "unknown key '\(key)' in topics.yaml")
+                yaml.error(line: value.line, "unknown key '\(key)' in topics.yaml")
             }
         }
     }
 
-    func parseRegions(_ node: Node?, line: Int, yaml: inout YAMLReader) -> [Region] {
+    func parseRegions(_ node: YAMLNode?, line: Int, yaml: inout YAMLReader) -> [Region] {
         guard let node else { return Region.allCases }
         if node.string == "all" { return Region.allCases }
         var regions: [Region] = []
@@ -295,7 +292,7 @@ public struct ContentLoader: Sendable {
         return .messages(messages)
     }
 
-    func messageValue(_ node: Node) -> MessageValue {
+    func messageValue(_ node: YAMLNode) -> MessageValue {
         if let sequence = node.sequence {
             return .list(sequence.compactMap { $0.string })
         }
@@ -351,7 +348,7 @@ public struct ContentLoader: Sendable {
                 if key == "fallback" {
                     fallback = (fallback ?? []) + yaml.strings(value, what: "fallback")
                 } else {
-                    yaml.error(line: value.mark?.line ?? 0, "unknown key '\(key)': use `fallback:`")
+                    yaml.error(line: value.line, "unknown key '\(key)': use `fallback:`")
                 }
             }
             return fallback.map { .outOfScope($0, language) } ?? .nothing
@@ -362,13 +359,13 @@ public struct ContentLoader: Sendable {
     }
 
     /// The concept sets of one file; whether a name is already taken by another file is decided when merging.
-    func readConcepts(_ node: Node, language: Language, yaml: inout YAMLReader) -> [(
+    func readConcepts(_ node: YAMLNode, language: Language, yaml: inout YAMLReader) -> [(
         set: ConceptSet, diagnostics: [Diagnostic]
     )] {
         var sets: [(set: ConceptSet, diagnostics: [Diagnostic])] = []
         for (key, value) in yaml.pairs(node, what: "a concept file") {
             guard key == "concepts" else {
-                yaml.error(line: value.mark?.line ?? 0, "unknown key '\(key)': a concept file has only `concepts:`")
+                yaml.error(line: value.line, "unknown key '\(key)': a concept file has only `concepts:`")
                 continue
             }
             for (name, words) in yaml.pairs(value, what: "concepts") {
@@ -381,14 +378,14 @@ public struct ContentLoader: Sendable {
         return sets
     }
 
-    func readIntent(_ node: Node, file: String, language: Language, yaml: inout YAMLReader) -> IntentRules? {
+    func readIntent(_ node: YAMLNode, file: String, language: Language, yaml: inout YAMLReader) -> IntentRules? {
         let pairs = yaml.pairs(node, what: "an intent file")
         guard let idNode = pairs.first(where: { $0.0 == "intent" })?.1, let id = idNode.string else {
             yaml.error(line: 1, "an intent file starts with `intent: <topic id>`")
             return nil
         }
         if file != id + ".yaml" {
-            yaml.error(line: idNode.mark?.line ?? 1, "the file name should be \(id).yaml for intent '\(id)'")
+            yaml.error(line: idNode.line, "the file name should be \(id).yaml for intent '\(id)'")
         }
         var rules = IntentRules(id: id, language: language, location: yaml.location(idNode))
         for (key, value) in pairs {
@@ -400,7 +397,7 @@ public struct ContentLoader: Sendable {
             case "keywords":
                 for (phrase, weightNode) in yaml.pairs(value, what: "keywords") {
                     let location = yaml.location(weightNode)
-                    guard let weight = Self.number(weightNode), weight > 0, weight <= 5 else {
+                    guard let weight = weightNode.float, weight > 0, weight <= 5 else {
                         yaml.error(line: location.line, "the weight of '\(phrase)' should be a number from 1 to 5")
                         continue
                     }
@@ -419,38 +416,16 @@ public struct ContentLoader: Sendable {
                     case "fallback": rules.fallbackTests = yaml.strings(list, what: "tests.fallback")
                     default:
                         yaml.error(
-                            line: list.mark?.line ?? 0, "unknown test kind '\(kind)': use `match:` or `fallback:`")
+                            line: list.line, "unknown test kind '\(kind)': use `match:` or `fallback:`")
                     }
                 }
             default:
                 yaml.error(
-                    line: value.mark?.line ?? 0,
+                    line: value.line,
                     "unknown key '\(key)': use intent, keywords, exclude, patterns, examples, tests or whole")
             }
         }
         return rules
-    }
-}
-
-extension ContentLoader {
-    /// A number as YAML reads it (`Node.float`), with plain digits and a decimal point read directly: for those,
-    /// Yams lower-cases the text and removes underscores before the same `Double(text)`, which costs more than the
-    /// rest of an intent file's keywords.
-    static func number(_ node: Node) -> Double? {
-        if let scalar = node.scalar, scalar.style == .plain || scalar.style == .any,
-            scalar.string.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E })
-        {
-            return Double(scalar.string)
-        }
-        return node.float
-    }
-}
-
-extension String {
-    /// Decodes UTF-8 bytes, or nil when they are not valid UTF-8.
-    init?(validatingUTF8Data data: Data) {
-        guard let text = String(bytes: data, encoding: .utf8) else { return nil }
-        self = text
     }
 }
 
@@ -467,22 +442,16 @@ package func concurrentMap<Item: Sendable, Value: Sendable>(_ items: [Item], _ b
 }
 
 /// Results written by concurrent workers, one slot each, read once they are all done.
-private final class OrderedResults<Value: Sendable>: @unchecked Sendable {
-    // Unchecked: every access to `slots` holds `lock`.
-    private let lock = NSLock()
-    private var slots: [Value?]
+private final class OrderedResults<Value: Sendable>: Sendable {
+    private let slots: Mutex<[Value?]>
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
 
     func set(_ index: Int, _ value: Value) {
-        lock.lock()
-        defer { lock.unlock() }
-        slots[index] = value
+        slots.withLock { $0[index] = value }
     }
 
     var values: [Value] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.map { $0! }
+        slots.withLock { $0.map { $0! } }
     }
 }

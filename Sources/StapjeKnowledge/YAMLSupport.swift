@@ -1,5 +1,3 @@
-import Yams
-
 /// Reads YAML with line numbers and turns every problem into a diagnostic instead of an error.
 struct YAMLReader {
     let file: String
@@ -11,35 +9,19 @@ struct YAMLReader {
 
     /// Parses `text`; nil (with a diagnostic) when it is not valid YAML.
     ///
-    /// Plain scalars are left untyped (`Resolver.basic`): the default resolver runs seven regular expressions on
-    /// every mapping key to tell ints, dates and nulls from text, and the content reads every value as text anyway
-    /// (`Node.string`, `.float` and `.bool` parse the text themselves).
-    mutating func parse(_ text: String, lineOffset: Int = 0) -> Node? {
+    /// Plain text is left untyped: the content reads every value as text (`YAMLNode.string`), and the few numbers
+    /// and flags are read from it where they are used (`.float`, `.bool`).
+    mutating func parse(_ text: String, lineOffset: Int = 0) -> YAMLNode? {
+        var composer = YAMLComposer(text)
         do {
-            guard let node = try Yams.compose(yaml: text, Resolver.basic, .default, .utf8) else {
+            guard let node = try composer.document() else {
                 error(line: lineOffset + 1, "the file is empty: write the YAML described in docs/CONTENT.md")
                 return nil
             }
             return node
-        } catch let yamlError as YamlError {
-            let (line, problem) = Self.describe(yamlError)
-            error(line: lineOffset + line, "this is not valid YAML (\(problem)); check the indentation and quotes")
-            return nil
         } catch {
-            self.error(line: lineOffset + 1, "this is not valid YAML: \(error)")
+            self.error(line: lineOffset + error.line, error.message)
             return nil
-        }
-    }
-
-    static func describe(_ error: YamlError) -> (Int, String) {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-            .composer(_, let problem, let mark, _):
-            return (max(mark.line, 1), problem)
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return (context.mark.line, "the key \(duplicates.joined(separator: ", ")) appears twice")
-        default:
-            return (1, "\(error)")
         }
     }
 
@@ -51,35 +33,35 @@ struct YAMLReader {
         diagnostics.append(Diagnostic(.warning, SourceLocation(file: file, line: line), message))
     }
 
-    func location(_ node: Node?, offset: Int = 0) -> SourceLocation {
-        SourceLocation(file: file, line: offset + (node?.mark?.line ?? 0))
+    func location(_ node: YAMLNode?, offset: Int = 0) -> SourceLocation {
+        SourceLocation(file: file, line: offset + (node?.line ?? 0))
     }
 
     /// The pairs of a mapping in file order, with string keys.
-    mutating func pairs(_ node: Node, what: String, offset: Int = 0) -> [(String, Node)] {
+    mutating func pairs(_ node: YAMLNode, what: String, offset: Int = 0) -> [(String, YAMLNode)] {
         guard let mapping = node.mapping else {
-            error(line: offset + (node.mark?.line ?? 1), "\(what) should be a list of `key: value` lines")
+            error(line: offset + node.line, "\(what) should be a list of `key: value` lines")
             return []
         }
         return mapping.map { ($0.key.string ?? "", $0.value) }
     }
 
     /// A list of strings (a single string counts as a list of one).
-    mutating func strings(_ node: Node, what: String, offset: Int = 0) -> [Located<String>] {
-        if let scalar = node.scalar {
-            return [Located(scalar.string, location(node, offset: offset))]
+    mutating func strings(_ node: YAMLNode, what: String, offset: Int = 0) -> [Located<String>] {
+        if let text = node.string {
+            return [Located(text, location(node, offset: offset))]
         }
         guard let sequence = node.sequence else {
-            error(line: offset + (node.mark?.line ?? 1), "\(what) should be a list (lines starting with `- `)")
+            error(line: offset + node.line, "\(what) should be a list (lines starting with `- `)")
             return []
         }
         var result: [Located<String>] = []
         for item in sequence {
-            if let text = item.scalar?.string {
+            if let text = item.string {
                 result.append(Located(text, location(item, offset: offset)))
             } else {
                 error(
-                    line: offset + (item.mark?.line ?? 1),
+                    line: offset + item.line,
                     "each item of \(what) should be plain text; put quotes around text with a colon")
             }
         }

@@ -1,0 +1,129 @@
+import Dispatch
+import StapjeEngine
+import StapjeKnowledge
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `stapje-engine-bench QUESTIONS [--rounds N] [--content DIR]`: the figures of `stapje bench`, for the engine and
+/// its content alone, in a process without Foundation, the conversation layer or the server's libraries.
+///
+/// Prints figures; asserts nothing. Build with -c release for meaningful figures.
+@main
+struct EngineBench {
+    var questions = ""
+    var rounds = 20
+    var content: String?
+
+    static func main() {
+        var bench = EngineBench()
+        do {
+            try bench.parse(Array(CommandLine.arguments.dropFirst()))
+            try bench.run()
+        } catch {
+            var text = "stapje-engine-bench: \(error.message)\n"
+            text += "usage: stapje-engine-bench QUESTIONS [--rounds N] [--content DIR]\n"
+            text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+            exit(2)
+        }
+    }
+
+    /// A problem with the arguments or the questions file.
+    struct Failure: Error {
+        var message: String
+    }
+
+    mutating func parse(_ arguments: [String]) throws(Failure) {
+        var rest = arguments[...]
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--rounds":
+                guard let value = rest.popFirst().flatMap({ Int($0) }), value >= 1 else {
+                    throw Failure(message: "--rounds needs a number of at least 1")
+                }
+                rounds = value
+            case "--content":
+                guard let value = rest.popFirst() else { throw Failure(message: "--content needs a directory") }
+                content = value
+            default:
+                guard questions.isEmpty, !argument.hasPrefix("-") else {
+                    throw Failure(message: "unexpected argument '\(argument)'")
+                }
+                questions = argument
+            }
+        }
+        guard !questions.isEmpty else { throw Failure(message: "give a file of questions") }
+    }
+
+    func run() throws(Failure) {
+        let start = DispatchTime.now()
+        let bundle = ContentLoader(root: ContentLocator.resolve(content)).load().bundle
+        let matcher = Matcher(bundle: bundle)
+        let loadMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+        let texts = try Self.questions(in: questions)
+        guard !texts.isEmpty else { throw Failure(message: "no questions in \(questions)") }
+        for text in texts { _ = matcher.match(text) }
+        var samples: [Double] = []
+        samples.reserveCapacity(texts.count * rounds)
+        for _ in 0..<rounds {
+            for text in texts {
+                let before = DispatchTime.now().uptimeNanoseconds
+                _ = matcher.match(text)
+                samples.append(Double(DispatchTime.now().uptimeNanoseconds - before) / 1000)
+            }
+        }
+        samples.sort()
+        func percentile(_ p: Double) -> Double { samples[min(samples.count - 1, Int(Double(samples.count) * p))] }
+        print("engine and its content alone, no Foundation (stapje bench also loads the conversation layer)")
+        print(format("load + compile: %.1f ms", loadMilliseconds))
+        print(
+            format(
+                "match (%d questions x %d rounds): median %.1f µs, p90 %.1f µs, p99 %.1f µs, max %.1f µs",
+                texts.count, rounds, percentile(0.5), percentile(0.9), percentile(0.99), samples.last ?? 0))
+        print(format("resident memory: %.1f MB", Self.residentMegabytes()))
+    }
+
+    /// The questions of an eval file (`lang<TAB>expected<TAB>text` after a header line, or `text<TAB>intent`) or
+    /// of a file with one question per line.
+    static func questions(in path: String) throws(Failure) -> [String] {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileSystem.contents(path)
+        } catch {
+            throw Failure(message: error.description)
+        }
+        var texts: [String] = []
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            if fields.count >= 3 {
+                if fields[0] == "lang" && fields[1] == "expected" { continue }
+                texts.append(String(fields[2]))
+            } else {
+                texts.append(String(fields[0]))
+            }
+        }
+        return texts
+    }
+
+    /// VmRSS from /proc (Linux); 0 elsewhere.
+    static func residentMegabytes() -> Double {
+        guard let status = try? FileSystem.contents("/proc/self/status") else { return 0 }
+        for line in String(decoding: status, as: UTF8.self).split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+            return kilobytes / 1024
+        }
+        return 0
+    }
+}
+
+/// `printf` formatting, as `String(format:)` gives it in `stapje bench`.
+func format(_ format: String, _ arguments: any CVarArg...) -> String {
+    withVaList(arguments) { list in
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = vsnprintf(&buffer, buffer.count, format, list)
+        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+}
