@@ -126,6 +126,33 @@ struct CLITests {
         #expect(output.contains("match (2 questions x 2 rounds)"), "\(output)")
     }
 
+    /// The engine-only benchmark, built beside `stapje`.
+    @Test func engineBenchPrintsTheFiguresAndRefusesBadArguments() throws {
+        let program = try StapjeProgram.url().deletingLastPathComponent().appendingPathComponent("stapje-engine-bench")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("stapje-engine-\(UUID()).txt")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "wachtwoord vergeten\nquel temps fait-il\n".write(to: file, atomically: true, encoding: .utf8)
+        func run(_ arguments: [String]) throws -> (Int32, String) {
+            let process = Process()
+            process.executableURL = program
+            process.arguments = arguments
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        let (status, output) = try run([file.path, "--rounds", "2"])
+        #expect(status == 0)
+        #expect(output.contains("match (2 questions x 2 rounds)"), "\(output)")
+        #expect(output.contains("resident memory:"))
+        let (refused, usage) = try run([file.path, "--rounds", "0"])
+        #expect(refused == 2)
+        #expect(usage.contains("usage: stapje-engine-bench"))
+    }
+
     @Test func whyExplainsAMatch() throws {
         let (status, output) = try Self.run(["why", "sollisiteren vdab"])
         #expect(status == 0)
