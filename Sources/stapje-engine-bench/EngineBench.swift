@@ -91,26 +91,13 @@ struct EngineBench {
         print(format("resident memory: %.1f MB", Self.residentMegabytes()))
     }
 
-    /// The questions of an eval file (`lang<TAB>expected<TAB>text` after a header line, or `text<TAB>intent`) or
-    /// of a file with one question per line.
+    /// The questions of the file (see `QuestionFile`).
     static func questions(in path: String) throws(Failure) -> [String] {
-        let bytes: [UInt8]
         do {
-            bytes = try FileSystem.contents(path)
+            return try QuestionFile.questions(at: path)
         } catch {
             throw Failure(message: error.description)
         }
-        var texts: [String] = []
-        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            if fields.count >= 3 {
-                if fields[0] == "lang" && fields[1] == "expected" { continue }
-                texts.append(String(fields[2]))
-            } else {
-                texts.append(String(fields[0]))
-            }
-        }
-        return texts
     }
 
     /// VmRSS from /proc (Linux); 0 elsewhere.

@@ -42,7 +42,12 @@ struct Bench: ParsableCommand {
         }
         let matcher = Matcher(bundle: bundle)
         let loadMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
-        let texts = try Eval.questions(questions)
+        let texts: [String]
+        do {
+            texts = try QuestionFile.questions(at: questions)
+        } catch {
+            throw ValidationError(error.description)
+        }
         guard !texts.isEmpty else { throw ValidationError("no questions in \(questions)") }
         let replies = Conversation(content: bundle, matcher: matcher)
         var session = Session()

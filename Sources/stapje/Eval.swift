@@ -97,25 +97,6 @@ struct Eval: ParsableCommand {
         return lines
     }
 
-    /// The questions of a file: the text of each line of an eval file (`lang<TAB>expected<TAB>text`, or
-    /// `text<TAB>intent`), or each non-empty line of a plain list of questions.
-    static func questions(_ path: String) throws -> [String] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("cannot read \(path)")
-        }
-        var texts: [String] = []
-        for raw in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            let fields = raw.split(separator: "\t", omittingEmptySubsequences: false)
-            if fields.count >= 3 {
-                if fields[0] == "lang" && fields[1] == "expected" { continue }
-                texts.append(String(fields[2]))
-            } else if !fields[0].trimmingCharacters(in: .whitespaces).isEmpty {
-                texts.append(String(fields[0]))
-            }
-        }
-        return texts
-    }
-
     func run() throws {
         let matcher: Matcher
         if let examples {
