@@ -100,7 +100,14 @@ struct YAMLNode: Sendable {
 }
 
 /// Builds the node tree of one YAML document from libyaml's events.
+///
+/// Nodes are built recursively, so nesting is limited to `maximumDepth` levels: content needs five or six, and a
+/// file nested thousands deep (`[[[[...`) would otherwise overflow the stack of the worker thread reading it (512
+/// KB on Linux) and crash the program instead of getting a diagnostic.
 struct YAMLComposer {
+    /// The deepest nesting of lists and mappings read.
+    static let maximumDepth = 64
+
     private let events: YAMLEventParser
     /// Nodes by anchor (`&name`), for the aliases (`*name`) that repeat them.
     private var anchors: [String: YAMLNode] = [:]
@@ -113,7 +120,7 @@ struct YAMLComposer {
     mutating func document() throws(YAMLProblem) -> YAMLNode? {
         _ = try events.next()  // stream start
         guard case .documentStart = try events.next() else { return nil }
-        let root = try node(from: try events.next())
+        let root = try node(from: try events.next(), depth: 1)
         _ = try events.next()  // document end
         if case .documentStart(let line) = try events.next() {
             throw .syntax(line: line, "but found another document")
@@ -121,8 +128,12 @@ struct YAMLComposer {
         return root
     }
 
-    private mutating func node(from event: YAMLEvent) throws(YAMLProblem) -> YAMLNode {
+    private mutating func node(from event: YAMLEvent, depth: Int) throws(YAMLProblem) -> YAMLNode {
         switch event {
+        case .sequenceStart(let properties) where depth > Self.maximumDepth,
+            .mappingStart(let properties) where depth > Self.maximumDepth:
+            throw .syntax(
+                line: properties.line, "lists and mappings nested more than \(Self.maximumDepth) levels deep")
         case .scalar(let text, let style, let properties):
             try Self.refuseTag(properties)
             return remember(YAMLNode(content: .scalar(text, style), line: properties.line), properties)
@@ -132,7 +143,7 @@ struct YAMLComposer {
             while true {
                 let next = try events.next()
                 if case .sequenceEnd = next { break }
-                items.append(try node(from: next))
+                items.append(try node(from: next, depth: depth + 1))
             }
             return remember(YAMLNode(content: .sequence(items), line: properties.line), properties)
         case .mappingStart(let properties):
@@ -141,8 +152,8 @@ struct YAMLComposer {
             while true {
                 let next = try events.next()
                 if case .mappingEnd = next { break }
-                let key = try node(from: next)
-                pairs.append((key, try node(from: try events.next())))
+                let key = try node(from: next, depth: depth + 1)
+                pairs.append((key, try node(from: try events.next(), depth: depth + 1)))
             }
             try Self.refuseDuplicates(pairs)
             return remember(YAMLNode(content: .mapping(pairs), line: properties.line), properties)

@@ -1,7 +1,12 @@
+import Synchronization
 import Testing
 import Yams
 
 @testable import StapjeKnowledge
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The content's own YAML reader (libyaml's events) against Yams, which read the content before it.
 struct YAMLReaderTests {
@@ -134,6 +139,43 @@ struct YAMLReaderTests {
         #expect(reader.diagnostics.first?.location.line == 10 + line, "\(what)")
     }
 
+    /// Deep nesting gets a diagnostic, not a stack overflow, also on a thread with a small stack like the
+    /// loader's workers (the first version crashed `stapje check` on `[[[[...` a few thousand deep).
+    @Test(arguments: ["flow lists", "flow mappings", "block lists"])
+    func deepNestingIsReportedWithoutCrashing(what: String) throws {
+        let text =
+            switch what {
+            case "flow lists":
+                "examples: " + String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000)
+            case "flow mappings":
+                "a: " + String(repeating: "{b: ", count: 5_000) + "c" + String(repeating: "}", count: 5_000)
+            default:
+                (0..<500).map { String(repeating: " ", count: 2 * $0) + "-" }.joined(separator: "\n") + " x"
+            }
+        let diagnostics = Mutex<[String]>([])
+        let thread = try SmallStackThread(stackBytes: 256 * 1024) {
+            var reader = YAMLReader(file: "t.yaml")
+            _ = reader.parse(text)
+            diagnostics.withLock { $0 = reader.diagnostics.map(\.description) }
+        }
+        thread.join()
+        let found = diagnostics.withLock { $0 }
+        // libyaml refuses the deepest flow nesting itself; the reader stops the rest at its own limit.
+        #expect(found.count == 1, "\(what): \(found)")
+        #expect(found.first?.hasPrefix("t.yaml:") == true, "\(what): \(found)")
+        #expect(found.first?.contains("this is not valid YAML") == true, "\(what): \(found)")
+    }
+
+    @Test func nestingWithinTheLimitIsRead() throws {
+        let depth = YAMLComposer.maximumDepth
+        var reader = YAMLReader(file: "t.yaml")
+        let node = reader.parse(String(repeating: "[", count: depth) + "x" + String(repeating: "]", count: depth))
+        #expect(reader.diagnostics.isEmpty)
+        var current = try #require(node)
+        for _ in 1..<depth { current = try #require(current.sequence?.first) }
+        #expect(current.sequence?.first?.string == "x")
+    }
+
     @Test func aDuplicateKeyIsNamed() {
         var reader = YAMLReader(file: "t.yaml")
         _ = reader.parse("b: 1\na: 2\nb: 3\na: 4\n")
@@ -218,5 +260,40 @@ struct YAMLReaderTests {
         case .alias:
             return ["\(indent)alias \(line)"]
         }
+    }
+}
+
+/// A thread with a stack of a given size, running `body` once.
+final class SmallStackThread: @unchecked Sendable {
+    // Unchecked: `body` is read once by the new thread, before `join` returns.
+    private var thread = pthread_t()
+    private let body: () -> Void
+
+    init(stackBytes: Int, _ body: @escaping () -> Void) throws {
+        self.body = body
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setstacksize(&attributes, stackBytes)
+        let context = Unmanaged.passRetained(self).toOpaque()
+        let started = pthread_create(
+            &thread, &attributes,
+            { context in
+                let this = Unmanaged<SmallStackThread>.fromOpaque(context!).takeRetainedValue()
+                this.body()
+                return nil
+            }, context)
+        guard started == 0 else {
+            Unmanaged<SmallStackThread>.fromOpaque(context).release()
+            throw ThreadError(code: started)
+        }
+    }
+
+    struct ThreadError: Error {
+        let code: Int32
+    }
+
+    func join() {
+        pthread_join(thread, nil)
     }
 }
