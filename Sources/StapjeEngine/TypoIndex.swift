@@ -50,7 +50,10 @@ struct TypoIndex: Sendable {
             scalars.removeAll(keepingCapacity: true)
             scalars.append(contentsOf: word.unicodeScalars.lazy.map(\.value))
             let budget = Self.budget(scalars.count)
-            guard budget > 0 else { continue }
+            // A typed word longer than `longestCorrectable` is never looked up, so a content word more than its
+            // budget longer can never be within reach: its variants would only cost quadratic work in its length
+            // (a curator's pasted blob of a million letters took 40 s to index).
+            guard budget > 0, scalars.count <= Self.longestCorrectable + budget else { continue }
             Self.forEachDeletionHash(of: scalars, upTo: budget) {
                 hashes.append($0)
                 owners.append(Int32(index))

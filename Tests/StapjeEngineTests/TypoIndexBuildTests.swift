@@ -32,4 +32,17 @@ struct TypoIndexBuildTests {
         ])
         #expect(index.lookup(word) == outcome)
     }
+
+    /// The longest words still in reach (the longest typed word looked up, plus its edit budget) are found; a
+    /// pasted blob in the content is known as itself and costs no quadratic indexing.
+    @Test(.timeLimit(.minutes(1)))
+    func wordsAtTheLengthLimitAreCorrectedAndBlobsAreKnownOnlyAsThemselves() {
+        let longest = String(repeating: "ab", count: (TypoIndex.longestCorrectable + 2) / 2)
+        let blob = String(repeating: "x", count: 200_000)
+        let index = TypoIndex(vocabulary: [longest, blob])
+        // Two letters dropped from the end: a typed word of exactly `longestCorrectable` letters.
+        #expect(index.lookup(String(longest.dropLast(2))) == .corrected(to: longest, distance: 2))
+        #expect(index.lookup(blob) == .known)
+        #expect(index.lookup(String(blob.dropLast())) == .unknown)
+    }
 }
