@@ -90,7 +90,7 @@ final class Pattern: Sendable {
                 for _ in options { branches.append(0..<0) }
                 for (offset, option) in options.enumerated() { branches[Int(lower) + offset] = emit(option) }
                 steps[index] = Step(
-                    kind: .choice, optional: steps[index].optional, lower: lower, upper: Int32(branches.count))
+                    kind: .choice, optional: steps[index].optional, lower: lower, upper: lower + Int32(options.count))
             }
             return range
         }
@@ -211,6 +211,11 @@ final class Pattern: Sendable {
         let stem: (String) -> [Int32]
         let concept: (String) -> [[Int32]]?
         var index = 0
+        /// How many brackets are open where the parser is.
+        var depth = 0
+        /// The deepest bracket nesting read: patterns need two or three levels, and a pasted `((((...` thousands
+        /// deep would overflow the stack of the thread compiling it (parsing, compiling and matching recurse).
+        static let maximumDepth = 32
 
         init(scalars: [Unicode.Scalar], stem: @escaping (String) -> [Int32], concept: @escaping (String) -> [[Int32]]?)
         {
@@ -231,8 +236,13 @@ final class Pattern: Sendable {
                     elements.append(.wildcard)
                 case "(", "[":
                     index += 1
+                    depth += 1
+                    guard depth <= Self.maximumDepth else {
+                        throw SyntaxError(message: "brackets nested more than \(Self.maximumDepth) deep")
+                    }
                     let close: Unicode.Scalar = scalar == "(" ? ")" : "]"
                     let options = try alternatives(until: close)
+                    depth -= 1
                     if scalar == "(" && options.contains(where: \.isEmpty) {
                         throw SyntaxError(
                             message: "a choice in ( ) has an option made only of small words, which are ignored; "

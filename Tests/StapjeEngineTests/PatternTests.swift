@@ -1,0 +1,50 @@
+import Testing
+
+@testable import StapjeEngine
+
+/// Word-order patterns compiled and matched on their own, with words numbered in order of first use.
+struct PatternTests {
+    /// Compiles `source` with each word its own stem id (by first use), and matches it against `question`.
+    static func matches(_ source: String, _ question: String, whole: Bool = false) throws -> Bool {
+        var ids: [String: Int32] = [:]
+        func id(_ word: String) -> Int32 {
+            if let known = ids[word] { return known }
+            ids[word] = Int32(ids.count)
+            return ids[word]!
+        }
+        let pattern = try Pattern.compile(source, stem: { [id($0)] }, concept: { _ in nil })
+        let words = question.split(separator: " ").map { id(String($0)) }
+        return pattern.matches(Occurrences(ids: words, tableSize: ids.count), whole: whole)
+    }
+
+    /// A choice inside an option of another choice belongs to that option only: "b" alone is no option of the
+    /// outer choice (the first version's outer choice also tried the inner choice's options on their own).
+    @Test(arguments: [
+        ("(a (b c | e f) | d) x", "a b c x", false, true),
+        ("(a (b c | e f) | d) x", "a e f x", false, true),
+        ("(a (b c | e f) | d) x", "d x", false, true),
+        ("(a (b c | e f) | d) x", "b c x", false, false),
+        ("(a (b c | e f) | d) x", "e f x", false, false),
+        ("(a [b c | e f] | d) x", "a x", false, true),
+        ("((a b | c d) e | f) x", "a b e x", false, true),
+        ("((a b | c d) e | f) x", "c d x", false, false),
+        // Over the whole message: an optional part is all or nothing.
+        ("[a (b c | e f)] x", "b c x", true, false),
+        ("[a (b c | e f)] x", "a b c x", true, true),
+        ("[a (b c | e f)] x", "x", true, true),
+    ])
+    func aNestedChoiceBelongsToItsOption(source: String, question: String, whole: Bool, expected: Bool) throws {
+        #expect(try Self.matches(source, question, whole: whole) == expected)
+    }
+
+    /// Brackets nested deeper than a pattern needs are a syntax error, not a stack overflow (a pattern 30,000
+    /// brackets deep crashed `stapje check`).
+    @Test func deepBracketsAreASyntaxError() throws {
+        let limit = 32
+        let nested = { (depth: Int) in String(repeating: "(", count: depth) + "a" + String(repeating: ")", count: depth)
+        }
+        #expect(try Self.matches(nested(limit) + " x", "a x"))
+        #expect(throws: Pattern.SyntaxError.self) { try Self.matches(nested(limit + 1) + " x", "a x") }
+        #expect(throws: Pattern.SyntaxError.self) { try Self.matches(nested(100_000), "a") }
+    }
+}
