@@ -397,7 +397,7 @@ public struct ContentLoader: Sendable {
             case "keywords":
                 for (phrase, weightNode) in yaml.pairs(value, what: "keywords") {
                     let location = yaml.location(weightNode)
-                    guard let weight = weightNode.float, weight > 0, weight <= 5 else {
+                    guard let weight = weightNode.float, weight >= 1, weight <= 5 else {
                         yaml.error(line: location.line, "the weight of '\(phrase)' should be a number from 1 to 5")
                         continue
                     }

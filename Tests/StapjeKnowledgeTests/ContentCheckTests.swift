@@ -26,6 +26,7 @@ struct ContentCheckTests {
         ("intents/en/jobs.cv.yaml:5", "not valid YAML"),
         ("intents/nl/_concepts-b.yaml:2", "the concept 'phone' is already defined at intents/nl/_concepts-a.yaml:2"),
         ("intents/nl/chat.greeting.yaml:5", "the weight of 'weight' should be a number from 1 to 5"),
+        ("intents/nl/chat.greeting.yaml:6", "the weight of 'half' should be a number from 1 to 5"),
         ("intents/nl/jobs.cv.yaml:1", "only 2 examples"),
         ("intents/nl/jobs.cv.yaml:4", "unknown concept '@nope'"),
         ("intents/nl/jobs.cv.yaml:7", "option made only of small words"),
