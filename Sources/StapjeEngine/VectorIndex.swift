@@ -340,21 +340,46 @@ struct VectorIndex: Sendable {
 
     /// A weighted, normalised vector for a bag of features, keeping only features the index knows.
     static func vector(_ bag: FeatureBag, ids: FeatureTable, idf: [Float]) -> [(Int32, Float)] {
-        func half(_ counts: [(key: UInt64, count: Int)], share: Float) -> [(Int32, Float)] {
-            var part: [(Int32, Float)] = []
-            var norm: Float = 0
-            for (key, count) in counts {
-                guard let id = ids[key] else { continue }
-                // log 1 is 0: most features occur once, and skip the logarithm.
-                let weight = (count == 1 ? 1 : 1 + logf(Float(count))) * idf[Int(id)]
-                part.append((id, weight))
-                norm += weight * weight
+        var vector: [(Int32, Float)] = []
+        for (counts, share) in [(bag.words, wordShare), (bag.grams, 1 - wordShare)] {
+            appendHalf(share: share, to: &vector) { add in
+                for (key, count) in counts {
+                    if let id = ids[key] { add(id, idf[Int(id)], count) }
+                }
             }
-            guard norm > 0 else { return [] }
-            let scale = sqrtf(share) / sqrtf(norm)
-            return part.map { ($0.0, $0.1 * scale) }
         }
-        return half(bag.words, share: wordShare) + half(bag.grams, share: 1 - wordShare)
+        return vector
+    }
+
+    /// Appends one half of a vector: the features `each` gives (id, IDF and count, in key order), each weighted
+    /// `(1 + ln count) · IDF`, then scaled so that the half's squares sum to `share`.
+    private static func appendHalf(
+        share: Float, to vector: inout [(Int32, Float)], _ each: ((Int32, Float, Int) -> Void) -> Void
+    ) {
+        let start = vector.count
+        var norm: Float = 0
+        each { id, idf, count in
+            // log 1 is 0: most features occur once, and skip the logarithm.
+            let weight = (count == 1 ? 1 : 1 + logf(Float(count))) * idf
+            vector.append((id, weight))
+            norm += weight * weight
+        }
+        guard norm > 0 else { return }
+        let scale = sqrtf(share) / sqrtf(norm)
+        for slot in start..<vector.count { vector[slot].1 *= scale }
+    }
+
+    /// Calls `body` with the first element and the length of every run of equal elements of `sorted`.
+    private static func forEachRun<Element>(
+        _ sorted: [Element], equal: (Element, Element) -> Bool, _ body: (Element, Int) -> Void
+    ) {
+        var index = 0
+        while index < sorted.count {
+            var end = index + 1
+            while end < sorted.count && equal(sorted[end], sorted[index]) { end += 1 }
+            body(sorted[index], end - index)
+            index = end
+        }
     }
 
     /// The vector of a question's analysed tokens: `vector(FeatureBag(tokens:), ...)` to the bit, with each content
@@ -383,43 +408,18 @@ struct VectorIndex: Sendable {
             }
         }
         // As `vector`: each half counted in key order, features the index lacks left out (n-grams here before
-        // counting, which changes no other count), then normalised; written into one array.
+        // counting, which changes no other count), then normalised.
         var vector: [(Int32, Float)] = []
         vector.reserveCapacity(wordKeys.count + grams.count)
         wordKeys.sort()
-        var index = 0
-        var norm: Float = 0
-        while index < wordKeys.count {
-            var end = index + 1
-            while end < wordKeys.count && wordKeys[end] == wordKeys[index] { end += 1 }
-            if let id = features[wordKeys[index]] {
-                let count = end - index
-                let weight = (count == 1 ? 1 : 1 + logf(Float(count))) * idf[Int(id)]
-                vector.append((id, weight))
-                norm += weight * weight
+        Self.appendHalf(share: Self.wordShare, to: &vector) { add in
+            Self.forEachRun(wordKeys, equal: ==) { key, count in
+                if let id = features[key] { add(id, idf[Int(id)], count) }
             }
-            index = end
         }
-        if norm > 0 {
-            let scale = sqrtf(Self.wordShare) / sqrtf(norm)
-            for slot in vector.indices { vector[slot].1 *= scale }
-        }
-        let gramStart = vector.count
         grams.sort { $0.key < $1.key }
-        index = 0
-        norm = 0
-        while index < grams.count {
-            var end = index + 1
-            while end < grams.count && grams[end].key == grams[index].key { end += 1 }
-            let count = end - index
-            let weight = (count == 1 ? 1 : 1 + logf(Float(count))) * grams[index].idf
-            vector.append((grams[index].id, weight))
-            norm += weight * weight
-            index = end
-        }
-        if norm > 0 {
-            let scale = sqrtf(1 - Self.wordShare) / sqrtf(norm)
-            for slot in gramStart..<vector.count { vector[slot].1 *= scale }
+        Self.appendHalf(share: 1 - Self.wordShare, to: &vector) { add in
+            Self.forEachRun(grams, equal: { $0.key == $1.key }) { gram, count in add(gram.id, gram.idf, count) }
         }
         return vector
     }
