@@ -43,7 +43,8 @@ final class Pattern: Sendable {
     /// The top-level sequence, as a range in `steps`.
     private let top: Range<Int32>
     /// For every top-level step that must match one word: the range in `words` of the stems that can fill it.
-    /// A question lacking all stems of one such step cannot match, which rejects most patterns at once.
+    /// A question lacking all stems of one such step cannot match: the rule index files the pattern under the
+    /// first such step and checks the others before matching (`requiredWords`).
     private let required: [Range<Int32>]
 
     /// The stems of each required top-level step (see `required`).
@@ -156,15 +157,9 @@ final class Pattern: Sendable {
     /// occurs one step on, a wildcard opens every later position, a choice unites its options. Each step is
     /// visited once, so a pattern costs a few dozen bit operations, with no backtracking and no allocation.
     /// Unanchored patterns may start and end anywhere; `whole` demands they start at 0 and end at `count`.
+    /// Whether the pattern matches the question (anywhere in it, or over all of it when `whole`). A question
+    /// lacking a required step's stems gets 0 from that step; `RuleIndex` rules such patterns out before calling.
     func matches(_ occurrences: Occurrences, whole: Bool) -> Bool {
-        for slot in required {
-            var present = false
-            for index in slot where occurrences.positions(of: words[Int(index)]) != 0 {
-                present = true
-                break
-            }
-            if !present { return false }
-        }
         let start: UInt64 = whole ? 1 : occurrences.allPositions
         let ends = advance(top, from: start, occurrences)
         return whole ? ends & (1 << UInt64(occurrences.count)) != 0 : ends != 0
@@ -357,7 +352,7 @@ struct Occurrences {
     }
 
     func positions(of id: Int32) -> UInt64 {
-        guard present[Int(id) >> 6] & (1 << UInt64(id & 63)) != 0 else { return 0 }
+        guard has(id) else { return 0 }
         for slot in ids.indices where ids[slot] == id { return bits[slot] }
         return 0
     }
