@@ -8,13 +8,7 @@ public enum TextFolding {
         // Most words are lower-case ASCII already: folding leaves them as they are.
         if text.utf8.allSatisfy({ $0 < 0x80 && ($0 < 0x41 || $0 > 0x5A) }) { return String(text) }
         // French and Dutch words stay within Latin-1 (é, è, ë, ç, à...): each scalar's folded bytes from a table.
-        if text.unicodeScalars.allSatisfy({ $0.value < 0x100 }) {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(text.utf8.count + 4)
-            for scalar in text.unicodeScalars { bytes += latin1Folded[Int(scalar.value)] }
-            return String(decoding: bytes, as: UTF8.self)
-        }
-        return foldScalarByScalar(text)
+        return mappedWithinLatin1(text, latin1Folded) ?? foldScalarByScalar(text)
     }
 
     /// Folding without the shortcuts: what the fast paths must give.
@@ -24,6 +18,26 @@ public enum TextFolding {
             appendFolded(scalar, to: &out)
         }
         return String(out)
+    }
+
+    /// ASCII bytes as a string, capitals lower-cased.
+    static func asciiLowercased(_ bytes: some Collection<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: bytes.count) { buffer in
+            for (offset, byte) in bytes.enumerated() {
+                buffer[offset] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+            }
+            return bytes.count
+        }
+    }
+
+    /// `text` with each scalar replaced by its UTF-8 in `table` (one entry per Latin-1 scalar), or nil when a
+    /// scalar lies beyond Latin-1.
+    static func mappedWithinLatin1(_ text: some StringProtocol, _ table: [[UInt8]]) -> String? {
+        guard text.unicodeScalars.allSatisfy({ $0.value < 0x100 }) else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 4)
+        for scalar in text.unicodeScalars { bytes += table[Int(scalar.value)] }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The folded UTF-8 of every Latin-1 scalar, worked out once with `appendFolded`.
@@ -36,13 +50,7 @@ public enum TextFolding {
     /// The folded form of a run of scalars (a word cut out of a longer text).
     public static func fold(scalars: ArraySlice<Unicode.Scalar>) -> String {
         if scalars.allSatisfy({ $0.value < 0x80 }) {
-            return String(unsafeUninitializedCapacity: scalars.count) { buffer in
-                for (offset, scalar) in scalars.enumerated() {
-                    let byte = UInt8(scalar.value)
-                    buffer[offset] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
-                }
-                return scalars.count
-            }
+            return asciiLowercased(scalars.lazy.map { UInt8($0.value) })
         }
         var out = String.UnicodeScalarView()
         for scalar in scalars { appendFolded(scalar, to: &out) }

@@ -27,16 +27,7 @@ public struct Token: Sendable, Hashable {
             if byte < 0x30 || byte > 0x39 { onlyDigits = false }
         }
         original = String(decoding: bytes, as: UTF8.self)
-        if hasCapital {
-            lower = String(unsafeUninitializedCapacity: bytes.count) { buffer in
-                for (offset, byte) in bytes.enumerated() {
-                    buffer[offset] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
-                }
-                return bytes.count
-            }
-        } else {
-            lower = original
-        }
+        lower = hasCapital ? TextFolding.asciiLowercased(bytes) : original
         folded = lower
         isNumber = onlyDigits && !bytes.isEmpty
     }

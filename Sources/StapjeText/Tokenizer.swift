@@ -195,13 +195,7 @@ extension Tokenizer {
             if byte >= 0x80 { return lowercasedBeyondASCII(word) }
             if byte >= 0x41 && byte <= 0x5A { hasCapital = true }
         }
-        guard hasCapital else { return word }
-        return String(unsafeUninitializedCapacity: word.utf8.count) { buffer in
-            for (offset, byte) in word.utf8.enumerated() {
-                buffer[offset] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
-            }
-            return word.utf8.count
-        }
+        return hasCapital ? TextFolding.asciiLowercased(word.utf8) : word
     }
 }
 
@@ -209,11 +203,7 @@ extension Tokenizer {
     /// `word.lowercased()` for a word with a scalar beyond ASCII: within Latin-1 (French and Dutch letters), each
     /// scalar from a table of the standard library's own answers; beyond it, the standard library.
     static func lowercasedBeyondASCII(_ word: String) -> String {
-        guard word.unicodeScalars.allSatisfy({ $0.value < 0x100 }) else { return word.lowercased() }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(word.utf8.count + 4)
-        for scalar in word.unicodeScalars { bytes += latin1Lower[Int(scalar.value)] }
-        return String(decoding: bytes, as: UTF8.self)
+        TextFolding.mappedWithinLatin1(word, latin1Lower) ?? word.lowercased()
     }
 
     /// The lower-cased UTF-8 of every Latin-1 scalar, as `String.lowercased()` gives it.
