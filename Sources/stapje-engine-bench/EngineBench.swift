@@ -67,18 +67,7 @@ struct EngineBench {
         let readMilliseconds = Double(read.uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
         let texts = try Self.questions(in: questions)
         guard !texts.isEmpty else { throw Failure(message: "no questions in \(questions)") }
-        for text in texts { _ = matcher.match(text) }
-        var samples: [Double] = []
-        samples.reserveCapacity(texts.count * rounds)
-        for _ in 0..<rounds {
-            for text in texts {
-                let before = DispatchTime.now().uptimeNanoseconds
-                _ = matcher.match(text)
-                samples.append(Double(DispatchTime.now().uptimeNanoseconds - before) / 1000)
-            }
-        }
-        samples.sort()
-        func percentile(_ p: Double) -> Double { samples[min(samples.count - 1, Int(Double(samples.count) * p))] }
+        let latencies = Latencies(texts, rounds: rounds) { _ = matcher.match($0) }
         print("engine and its content alone, no Foundation (stapje bench also loads the conversation layer)")
         print(
             format(
@@ -87,8 +76,9 @@ struct EngineBench {
         print(
             format(
                 "match (%d questions x %d rounds): median %.1f µs, p90 %.1f µs, p99 %.1f µs, max %.1f µs",
-                texts.count, rounds, percentile(0.5), percentile(0.9), percentile(0.99), samples.last ?? 0))
-        print(format("resident memory: %.1f MB", Self.residentMegabytes()))
+                texts.count, rounds, latencies.percentile(0.5), latencies.percentile(0.9), latencies.percentile(0.99),
+                latencies.sorted.last ?? 0))
+        print(format("resident memory: %.1f MB", Latencies.residentMegabytes()))
     }
 
     /// The questions of the file (see `QuestionFile`).
@@ -98,16 +88,6 @@ struct EngineBench {
         } catch {
             throw Failure(message: error.description)
         }
-    }
-
-    /// VmRSS from /proc (Linux); 0 elsewhere.
-    static func residentMegabytes() -> Double {
-        guard let status = try? FileSystem.contents("/proc/self/status") else { return 0 }
-        for line in String(decoding: status, as: UTF8.self).split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
-            return kilobytes / 1024
-        }
-        return 0
     }
 }
 

@@ -56,41 +56,18 @@ struct Bench: ParsableCommand {
             conversation
             ? { text in session = replies.respond(to: text, in: session, at: now).0 }
             : { text in _ = matcher.match(text) }
-        for text in texts { measure(text) }
-        var samples: [Double] = []
-        samples.reserveCapacity(texts.count * rounds)
-        var perQuestion = [[Double]](repeating: [], count: texts.count)
-        for _ in 0..<rounds {
-            for (index, text) in texts.enumerated() {
-                let before = DispatchTime.now().uptimeNanoseconds
-                measure(text)
-                let micros = Double(DispatchTime.now().uptimeNanoseconds - before) / 1000
-                samples.append(micros)
-                perQuestion[index].append(micros)
-            }
-        }
-        samples.sort()
-        func percentile(_ p: Double) -> Double { samples[min(samples.count - 1, Int(Double(samples.count) * p))] }
+        let latencies = Latencies(texts, rounds: rounds, measure)
         print(String(format: "load + compile: %.1f ms", loadMilliseconds))
         print(
             String(
                 format: (conversation ? "reply" : "match")
                     + " (%d questions x %d rounds): median %.1f µs, p90 %.1f µs, p99 %.1f µs, max %.1f µs",
-                texts.count, rounds, percentile(0.5), percentile(0.9), percentile(0.99), samples.last ?? 0))
-        print(String(format: "resident memory: %.1f MB", Self.residentMegabytes()))
-        let medians = perQuestion.map { $0.sorted()[$0.count / 2] }
+                texts.count, rounds, latencies.percentile(0.5), latencies.percentile(0.9), latencies.percentile(0.99),
+                latencies.sorted.last ?? 0))
+        print(String(format: "resident memory: %.1f MB", Latencies.residentMegabytes()))
+        let medians = latencies.perText.map { $0.sorted()[$0.count / 2] }
         for index in medians.indices.sorted(by: { medians[$0] > medians[$1] }).prefix(slowest) {
             print(String(format: "%9.1f µs  ", medians[index]) + texts[index])
         }
-    }
-
-    /// VmRSS from /proc (Linux); 0 elsewhere.
-    static func residentMegabytes() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
-            return kilobytes / 1024
-        }
-        return 0
     }
 }
