@@ -26,6 +26,11 @@ package struct Latencies {
         self.perText = perText
     }
 
+    /// The average timing: what throughput depends on, tail included.
+    package var mean: Double {
+        sorted.isEmpty ? 0 : sorted.reduce(0, +) / Double(sorted.count)
+    }
+
     /// The timing below which a share `p` (0 to 1) of them fall.
     package func percentile(_ p: Double) -> Double {
         sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
