@@ -76,7 +76,8 @@ struct EngineBench {
         print(
             format(
                 "match (%d questions x %d rounds): median %.1f µs, mean %.1f µs, p90 %.1f µs, p99 %.1f µs, max %.1f µs",
-                texts.count, rounds, latencies.percentile(0.5), latencies.mean, latencies.percentile(0.9), latencies.percentile(0.99),
+                texts.count, rounds, latencies.percentile(0.5), latencies.mean, latencies.percentile(0.9),
+                latencies.percentile(0.99),
                 latencies.sorted.last ?? 0))
         print(format("resident memory: %.1f MB", Latencies.residentMegabytes()))
     }
