@@ -90,6 +90,9 @@ struct SecretPhrases {
     /// most tokens cost one lookup instead of a comparison with every noun.
     static let nounStarts = Set(grammars.flatMap { $0.nouns.compactMap(\.words.first) })
 
+    /// The length of the longest of them, in bytes.
+    static let longestNounStart = nounStarts.map(\.utf8.count).max() ?? 0
+
     static func nouns(_ plain: String..., possessive: [String]) -> [Noun] {
         let all =
             plain.map { Noun(words: $0.split(separator: " ").map(String.init)) }

@@ -21,6 +21,45 @@ public struct SensitiveDataDetector: Sendable {
     /// Announced secrets are found first (what follows "mijn wachtwoord is" is masked whatever it looks like),
     /// then e-mail addresses, IBANs and numbers in what is left.
     public func findings(in text: String) -> [SensitiveData] {
+        if Self.plainlyHoldsNothing(text) { return [] }
+        return scanned(text)
+    }
+
+    /// Whether `text` can be seen to hold nothing from its bytes alone, as most questions can: plain ASCII (which
+    /// normalising leaves as it is) without a digit (numbers, IBANs, "1234 is mijn pincode"), without "@" (e-mail
+    /// addresses) and without a word that starts a noun for a secret (every announced secret starts with one).
+    static func plainlyHoldsNothing(_ text: String) -> Bool {
+        var bytes = text.utf8.makeIterator()
+        var word: [UInt8] = []
+        word.reserveCapacity(SecretPhrases.longestNounStart)
+        var wordTooLong = false
+        func wordStartsNoun() -> Bool {
+            defer {
+                word.removeAll(keepingCapacity: true)
+                wordTooLong = false
+            }
+            return !wordTooLong && !word.isEmpty
+                && SecretPhrases.nounStarts.contains(String(decoding: word, as: UTF8.self))
+        }
+        while let byte = bytes.next() {
+            switch byte {
+            case 0x80...0xFF, 0x30...0x39, UInt8(ascii: "@"):
+                return false
+            case 0x41...0x5A, 0x61...0x7A:
+                if word.count == SecretPhrases.longestNounStart {
+                    wordTooLong = true
+                } else if !wordTooLong {
+                    word.append(byte | 0x20)
+                }
+            default:
+                if wordStartsNoun() { return false }
+            }
+        }
+        return !wordStartsNoun()
+    }
+
+    /// The full scan: what `findings(in:)` does when a text may hold something.
+    func scanned(_ text: String) -> [SensitiveData] {
         let scan = ScanText(text)
         var claims = Claims(count: scan.scalars.count)
         var matches = SecretPhrases(scan: scan).matches()
