@@ -1,3 +1,5 @@
+import StapjeText
+
 /// Finds sensitive data in a text: national register and eID numbers, IBANs, payment cards, e-mail addresses,
 /// phone numbers, announced secrets, itsme and card-reader codes (rules and worked examples: protocol.md §4.4).
 ///
@@ -25,37 +27,62 @@ public struct SensitiveDataDetector: Sendable {
         return scanned(text)
     }
 
-    /// Whether `text` can be seen to hold nothing from its bytes alone, as most questions can: plain ASCII (which
-    /// normalising leaves as it is) without a digit (numbers, IBANs, "1234 is mijn pincode"), without "@" (e-mail
-    /// addresses) and without a word that starts a noun for a secret (every announced secret starts with one).
+    /// Whether `text` can be seen to hold nothing from its bytes alone, as most questions can: it has no digit
+    /// (numbers, IBANs, "1234 is mijn pincode"), no "@" (e-mail addresses) and no word that starts a noun for a
+    /// secret (every announced secret starts with one), and it is written in ASCII, Latin-1 letters (é, ç, ß...)
+    /// and typographic apostrophes, which normalising leaves as they are (the apostrophes become "'", which only
+    /// separates words). Anything else takes the full scan.
     static func plainlyHoldsNothing(_ text: String) -> Bool {
-        var bytes = text.utf8.makeIterator()
-        var word: [UInt8] = []
-        word.reserveCapacity(SecretPhrases.longestNounStart)
-        var wordTooLong = false
-        func wordStartsNoun() -> Bool {
-            defer {
-                word.removeAll(keepingCapacity: true)
-                wordTooLong = false
-            }
-            return !wordTooLong && !word.isEmpty
-                && SecretPhrases.nounStarts.contains(String(decoding: word, as: UTF8.self))
-        }
-        while let byte = bytes.next() {
-            switch byte {
-            case 0x80...0xFF, 0x30...0x39, UInt8(ascii: "@"):
-                return false
-            case 0x41...0x5A, 0x61...0x7A:
-                if word.count == SecretPhrases.longestNounStart {
-                    wordTooLong = true
-                } else if !wordTooLong {
-                    word.append(byte | 0x20)
+        var text = text
+        return text.withUTF8 { bytes in
+            // The word being read, as written; longer than this, even folded, it is no noun (folding at most
+            // halves a letter's bytes: é → e).
+            let longest = 2 * SecretPhrases.longestNounStart
+            var wordStart = 0
+            var wordIsASCII = true
+            func endsNoun(at end: Int) -> Bool {
+                defer {
+                    wordStart = end
+                    wordIsASCII = true
                 }
-            default:
-                if wordStartsNoun() { return false }
+                let count = end - wordStart
+                guard count > 0 && count <= longest else { return false }
+                let word = UnsafeBufferPointer(rebasing: bytes[wordStart..<end])
+                let folded =
+                    wordIsASCII
+                    ? String(decoding: word.lazy.map { $0 | 0x20 }, as: UTF8.self)
+                    : TextFolding.fold(String(decoding: word, as: UTF8.self))
+                return SecretPhrases.nounStarts.contains(folded)
             }
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                switch byte {
+                case 0x41...0x5A, 0x61...0x7A:
+                    index += 1
+                case 0xC3 where index + 1 < bytes.count:
+                    // U+00C0 to U+00FF: letters, except × and ÷.
+                    let next = bytes[index + 1]
+                    guard next != 0x97 && next != 0xB7 else { return false }
+                    wordIsASCII = false
+                    index += 2
+                case 0xE2
+                where index + 2 < bytes.count && bytes[index + 1] == 0x80
+                    && (bytes[index + 2] == 0x98 || bytes[index + 2] == 0x99):
+                    // ‘ and ’, read as '
+                    if endsNoun(at: index) { return false }
+                    index += 3
+                    wordStart = index
+                case 0x80...0xFF, 0x30...0x39, UInt8(ascii: "@"):
+                    return false
+                default:
+                    if endsNoun(at: index) { return false }
+                    index += 1
+                    wordStart = index
+                }
+            }
+            return !endsNoun(at: bytes.count)
         }
-        return !wordStartsNoun()
     }
 
     /// The full scan: what `findings(in:)` does when a text may hold something.

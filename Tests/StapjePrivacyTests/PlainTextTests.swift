@@ -16,6 +16,8 @@ struct PlainTextTests {
         "",
         "mijn pinkode is geblokkeerd",  // a typo is not a noun for a secret
         "codes, wachtwoorden en pincodes",  // plural nouns start no announced secret
+        "j’ai oublié où est l’arrêt",  // Latin-1 letters and typographic apostrophes
+        "Größe und Straße",
     ])
     func plainQuestionsTakeTheShortcut(_ text: String) {
         #expect(SensitiveDataDetector.plainlyHoldsNothing(text))
@@ -29,7 +31,11 @@ struct PlainTextTests {
         "Wachtwoord: zomer",
         "mon mot de passe c'est soleil",
         "my code is sunshine",  // "code" needs a possessive, but it starts a noun
-        "numéro",  // beyond ASCII
+        "prix en €",  // beyond Latin-1
+        "2 × 3",
+        "mon côde est soleil",  // folded, a noun
+        "l’PIN",
+        "ÉTÉ mot",
         "pin",
         "x-pin-y",
     ])
@@ -64,7 +70,8 @@ struct PlainTextTests {
         let pieces = [
             "mijn", "my", "mon", "pincode", "PIN", "pin", "pinnen", "Wachtwoord", "password", "passwords", "mot", "de",
             "passe", "code", "codes", "cvc", "is", "est", "c'est", ":", "=", ",", ".", "-", " ", " ", " ", "zomer",
-            "soleil", "sunshine", "1234", "56", "@", "x.be", "é", "\u{200B}", "７", "\n", "'", "ok",
+            "soleil", "côde", "’", "×", "PÎN", "mÖt", "sunshine", "1234", "56", "@", "x.be", "é", "\u{200B}", "７", "\n",
+            "'", "ok",
         ]
         var generator = SeededGenerator(seed: 7)
         var shortcuts = 0
