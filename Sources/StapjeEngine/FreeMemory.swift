@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -11,6 +13,15 @@ enum FreeMemory {
         private static let trim: Trim? = dlsym(nil, "malloc_trim").map { unsafeBitCast($0, to: Trim.self) }
     #endif
 
+    /// Frees what `garbage` holds and then returns the unused pages, on a background thread. The caller must hold
+    /// no other reference to those values, or they are freed wherever that reference goes.
+    static func release(_ garbage: Garbage) {
+        DispatchQueue.global(qos: .utility).async {
+            garbage.drop()
+            release()
+        }
+    }
+
     /// Returns the unused pages of every malloc arena to the system (Linux); does nothing elsewhere.
     ///
     /// Loading and compiling free several megabytes of temporaries (YAML trees, token lists, sort buffers) spread
@@ -21,4 +32,14 @@ enum FreeMemory {
             _ = trim?(0)
         #endif
     }
+}
+
+/// Values to be freed later on another thread (`FreeMemory.release(_:)`).
+final class Garbage: @unchecked Sendable {
+    // Unchecked: `value` is set once here and cleared once by `drop()`, on the thread `FreeMemory` hands it to.
+    private var value: (any Sendable)?
+
+    init(_ value: any Sendable) { self.value = value }
+
+    func drop() { value = nil }
 }

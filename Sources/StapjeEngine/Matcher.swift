@@ -68,17 +68,19 @@ public struct Matcher: Sendable {
 
     /// Compiles the rules of `bundle`.
     public init(bundle: ContentBundle, configuration: EngineConfiguration = EngineConfiguration()) {
-        let (models, detector, diagnostics) = Self.compile(bundle)
+        let (models, detector, diagnostics, temporaries) = Self.compile(bundle)
         self.configuration = configuration
         self.diagnostics = diagnostics
         self.models = models
         self.detector = detector
-        // Only now are the temporaries of compiling (split texts, sources, parts) all freed, so their pages can go.
-        FreeMemory.release()
+        // The temporaries of compiling (split texts, sources, parts) are freed and their pages handed back on
+        // another thread: a matcher is ready as soon as its tables are, and freeing them took a few milliseconds.
+        FreeMemory.release(temporaries)
     }
 
     private static func compile(_ bundle: ContentBundle) -> (
-        models: [Language: LanguageModel], detector: LanguageDetector, diagnostics: [Diagnostic]
+        models: [Language: LanguageModel], detector: LanguageDetector, diagnostics: [Diagnostic],
+        temporaries: Garbage
     ) {
         // The languages are independent, and each is compiled in two rounds: its words are read and stemmed; then
         // its typo index, its rules and its example index are built as three jobs. All these steps are handed to
@@ -113,7 +115,7 @@ public struct Matcher: Sendable {
             models[model.language] = model
             vocabularies[model.language] = source.vocabulary
         }
-        return (models, LanguageDetector(vocabularies: vocabularies), diagnostics.sorted())
+        return (models, LanguageDetector(vocabularies: vocabularies), diagnostics.sorted(), Garbage((sources, parts)))
     }
 
     /// The languages that have rules.
