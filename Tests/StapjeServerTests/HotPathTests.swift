@@ -8,7 +8,7 @@ struct HotPathTests {
     @Test func textLinesSplitAtEveryLineFeed() {
         var response = Response(code: 210, keyword: "ANSWER")
         response.lines = ["a\n\nb\n", "\nc\r\nd", ""]
-        let text = WireEncoder(format: .text).encoded(response, tag: nil)
+        let text = WireEncoder(format: .text).encodedText(response, tag: nil)
         #expect(text == "210-a\n210-\n210-b\n210-\n210-\n210-c \n210-d\n210-\n210 ANSWER\n")
     }
 

@@ -180,7 +180,7 @@ struct WireEncoderTests {
     @Test func textLinesLoseControlCharacters() {
         var response = Response(code: 210, keyword: "ANSWER", message: "a\r\n* 621 SESSION-RESET")
         response.lines = ["one\ntwo", "tab\there\u{85}x\u{2028}y"]
-        let text = WireEncoder(format: .text).encoded(response, tag: "t1")
+        let text = WireEncoder(format: .text).encodedText(response, tag: "t1")
         #expect(
             text == "@t1 210-one\n@t1 210-two\n@t1 210-tab here x y\n@t1 210 ANSWER a  * 621 SESSION-RESET\n")
     }
@@ -201,14 +201,14 @@ struct WireEncoderTests {
 
     @Test func parameterValuesStayOneWord() {
         let response = Response(code: 250, keyword: "STATUS", parameters: [.init("site", "a b\nc=d")])
-        #expect(WireEncoder(format: .text).encoded(response, tag: nil) == "250 STATUS site=a_b_c_d\n")
+        #expect(WireEncoder(format: .text).encodedText(response, tag: nil) == "250 STATUS site=a_b_c_d\n")
     }
 
     @Test func jsonEscapesEverything() throws {
         var response = Response(code: 212, keyword: "CHAT", parameters: [.init("n", 3)], message: "q\"\\\u{1}")
         response.lines = ["x\u{2028}y"]
         response.events = [WireEvent(code: 614, keyword: "HANDOFF-REQUESTED", sequence: 2)]
-        let text = WireEncoder(format: .json).encoded(response, tag: "j")
+        let text = WireEncoder(format: .json).encodedText(response, tag: "j")
         let lines = text.split(separator: "\n")
         #expect(lines.count == 2)
         #expect(lines[0] == #"{"tag":"j","code":212,"kw":"CHAT","n":3,"text":"q\"\\\u0001","lines":["x\u2028y"]}"#)

@@ -47,13 +47,13 @@ final class Connection: Sendable {
         current.withLockedValue { $0 = state }
         guard var outcome = answered else { return nil }
         let encoder = WireEncoder(format: state.format)
-        var text = ""
-        encoder.encode(outcome.response, tag: outcome.tag, into: &text)
+        var bytes = ByteBuffer()
+        encoder.encode(outcome.response, tag: outcome.tag, into: &bytes)
         if state.errors >= maximumErrors && !outcome.closes {
             let closing = Response(
                 code: 421, keyword: "CLOSING", parameters: [.init("reason", "too-many-errors")],
                 message: "too many errors; closing the connection")
-            encoder.encode(closing, tag: nil, into: &text)
+            encoder.encode(closing, tag: nil, into: &bytes)
             outcome.closes = true
             responder.logger.debug("too many errors; closing")
         }
@@ -62,7 +62,7 @@ final class Connection: Sendable {
             channel.triggerUserOutboundEvent(HelloCompletedEvent(format: state.format), promise: nil)
             responder.desk?.setFormat(state.format, for: state.id)
         }
-        return Output(bytes: ByteBuffer(string: text), closes: outcome.closes)
+        return Output(bytes: bytes, closes: outcome.closes)
     }
 
     /// `421 CLOSING reason=shutdown`, after the replies owed.
@@ -70,7 +70,7 @@ final class Connection: Sendable {
         let closing = Response(
             code: 421, keyword: "CLOSING", parameters: [.init("reason", "shutdown")],
             message: "the server is shutting down")
-        return ByteBuffer(string: WireEncoder(format: state.format).encoded(closing, tag: nil))
+        return WireEncoder(format: state.format).encoded(closing, tag: nil)
     }
 
     /// `552 LINE-TOO-LONG`, counted as an error.
@@ -79,7 +79,7 @@ final class Connection: Sendable {
         let response = Response(
             code: 552, keyword: "LINE-TOO-LONG",
             message: "a line may have at most \(maximumLineLength) bytes; closing")
-        return ByteBuffer(string: WireEncoder(format: state.format).encoded(response, tag: nil))
+        return WireEncoder(format: state.format).encoded(response, tag: nil)
     }
 
     /// Detaches the session: it can be resumed from another connection until it expires.

@@ -98,8 +98,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             let response = Response(
                 code: 421, keyword: "CLOSING", parameters: [.init("reason", refusal.rawValue)],
                 message: "too many connections; try again later")
-            let text = WireEncoder(format: .text).encoded(response, tag: nil)
-            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: text)), promise: nil)
+            let bytes = WireEncoder(format: .text).encoded(response, tag: nil)
+            context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
             context.close(promise: nil)
             return
         }
@@ -109,7 +109,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             counters.connectionsTotal += 1
         }
         let banner = WireEncoder(format: .text).encoded(Responder.banner(), tag: nil)
-        context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: banner)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(banner), promise: nil)
         lastLine = .now()
         helloDue = lastLine + helloTimeout
         armHelloDeadline(context: context, after: helloTimeout)
@@ -244,8 +244,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         logger.debug("closing", metadata: ["reason": "\(reason)"])
         let response = Response(
             code: 421, keyword: "CLOSING", parameters: [.init("reason", reason)], message: "closing the connection")
-        let text = WireEncoder(format: format).encoded(response, tag: nil)
-        context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: text)), promise: nil)
+        let bytes = WireEncoder(format: format).encoded(response, tag: nil)
+        context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
         context.close(promise: nil)
     }
 

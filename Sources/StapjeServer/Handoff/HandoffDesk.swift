@@ -75,10 +75,10 @@ final class HandoffDesk: Sendable {
     /// Writes `events` to connection `id`, in its format, outside any reply (each buffer is written whole).
     func send(_ events: [WireEvent], to id: ConnectionID) {
         guard !events.isEmpty, let link = links.withLockedValue({ $0[id] }) else { return }
-        var text = ""
+        var bytes = ByteBuffer()
         let encoder = WireEncoder(format: link.format)
-        for event in events { encoder.encode(event, into: &text) }
-        link.channel.writeAndFlush(ByteBuffer(string: text), promise: nil)
+        for event in events { encoder.encode(event, into: &bytes) }
+        link.channel.writeAndFlush(bytes, promise: nil)
     }
 
     /// Numbers `events` in the starter's session of `ticket` and writes them to its connection, if it is open;

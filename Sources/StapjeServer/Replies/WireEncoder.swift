@@ -1,3 +1,5 @@
+import NIOCore
+
 /// The two reply formats a client picks at `HELLO`.
 enum WireFormat: String, Sendable, Hashable, CaseIterable {
     /// SMTP-style lines: `210-...` then `210 ANSWER ...`.
@@ -13,81 +15,109 @@ struct WireEncoder: Sendable {
     var format: WireFormat
 
     /// Appends `response` and then its events to `output`.
-    func encode(_ response: Response, tag: String?, into output: inout String) {
+    func encode(_ response: Response, tag: String?, into output: inout ByteBuffer) {
         switch format {
-        case .text: encodeText(response, tag: tag, into: &output)
-        case .json: encodeJSON(response, tag: tag, into: &output)
+        case .text:
+            encodeText(response, tag: tag, into: &output)
+        case .json:
+            var text = ""
+            encodeJSON(response, tag: tag, into: &text)
+            output.writeString(text)
         }
         for event in response.events { encode(event, into: &output) }
     }
 
     /// Appends one event to `output`.
-    func encode(_ event: WireEvent, into output: inout String) {
+    func encode(_ event: WireEvent, into output: inout ByteBuffer) {
         switch format {
         case .text:
-            output += "* \(event.code) \(event.keyword) seq=\(event.sequence)"
+            output.writeString("* \(event.code) \(event.keyword) seq=\(event.sequence)")
             for parameter in event.parameters { Self.appendText(parameter, to: &output) }
-            if let message = event.message {
-                output += " "
-                Self.appendClean(Substring(message), to: &output)
+            if var message = event.message {
+                output.writeInteger(UInt8(ascii: " "))
+                message.withUTF8 { Self.appendClean($0, to: &output) }
             }
-            output += "\n"
+            output.writeInteger(UInt8(ascii: "\n"))
         case .json:
-            output += "{\"event\":\(event.code),\"kw\":\"\(event.keyword)\",\"seq\":\(event.sequence)"
-            for parameter in event.parameters { Self.appendJSON(parameter, to: &output) }
+            var text = "{\"event\":\(event.code),\"kw\":\"\(event.keyword)\",\"seq\":\(event.sequence)"
+            for parameter in event.parameters { Self.appendJSON(parameter, to: &text) }
             if let message = event.message {
-                output += ",\"text\":"
-                Self.appendJSONString(message, to: &output)
+                text += ",\"text\":"
+                Self.appendJSONString(message, to: &text)
             }
-            output += "}\n"
+            text += "}\n"
+            output.writeString(text)
         }
     }
 
-    /// The response as a string.
-    func encoded(_ response: Response, tag: String?) -> String {
-        var output = ""
+    /// The response as bytes.
+    func encoded(_ response: Response, tag: String?) -> ByteBuffer {
+        var output = ByteBuffer()
         encode(response, tag: tag, into: &output)
         return output
     }
 
+    /// The response as a string.
+    func encodedText(_ response: Response, tag: String?) -> String {
+        String(buffer: encoded(response, tag: tag))
+    }
+
     // MARK: - Text
 
-    func encodeText(_ response: Response, tag: String?, into output: inout String) {
-        let prefix = tag.map { "@\($0) \(response.code)" } ?? "\(response.code)"
-        for text in response.lines {
-            var rest = text[...]
-            while true {
-                let newline = Self.firstNewline(in: rest)
-                output += prefix
-                output += "-"
-                Self.appendClean(rest[..<(newline ?? rest.endIndex)], to: &output)
-                output += "\n"
-                guard let newline else { break }
-                rest = rest[rest.utf8.index(after: newline)...]
+    /// Written as bytes straight into the buffer the connection sends: a reply is a dozen lines of a few words.
+    func encodeText(_ response: Response, tag: String?, into output: inout ByteBuffer) {
+        let prefix = tag.map { "@\($0) \(response.code)" } ?? String(response.code)
+        let prefixLength = prefix.utf8.count
+        output.reserveCapacity(
+            minimumWritableBytes: response.lines.reduce(prefixLength + 80) { $0 + $1.utf8.count + prefixLength + 2 })
+        for line in response.lines {
+            var line = line
+            line.withUTF8 { bytes in
+                var start = 0
+                while true {
+                    let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n"))
+                    output.writeString(prefix)
+                    output.writeInteger(UInt8(ascii: "-"))
+                    Self.appendClean(
+                        UnsafeBufferPointer(rebasing: bytes[start..<(newline ?? bytes.count)]), to: &output)
+                    output.writeInteger(UInt8(ascii: "\n"))
+                    guard let newline else { break }
+                    start = newline + 1
+                }
             }
         }
-        output += prefix
-        output += " "
-        output += response.keyword
+        output.writeString(prefix)
+        output.writeInteger(UInt8(ascii: " "))
+        output.writeString(response.keyword)
         for parameter in response.parameters { Self.appendText(parameter, to: &output) }
-        if let message = response.message {
-            output += " "
-            Self.appendClean(message[...], to: &output)
+        if var message = response.message {
+            output.writeInteger(UInt8(ascii: " "))
+            message.withUTF8 { Self.appendClean($0, to: &output) }
         }
-        output += "\n"
+        output.writeInteger(UInt8(ascii: "\n"))
     }
 
-    static func appendText(_ parameter: Response.Parameter, to output: inout String) {
-        output += " "
-        output += parameter.key
-        output += "="
+    /// Appends the UTF-8 of one line (whole scalars) as `appendClean(_:to:)` on a string does.
+    static func appendClean(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout ByteBuffer) {
+        guard scanForBreak(bytes) else {
+            output.writeBytes(bytes)
+            return
+        }
+        var cleaned = ""
+        appendClean(Substring(String(decoding: bytes, as: UTF8.self)), to: &cleaned)
+        output.writeString(cleaned)
+    }
+
+    static func appendText(_ parameter: Response.Parameter, to output: inout ByteBuffer) {
+        output.writeInteger(UInt8(ascii: " "))
+        output.writeString(parameter.key)
+        output.writeInteger(UInt8(ascii: "="))
         switch parameter.value {
-        case .text(let value): output += safeValue(value)
-        case .number(let value): output += String(value)
+        case .text(let value): output.writeString(safeValue(value))
+        case .number(let value): output.writeString(String(value))
         }
     }
 
-    /// A line's text with every control character, C1 control and Unicode line separator replaced by a space.
     /// The lines of `text`, split at LF on its bytes (splitting on Characters would walk grapheme clusters).
     static func lines(of text: String) -> [Substring] {
         text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
@@ -128,14 +158,6 @@ struct WireEncoder: Sendable {
             previous = byte
         }
         return false
-    }
-
-    /// Where the first LF of `text` is, if any.
-    static func firstNewline(in text: Substring) -> String.Index? {
-        let utf8 = text.utf8
-        let offset = utf8.withContiguousStorageIfAvailable { $0.firstIndex(of: UInt8(ascii: "\n")) }
-        guard let offset else { return utf8.firstIndex(of: UInt8(ascii: "\n")) }
-        return offset.map { utf8.index(utf8.startIndex, offsetBy: $0) }
     }
 
     /// A parameter value reduced to letters, digits and `._-/:`; anything else becomes `_`, so a value is one word.
