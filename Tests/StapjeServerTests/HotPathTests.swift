@@ -1,3 +1,4 @@
+import StapjeText
 import Testing
 
 @testable import StapjeCore
@@ -27,5 +28,29 @@ struct HotPathTests {
             Issue.record("a C1 control is refused")
             return
         }
+    }
+
+    /// The byte scan for line breaks and control characters agrees with the definition on scalars, for random text
+    /// mixing the characters whose UTF-8 starts with the same bytes (C2, E2) as the ones it must catch.
+    @Test func theBreakScanAgreesWithTheScalars() {
+        let pieces = [
+            "a", " ", "é", "\u{85}", "\u{9F}", "\u{A0}", "\u{A9}", "\u{2028}", "\u{2029}", "\u{2019}", "→", "…",
+            "\u{7F}",
+            "\t", "€", "\u{2027}", "\u{202A}", "👍",
+        ]
+        var generator = SeededGenerator(seed: 11)
+        var found = 0
+        for _ in 0..<4000 {
+            let text = (0..<Int(generator.next() % 6)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }
+                .joined()
+            let expected = text.unicodeScalars.contains { scalar in
+                let value = scalar.value
+                return value < 0x20 || value == 0x7F || (value >= 0x80 && value < 0xA0) || value == 0x2028
+                    || value == 0x2029
+            }
+            if expected { found += 1 }
+            #expect(WireEncoder.hasBreak(text[...].utf8) == expected, "\(text.unicodeScalars.map(\.value))")
+        }
+        #expect(found > 1000 && found < 3000)
     }
 }

@@ -148,14 +148,31 @@ struct WireEncoder: Sendable {
     }
 
     private static func scanForBreak(_ bytes: some Sequence<UInt8>) -> Bool {
-        var previous: UInt8 = 0
-        var beforePrevious: UInt8 = 0
-        for byte in bytes {
-            if byte < 0x20 || byte == 0x7F { return true }
-            if previous == 0xC2 && byte >= 0x80 && byte <= 0x9F { return true }
-            if beforePrevious == 0xE2 && previous == 0x80 && (byte == 0xA8 || byte == 0xA9) { return true }
-            beforePrevious = previous
-            previous = byte
+        Array(bytes).withUnsafeBufferPointer { scanForBreak($0) }
+    }
+
+    /// One test a byte for the common case (none of C0, DEL and the lead bytes C2 and E2); only those bytes are
+    /// looked at closely.
+    static func scanForBreak(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = bytes.count
+        var index = 0
+        while index < count {
+            let byte = bytes[index]
+            if byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xE2 {
+                switch byte {
+                case 0xC2:
+                    if index + 1 < count && bytes[index + 1] >= 0x80 && bytes[index + 1] <= 0x9F { return true }
+                case 0xE2:
+                    if index + 2 < count && bytes[index + 1] == 0x80
+                        && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9)
+                    {
+                        return true
+                    }
+                default:
+                    return true
+                }
+            }
+            index += 1
         }
         return false
     }
