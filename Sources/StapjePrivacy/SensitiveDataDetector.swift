@@ -50,7 +50,10 @@ public struct SensitiveDataDetector: Sendable {
                 let word = UnsafeBufferPointer(rebasing: bytes[wordStart..<end])
                 let folded =
                     wordIsASCII
-                    ? String(decoding: word.lazy.map { $0 | 0x20 }, as: UTF8.self)
+                    ? String(unsafeUninitializedCapacity: count) { buffer in
+                        for offset in 0..<count { buffer[offset] = word[offset] | 0x20 }
+                        return count
+                    }
                     : TextFolding.fold(String(decoding: word, as: UTF8.self))
                 return SecretPhrases.nounStarts.contains(folded)
             }
