@@ -12,12 +12,11 @@ public struct Conversation: Sendable {
     /// The compiled matcher.
     public let matcher: Matcher
     let lexicon: ConversationLexicon
+    let views: AnswerViews
 
     /// Creates a conversation over `content`, compiling its rules.
     public init(content: ContentBundle, configuration: EngineConfiguration = EngineConfiguration()) {
-        self.content = content
-        self.matcher = Matcher(bundle: content, configuration: configuration)
-        self.lexicon = ConversationLexicon(content: content)
+        self.init(content: content, matcher: Matcher(bundle: content, configuration: configuration))
     }
 
     /// Creates a conversation over content and an already compiled matcher.
@@ -25,6 +24,7 @@ public struct Conversation: Sendable {
         self.content = content
         self.matcher = matcher
         self.lexicon = ConversationLexicon(content: content)
+        self.views = AnswerViews(content: content)
     }
 
     /// The longest input looked at; the rest is ignored (a question is short; a paste of 100 KB is not one).
@@ -337,7 +337,7 @@ public struct Conversation: Sendable {
     /// The reply showing `answer` at the session's step (or all steps).
     func render(_ answer: Answer, session: Session, kind: Reply.Kind) -> Reply {
         let words = content.words(session.language)
-        let view = AnswerView(answer, region: session.region, bundle: content)
+        let view = views.view(of: answer, region: session.region, content: content)
         var reply = Reply(kind: kind, language: session.language, region: session.region)
         reply.topic = answer.id
         reply.answer = view
