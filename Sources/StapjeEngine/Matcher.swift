@@ -1,5 +1,6 @@
 public import StapjeKnowledge
 public import StapjeText
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -85,12 +86,15 @@ public struct Matcher: Sendable {
         // The languages are independent, and each is compiled in two rounds: its words are read and stemmed; then
         // its typo index, its rules and its example index are built as three jobs. All these steps are handed to
         // the cores in one list, a language's words first and the longest jobs first, so a core that is free takes
-        // the next step, and three languages keep two cores busy to the end. The results are put together in
-        // language order, so nothing depends on which finished first.
+        // the next step, and three languages keep two cores busy to the end. The job that finishes a language's
+        // last part puts its model together at once, and the language detector is the list's last step, so little
+        // is left for one core when the list is done. Diagnostics are sorted and models kept by language, so
+        // nothing depends on which finished first.
         let languages = bundle.intents.filter { !$0.value.isEmpty }.keys.sorted()
         let sources = Slots<LanguageModel.Source>(count: languages.count)
-        let jobs = LanguageModel.Job.allCases.flatMap { job in languages.indices.map { (Optional(job), $0) } }
-        let steps: [(job: LanguageModel.Job?, language: Int)] = languages.indices.map { (nil, $0) } + jobs
+        let assembly = ModelAssembly(languages: languages.count, parts: LanguageModel.Job.allCases.count)
+        let jobs = LanguageModel.Job.allCases.flatMap { job in languages.indices.map { CompileStep.job(job, $0) } }
+        let steps = languages.indices.map { CompileStep.source($0) } + jobs + [.detector]
         @Sendable func source(_ position: Int) -> LanguageModel.Source {
             // Made by whichever step needs it first; a thread waits only for one that is making it.
             sources.value(position) {
@@ -100,22 +104,29 @@ public struct Matcher: Sendable {
                     concepts: bundle.concepts[language] ?? [:])
             }
         }
-        let parts = concurrentMap(steps) { step -> LanguageModel.Part? in
-            let source = source(step.language)
-            return step.job.map { source.build($0) }
+        let results = concurrentMap(steps) { step -> LanguageDetector? in
+            switch step {
+            case .source(let position):
+                _ = source(position)
+            case .job(let job, let position):
+                let source = source(position)
+                if let parts = assembly.add(source.build(job), language: position) {
+                    var diagnostics: [Diagnostic] = []
+                    let model = LanguageModel(source, parts: parts, diagnostics: &diagnostics)
+                    assembly.set(model, diagnostics: diagnostics, language: position)
+                }
+            case .detector:
+                var vocabularies: [Language: Set<String>] = [:]
+                for position in languages.indices { vocabularies[languages[position]] = source(position).vocabulary }
+                return LanguageDetector(vocabularies: vocabularies)
+            }
+            return nil
         }
-        var diagnostics: [Diagnostic] = []
+        let built = assembly.models
         var models: [Language: LanguageModel] = [:]
-        var vocabularies: [Language: Set<String>] = [:]
-        for position in languages.indices {
-            let source = source(position)
-            let model = LanguageModel(
-                source, parts: steps.indices.filter { steps[$0].language == position }.compactMap { parts[$0] },
-                diagnostics: &diagnostics)
-            models[model.language] = model
-            vocabularies[model.language] = source.vocabulary
-        }
-        return (models, LanguageDetector(vocabularies: vocabularies), diagnostics.sorted(), Garbage((sources, parts)))
+        for model in built.models { models[model.language] = model }
+        // The detector is the last step's result.
+        return (models, results.last!!, built.diagnostics.sorted(), Garbage((sources, assembly)))
     }
 
     /// The languages that have rules.
@@ -716,5 +727,49 @@ final class StemTable {
         let id = Int32(ids.count)
         ids[stem] = id
         return id
+    }
+}
+
+/// One step of compiling: a language's source, one of its jobs, or the language detector.
+private enum CompileStep: Sendable {
+    case source(Int)
+    case job(LanguageModel.Job, Int)
+    case detector
+}
+
+/// The parts of each language as its jobs finish, and the models put together from them.
+private final class ModelAssembly: Sendable {
+    private struct State {
+        var parts: [[LanguageModel.Part]]
+        var models: [(model: LanguageModel, diagnostics: [Diagnostic])?]
+    }
+
+    private let partsPerLanguage: Int
+    private let state: Mutex<State>
+
+    init(languages: Int, parts: Int) {
+        partsPerLanguage = parts
+        state = Mutex(
+            State(parts: Array(repeating: [], count: languages), models: Array(repeating: nil, count: languages)))
+    }
+
+    /// Adds a part of language `language`; returns all its parts when this was the last one.
+    func add(_ part: LanguageModel.Part, language: Int) -> [LanguageModel.Part]? {
+        state.withLock { state in
+            state.parts[language].append(part)
+            return state.parts[language].count == partsPerLanguage ? state.parts[language] : nil
+        }
+    }
+
+    func set(_ model: LanguageModel, diagnostics: [Diagnostic], language: Int) {
+        state.withLock { $0.models[language] = (model, diagnostics) }
+    }
+
+    /// Every model, in language order, and all their diagnostics; once every step is done.
+    var models: (models: [LanguageModel], diagnostics: [Diagnostic]) {
+        state.withLock { state in
+            let built = state.models.map { $0! }
+            return (built.map(\.model), built.flatMap(\.diagnostics))
+        }
     }
 }
