@@ -48,6 +48,8 @@ public struct SensitiveDataDetector: Sendable {
                 let count = end - wordStart
                 guard count > 0 && count <= longest else { return false }
                 let word = UnsafeBufferPointer(rebasing: bytes[wordStart..<end])
+                // Most ASCII words differ from every noun in length or first letter: no string, no hashing.
+                if wordIsASCII && !SecretPhrases.mayStartNoun(length: count, first: word[0] | 0x20) { return false }
                 let folded =
                     wordIsASCII
                     ? String(unsafeUninitializedCapacity: count) { buffer in
