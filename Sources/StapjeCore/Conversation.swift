@@ -229,6 +229,9 @@ public struct Conversation: Sendable {
         if session.missedCount >= 2 {
             session.pending = .handoffOffer
             reply.texts = [words.text("fallback_second")]
+        } else if result?.outOfScopeRule != nil {
+            // Understood, but not something Stapje helps with: said plainly, with what it does help with.
+            reply.texts = [words.text("out_of_scope")]
         } else {
             reply.texts = [words.text("fallback_first")]
             reply.suggestions = categoryNames(session.language)

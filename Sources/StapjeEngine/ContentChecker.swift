@@ -55,7 +55,16 @@ public struct ContentChecker: Sendable {
                 for test in rules.matchTests {
                     testsRun += 1
                     let result = matcher.match(test.value, context: MatchContext(language: language))
-                    if result.kind != .answer || result.intent != rules.id {
+                    if MatchResult.isOutOfScope(rules.id) {
+                        // An out-of-scope rule's match is a fallback that this rule caused.
+                        if result.outOfScopeRule != rules.id {
+                            diagnostics.append(
+                                Diagnostic(
+                                    .error, test.location,
+                                    "test failed: expected a fallback from \(rules.id), got \(Self.describe(result)); run `stapje why` on it"
+                                ))
+                        }
+                    } else if result.kind != .answer || result.intent != rules.id {
                         diagnostics.append(
                             Diagnostic(
                                 .error, test.location,

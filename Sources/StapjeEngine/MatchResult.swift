@@ -63,6 +63,24 @@ public struct Explanation: Sendable, Hashable, Codable {
 
 /// The engine's result for one question.
 public struct MatchResult: Sendable, Hashable, Codable {
+    /// Intents whose id starts with this are rules for questions Stapje does not answer ("hoeveel kost een nieuwe
+    /// identiteitskaart", opening hours): when one is the best, the question falls back, and none is ever offered
+    /// as a choice (docs/CONTENT.md).
+    public static let outOfScopePrefix = "oos."
+
+    /// Whether `id` names a rule for questions Stapje does not answer.
+    public static func isOutOfScope(_ id: String) -> Bool {
+        id.hasPrefix(outOfScopePrefix)
+    }
+
+    /// The out-of-scope rule that made this a fallback, if one did: the best candidate.
+    public var outOfScopeRule: String? {
+        guard kind == .fallback, let first = explanation.candidates.first, Self.isOutOfScope(first.id) else {
+            return nil
+        }
+        return first.id
+    }
+
     /// Answer, clarify or fallback.
     public var kind: MatchKind
     /// The chosen intent (for answer), or the best guess (for clarify), or nil.

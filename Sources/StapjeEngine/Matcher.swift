@@ -662,6 +662,12 @@ final class LanguageModel: Sendable {
                 "best score \(format(first.score)) (\(first.id)) is below the fallback threshold \(format(configuration.clarifyThreshold))"
             )
         }
+        if MatchResult.isOutOfScope(first.id) {
+            return (
+                .fallback, [],
+                "\(first.id) scored \(format(first.score)): a rule for questions Stapje does not answer"
+            )
+        }
         if first.score >= configuration.answerThreshold && ratio <= configuration.runnerUpRatio {
             return (
                 .answer, [],
@@ -669,9 +675,9 @@ final class LanguageModel: Sendable {
             )
         }
         let floor = max(configuration.clarifyThreshold * 0.8, first.score - 0.25)
-        let offered = candidates.filter { $0.score >= floor && $0.evidence.total >= first.evidence.total * 0.5 }.prefix(
-            configuration.maximumAlternatives
-        ).map(\.id)
+        let offered = candidates.filter {
+            $0.score >= floor && $0.evidence.total >= first.evidence.total * 0.5 && !MatchResult.isOutOfScope($0.id)
+        }.prefix(configuration.maximumAlternatives).map(\.id)
         let reason =
             first.score >= configuration.answerThreshold
             ? "\(first.id) (\(format(first.score))) and \(candidates[1].id) (\(format(second))) are too close to choose"

@@ -1,0 +1,34 @@
+import Foundation
+import StapjeKnowledge
+import StapjeText
+import Testing
+
+@testable import StapjeCore
+
+/// A question an out-of-scope rule recognises is told plainly that Stapje cannot help, not that it was not
+/// understood; a second miss still offers a person.
+struct OutOfScopeReplyTests {
+    @Test(arguments: [
+        (Language.nl, "is de bibliotheek open op zondag"),
+        (.fr, "combien coûte une nouvelle carte d'identité"),
+        (.en, "what time does the library close today"),
+    ])
+    func anOutOfScopeRuleGetsThePlainMessage(language: Language, question: String) {
+        let conversation = TranscriptTests.conversation
+        let words = conversation.content.words(language)
+        let (session, reply) = conversation.respond(to: question, in: Session(language: language), at: Date())
+        #expect(reply.kind == .fallback)
+        #expect(reply.match?.outOfScopeRule != nil)
+        #expect(reply.texts == [words.text("out_of_scope")])
+        #expect(session.missedCount == 1)
+        let (_, second) = conversation.respond(to: question, in: session, at: Date())
+        #expect(second.texts == [words.text("fallback_second")])
+    }
+
+    @Test func aQuestionNotUnderstoodStillSaysSo() {
+        let conversation = TranscriptTests.conversation
+        let (_, reply) = conversation.respond(to: "asdf qwerty", in: Session(language: .nl), at: Date())
+        #expect(reply.kind == .fallback)
+        #expect(reply.texts == [conversation.content.words(.nl).text("fallback_first")])
+    }
+}
