@@ -125,8 +125,9 @@ public struct Matcher: Sendable {
         let built = assembly.models
         var models: [Language: LanguageModel] = [:]
         for model in built.models { models[model.language] = model }
-        // The detector is the last step's result.
-        return (models, results.last!!, built.diagnostics.sorted(), Garbage((sources, assembly)))
+        // The detector is the last step's result (the only step that returns one).
+        let detector = results.last.flatMap { $0 } ?? LanguageDetector(vocabularies: [:])
+        return (models, detector, built.diagnostics.sorted(), Garbage((sources, assembly)))
     }
 
     /// The languages that have rules.
