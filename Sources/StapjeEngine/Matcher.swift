@@ -73,6 +73,7 @@ public struct Matcher: Sendable {
         self.configuration = configuration
         self.diagnostics = diagnostics
         self.models = models
+        self.languages = models.keys.sorted()
         self.detector = detector
         // The temporaries of compiling (split texts, sources, parts) are freed and their pages handed back on
         // another thread: a matcher is ready as soon as its tables are, and freeing them took a few milliseconds.
@@ -130,8 +131,8 @@ public struct Matcher: Sendable {
         return (models, detector, built.diagnostics.sorted(), Garbage((sources, assembly)))
     }
 
-    /// The languages that have rules.
-    public var languages: [Language] { models.keys.sorted() }
+    /// The languages that have rules, in order (kept: every match reads them).
+    public let languages: [Language]
 
     /// The intent ids known in `language`.
     public func intentIDs(_ language: Language) -> [String] {
