@@ -129,10 +129,9 @@ struct Responder: Sendable {
                 return relayed
             }
             let (next, reply) = send(text)
-            // The question as the conversation read it is kept only for the desk, the statistics and JSON replies.
-            let input = desk != nil || recorder != nil || state.format == .json ? Conversation.clean(text) : text
             return await finish(
-                reply, from: served, session: next, input: input, token: token, state: &state, typed: true)
+                reply, from: served, session: next, input: Conversation.clean(text), token: token, state: &state,
+                typed: true)
         case .navigate(let move):
             let (next, reply) = send(Self.coreCommands[move] ?? "/repeat")
             return await finish(reply, from: served, session: next, input: move.rawValue, token: token, state: &state)
