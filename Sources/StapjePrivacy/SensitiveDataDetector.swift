@@ -52,11 +52,7 @@ public struct SensitiveDataDetector: Sendable {
                 if wordIsASCII && !SecretPhrases.mayStartNoun(length: count, first: word[0] | 0x20) { return false }
                 let folded =
                     wordIsASCII
-                    ? String(unsafeUninitializedCapacity: count) { buffer in
-                        for offset in 0..<count { buffer[offset] = word[offset] | 0x20 }
-                        return count
-                    }
-                    : TextFolding.fold(String(decoding: word, as: UTF8.self))
+                    ? TextFolding.asciiLowercased(word) : TextFolding.fold(String(decoding: word, as: UTF8.self))
                 return SecretPhrases.nounStarts.contains(folded)
             }
             var index = 0

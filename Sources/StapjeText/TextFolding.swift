@@ -20,8 +20,10 @@ public enum TextFolding {
         return String(out)
     }
 
-    /// ASCII bytes as a string, capitals lower-cased.
-    static func asciiLowercased(_ bytes: some Collection<UInt8>) -> String {
+    /// ASCII bytes as a string, capitals lower-cased. (Inlinable, so a caller in another module gets it specialised
+    /// for its collection instead of a generic call.)
+    @inlinable
+    public static func asciiLowercased(_ bytes: some Collection<UInt8>) -> String {
         String(unsafeUninitializedCapacity: bytes.count) { buffer in
             for (offset, byte) in bytes.enumerated() {
                 buffer[offset] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
