@@ -93,30 +93,17 @@ struct SecretPhrases {
     /// The length of the longest of them, in bytes.
     static let longestNounStart = nounStarts.map(\.utf8.count).max() ?? 0
 
-    /// Their lengths in bytes and their first bytes, as bits.
-    private static let nounStartShapes: (lengths: UInt64, firsts: (UInt64, UInt64, UInt64, UInt64)) = {
-        var lengths: UInt64 = 0
-        var firsts: [UInt64] = [0, 0, 0, 0]
-        for noun in nounStarts {
-            lengths |= 1 << UInt64(min(noun.utf8.count, 63))
-            let first = Int(noun.utf8.first ?? 0)
-            firsts[first >> 6] |= 1 << UInt64(first & 63)
-        }
-        return (lengths, (firsts[0], firsts[1], firsts[2], firsts[3]))
-    }()
+    /// Their lengths in bytes, as bits.
+    private static let nounStartLengths = nounStarts.reduce(UInt64(0)) { $0 | 1 << UInt64(min($1.utf8.count, 63)) }
+
+    /// For every byte, whether a noun start begins with it.
+    private static let nounStartFirsts: [Bool] = (0...255).map { byte in
+        nounStarts.contains { $0.utf8.first == UInt8(byte) }
+    }
 
     /// False when no noun start has `length` bytes or begins with the byte `first`.
     static func mayStartNoun(length: Int, first: UInt8) -> Bool {
-        let shapes = nounStartShapes
-        guard shapes.lengths & (1 << UInt64(min(length, 63))) != 0 else { return false }
-        let bits: UInt64
-        switch first >> 6 {
-        case 0: bits = shapes.firsts.0
-        case 1: bits = shapes.firsts.1
-        case 2: bits = shapes.firsts.2
-        default: bits = shapes.firsts.3
-        }
-        return bits & (1 << UInt64(first & 63)) != 0
+        nounStartLengths & (1 << UInt64(min(length, 63))) != 0 && nounStartFirsts[Int(first)]
     }
 
     static func nouns(_ plain: String..., possessive: [String]) -> [Noun] {
