@@ -29,8 +29,10 @@ test: deps
 	$(SWIFT) test --skip-build --filter 'StapjeTerminalTests|StapjeClientTests'
 	$(SWIFT) test --skip-build --skip 'StapjeTerminalTests|StapjeClientTests'
 
+# The Swift runtime and Foundation linked into the executables: about 4 MB less resident memory than loading
+# them as shared libraries (their relocations), and calls into the runtime without the indirection.
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 
 check: build
 	$(SWIFT) run --skip-build stapje check

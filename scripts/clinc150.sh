@@ -18,6 +18,6 @@ with open(sys.argv[2] + "/val.tsv", "w") as f:
         f.write(f"{clean(text)}\t{label}\n")
 PY
 bin=${STAPJE_BIN:-.build/release/stapje}
-[ -x "$bin" ] || swift build -c release
+[ -x "$bin" ] || swift build -c release --static-swift-stdlib
 "$bin" eval --examples "$out/train.tsv" "$out/val.tsv" | head -3
 "$bin" bench --examples "$out/train.tsv" --rounds 3 "$out/val.tsv"

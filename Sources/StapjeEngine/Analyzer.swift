@@ -97,6 +97,20 @@ struct Analyzer: Sendable {
                 isKnown: isStop || content.contains(folded) || knownStems.contains(stem) || exactWords.contains(folded),
                 isFiller: fillers.contains(folded))
         }
+        // A content word typed without its accents takes the content word's stem: Snowball reads accents as
+        // suffixes ("données" -> "don", "donnees" -> "donne"), so folding the stem afterwards is not enough. Also when
+        // the content writes the unaccented spelling too ("donnees mobiles"), unless it stands for several stems.
+        var unaccented: [String: Entry?] = [:]
+        for word in words {
+            let folded = TextFolding.fold(word)
+            guard folded != word, let entry = entries[word] else { continue }
+            if let seen = unaccented[folded] {
+                if seen?.stem != entry.stem { unaccented[folded] = .some(nil) }
+            } else {
+                unaccented[folded] = entry
+            }
+        }
+        for case let (folded, entry?) in unaccented { entries[folded] = entry }
         self.entries = entries
     }
 

@@ -82,7 +82,7 @@ struct EngineBench {
                 texts.count, rounds, latencies.percentile(0.5), latencies.mean, latencies.percentile(0.9),
                 latencies.percentile(0.99),
                 latencies.sorted.last ?? 0))
-        print(format("resident memory: %.1f MB", Latencies.residentMegabytes()))
+        print("resident memory: " + Latencies.residentMemory().summary)
     }
 
     /// The questions of the file (see `QuestionFile`).

@@ -153,6 +153,26 @@ struct EngineTests {
         #expect(typo.explanation.notes.corrections == ["saluutt → saluut"])
     }
 
+    /// A content word typed without its accents has the content word's stem, although Snowball stems the two
+    /// spellings apart ("données" -> "don", "donnees" -> "donne"); the same when the content writes both spellings.
+    @Test(arguments: [["données"], ["données", "donnees"]])
+    func anUnaccentedWordHasTheAccentedWordsStem(spellings: [String]) {
+        #expect(Stemmer(language: .fr).stem("données") != Stemmer(language: .fr).stem("donnees"))
+        let bundle = ContentBundle(
+            languages: [.fr],
+            intents: [
+                .fr: [
+                    Fixture.rules(
+                        "phone.mobile-data", .fr, patterns: spellings.map { "\($0) mobiles" },
+                        examples: ["économiser mes données mobiles"])
+                ]
+            ])
+        let matcher = Matcher(bundle: bundle)
+        let typed = matcher.match("donnees mobiles")
+        #expect(typed.explanation.tokens.map(\.stem) == matcher.match("données mobiles").explanation.tokens.map(\.stem))
+        #expect(typed.explanation.candidates.first?.evidence.patterns.isEmpty == false)
+    }
+
     /// A word that only an exclude list has ("movie" among a Dutch topic's excludes) is no correction target:
     /// "mooie" stays an unknown word instead of becoming "movie", yet "movie" typed as such still excludes, also
     /// as part of a compound.
