@@ -494,10 +494,16 @@ final class LanguageModel: Sendable {
             if !(known?.isFiller ?? analyzer.fillers.contains(token.folded)) { messageIDs.append(id) }
             guard !token.isStop else { continue }
             content.append(token)
-            if token.folded.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { continue }
+            if token.folded.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                // A number is no word of the question ("800 euro"), unless a rule names it: a helpline such as
+                // 1700 or 33700 is then a known word like any other.
+                guard id >= 0 else { continue }
+                knownWords += 1
+            } else if token.isKnown {
+                knownWords += 1
+            }
             ids.append(id)
             words += 1
-            if token.isKnown { knownWords += 1 }
         }
         let occurrences = Occurrences(ids: ids, tableSize: stemIDs.count)
         let messageOccurrences = Occurrences(ids: messageIDs, tableSize: stemIDs.count)

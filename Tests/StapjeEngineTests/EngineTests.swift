@@ -173,6 +173,27 @@ struct EngineTests {
         #expect(typed.explanation.candidates.first?.evidence.patterns.isEmpty == false)
     }
 
+    /// A number that a rule names (a helpline: 1700) is a word of the question like any other; other numbers are
+    /// no words at all, so they neither fire a rule nor count as unknown.
+    @Test func aNumberCountsWhenARuleNamesIt() {
+        let bundle = ContentBundle(
+            languages: [.nl],
+            intents: [
+                .nl: [
+                    Fixture.rules(
+                        "help.where", .nl, keywords: ["1700": 5, "hulplijn": 3],
+                        examples: ["waar vind ik hulp bij de computer"])
+                ]
+            ])
+        let matcher = Matcher(bundle: bundle)
+        let named = matcher.match("1700")
+        #expect(named.explanation.candidates.first?.evidence.keywords == ["1700"])
+        #expect(named.explanation.coverage == 1)
+        let other = matcher.match("hulplijn 1800")
+        #expect(other.explanation.candidates.first?.evidence.keywords == ["hulplijn"])
+        #expect(other.explanation.coverage == 1)
+    }
+
     /// A word that only an exclude list has ("movie" among a Dutch topic's excludes) is no correction target:
     /// "mooie" stays an unknown word instead of becoming "movie", yet "movie" typed as such still excludes, also
     /// as part of a compound.
