@@ -145,6 +145,7 @@ struct TypoIndex: Sendable {
         if known.contains(word) { return .known }
         let length = word.unicodeScalars.count
         let budget = Self.budget(length)
+        if length == Self.swappableLength { return swapped(word) }
         // No content word is this long; a pasted blob must not cost quadratic work in its length.
         guard budget > 0, length <= Self.longestCorrectable else { return .unknown }
         var best = Int.max
@@ -172,6 +173,30 @@ struct TypoIndex: Sendable {
         case 0: return .unknown
         case 1: return .corrected(to: candidates[0], distance: best)
         default: return .ambiguous(candidates.sorted())
+        }
+    }
+
+    /// Words this long get no edit (too many real words lie one edit apart), but two neighbouring letters typed
+    /// the wrong way round ("crad", "mial") keep every letter and rarely make another word.
+    static let swappableLength = 4
+
+    /// The content words made by swapping two neighbouring letters of `word`, the first letter staying in place
+    /// (as in `lookup`); ambiguous when more than one.
+    private func swapped(_ word: String) -> Outcome {
+        let scalars = Array(word.unicodeScalars)
+        var found: [String] = []
+        for position in 1..<(scalars.count - 1) where scalars[position] != scalars[position + 1] {
+            var letters = scalars
+            letters.swapAt(position, position + 1)
+            var candidate = String.UnicodeScalarView()
+            candidate.append(contentsOf: letters)
+            let text = String(candidate)
+            if known.contains(text) { found.append(text) }
+        }
+        switch found.count {
+        case 0: return .unknown
+        case 1: return .corrected(to: found[0], distance: 1)
+        default: return .ambiguous(found.sorted())
         }
     }
 

@@ -25,10 +25,15 @@ struct TypoIndexBuildTests {
         // Real words the content does not use, one edit from one it does, in their first letter: left alone.
         ("niemand", .unknown), ("tarte", .unknown), ("pommes", .unknown),
         ("iemadn", .corrected(to: "iemand", distance: 1)),
+        // Four letters: only two neighbours swapped, never the first letter, never another edit.
+        ("crad", .corrected(to: "card", distance: 1)), ("cadr", .corrected(to: "card", distance: 1)),
+        ("acrd", .unknown), ("cart", .unknown), ("cad", .unknown), ("frmo", .corrected(to: "from", distance: 1)),
+        ("abcd", .ambiguous(["abdc", "acbd"])),
     ])
     func lookupsFindTheNearestWord(word: String, outcome: TypoIndex.Outcome) {
         let index = TypoIndex(vocabulary: [
             "solliciteren", "wachtwoord", "paspoort", "trein", "lekker", "lekkere", "iemand", "carte", "sommes",
+            "card", "form", "from", "acbd", "abdc",
         ])
         #expect(index.lookup(word) == outcome)
     }
