@@ -89,28 +89,26 @@ struct Analyzer: Sendable {
         self.knownStems = knownStems
         self.exactWords = exactWords
         var entries = [String: Entry](minimumCapacity: stems.count)
-        for (word, stem) in stems {
-            let folded = TextFolding.fold(word)
-            let isStop = stopWords.contains(folded)
-            entries[word] = Entry(
-                stem: stem, isStop: isStop,
-                isKnown: isStop || content.contains(folded) || knownStems.contains(stem) || exactWords.contains(folded),
-                isFiller: fillers.contains(folded))
-        }
         // A content word typed without its accents takes the content word's stem: Snowball reads accents as
         // suffixes ("données" -> "don", "donnees" -> "donne"), so folding the stem afterwards is not enough. Also when
         // the content writes the unaccented spelling too ("donnees mobiles"), unless it stands for several stems.
-        var unaccented: [String: Entry?] = [:]
-        for word in words {
+        var unaccented: [String: Entry] = [:]
+        var unaccentedClashes: Set<String> = []
+        for (word, stem) in stems {
             let folded = TextFolding.fold(word)
-            guard folded != word, let entry = entries[word] else { continue }
-            if let seen = unaccented[folded] {
-                if seen?.stem != entry.stem { unaccented[folded] = .some(nil) }
-            } else {
-                unaccented[folded] = entry
+            let isStop = stopWords.contains(folded)
+            let entry = Entry(
+                stem: stem, isStop: isStop,
+                isKnown: isStop || content.contains(folded) || knownStems.contains(stem) || exactWords.contains(folded),
+                isFiller: fillers.contains(folded))
+            entries[word] = entry
+            if folded != word, words.contains(word), let seen = unaccented.updateValue(entry, forKey: folded),
+                seen.stem != stem
+            {
+                unaccentedClashes.insert(folded)
             }
         }
-        for case let (folded, entry?) in unaccented { entries[folded] = entry }
+        for (folded, entry) in unaccented where !unaccentedClashes.contains(folded) { entries[folded] = entry }
         self.entries = entries
     }
 

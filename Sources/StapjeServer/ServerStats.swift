@@ -1,6 +1,7 @@
 import Foundation
 import NIOConcurrencyHelpers
 import StapjeCore
+import StapjeKnowledge
 
 /// The server's counters, for `STATS` and the logs. Counts only: never a word anyone typed.
 final class ServerStats: Sendable {
@@ -46,10 +47,6 @@ final class ServerStats: Sendable {
 
     /// This process's resident memory in kilobytes (Linux `VmRSS`), or nil where unknown.
     static func residentKilobytes() -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            return line.split(separator: " ").compactMap { Int($0) }.first
-        }
-        return nil
+        ResidentMemory.current()?.totalKilobytes
     }
 }

@@ -82,7 +82,7 @@ struct EngineBench {
                 texts.count, rounds, latencies.percentile(0.5), latencies.mean, latencies.percentile(0.9),
                 latencies.percentile(0.99),
                 latencies.sorted.last ?? 0))
-        print("resident memory: " + Latencies.residentMemory().summary)
+        print("resident memory: " + (ResidentMemory.current()?.summary ?? "unknown"))
     }
 
     /// The questions of the file (see `QuestionFile`).

@@ -65,7 +65,7 @@ struct Bench: ParsableCommand {
                 texts.count, rounds, latencies.percentile(0.5), latencies.mean, latencies.percentile(0.9),
                 latencies.percentile(0.99),
                 latencies.sorted.last ?? 0))
-        print("resident memory: " + Latencies.residentMemory().summary)
+        print("resident memory: " + (ResidentMemory.current()?.summary ?? "unknown"))
         let medians = latencies.perText.map { $0.sorted()[$0.count / 2] }
         for index in medians.indices.sorted(by: { medians[$0] > medians[$1] }).prefix(slowest) {
             print(String(format: "%9.1f µs  ", medians[index]) + texts[index])
