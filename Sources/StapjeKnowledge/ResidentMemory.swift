@@ -29,10 +29,7 @@ package struct ResidentMemory: Sendable, Equatable {
 
     /// "38.5 MB (anonymous 11.3, files 27.2)" for the benchmarks.
     package var summary: String {
-        func megabytes(_ kilobytes: Int) -> String {
-            let tenths = Int((Double(kilobytes) / 1024 * 10).rounded())
-            return "\(tenths / 10).\(tenths % 10)"
-        }
+        func megabytes(_ kilobytes: Int) -> String { Latencies.tenths(Double(kilobytes) / 1024) }
         return
             "\(megabytes(totalKilobytes)) MB (anonymous \(megabytes(anonymousKilobytes)), files \(megabytes(fileKilobytes)))"
     }

@@ -76,12 +76,7 @@ struct EngineBench {
             format(
                 "load + compile: %.1f ms (reading the files %.1f ms, compiling %.1f ms)", loadMilliseconds,
                 readMilliseconds, loadMilliseconds - readMilliseconds))
-        print(
-            format(
-                "match (%d questions x %d rounds): median %.1f µs, mean %.1f µs, p90 %.1f µs, p99 %.1f µs, max %.1f µs",
-                texts.count, rounds, latencies.percentile(0.5), latencies.mean, latencies.percentile(0.9),
-                latencies.percentile(0.99),
-                latencies.sorted.last ?? 0))
+        print("match (\(texts.count) questions x \(rounds) rounds): " + latencies.summary)
         print("resident memory: " + (ResidentMemory.current()?.summary ?? "unknown"))
     }
 

@@ -59,12 +59,7 @@ struct Bench: ParsableCommand {
         let latencies = Latencies(texts, rounds: rounds, measure)
         print(String(format: "load + compile: %.1f ms", loadMilliseconds))
         print(
-            String(
-                format: (conversation ? "reply" : "match")
-                    + " (%d questions x %d rounds): median %.1f µs, mean %.1f µs, p90 %.1f µs, p99 %.1f µs, max %.1f µs",
-                texts.count, rounds, latencies.percentile(0.5), latencies.mean, latencies.percentile(0.9),
-                latencies.percentile(0.99),
-                latencies.sorted.last ?? 0))
+            (conversation ? "reply" : "match") + " (\(texts.count) questions x \(rounds) rounds): " + latencies.summary)
         print("resident memory: " + (ResidentMemory.current()?.summary ?? "unknown"))
         let medians = latencies.perText.map { $0.sorted()[$0.count / 2] }
         for index in medians.indices.sorted(by: { medians[$0] > medians[$1] }).prefix(slowest) {
