@@ -1,7 +1,7 @@
 import Foundation
 
 /// How long the statistics keep what, and how they count days (docs/PRIVACY.md, "What is kept, and for how long").
-public struct StatisticsPolicy: Sendable, Hashable {
+public struct StatisticsPolicy: Sendable {
     /// Days the anonymous daily counters (and the handoff outcomes folded into them) are kept: 400, so that a
     /// year can be compared with the one before.
     public var counterDays = 400
@@ -10,8 +10,16 @@ public struct StatisticsPolicy: Sendable, Hashable {
     /// Days a closed handoff ticket (with its redacted transcript) is kept after it closed, once its outcome is
     /// counted; applied by ``TicketRetention``, with or without statistics.
     public var closedTicketDays = 30
-    /// The time zone that decides which day a reply counts for.
-    public var timeZone = TimeZone(identifier: "Europe/Brussels") ?? TimeZone(secondsFromGMT: 3600) ?? .current
+    /// The time zone that decides which day a reply counts for: Brussels unless set.
+    public var timeZone: TimeZone {
+        get { chosenTimeZone ?? Self.brussels }
+        set { chosenTimeZone = newValue }
+    }
+    private var chosenTimeZone: TimeZone?
+    /// Looked up when a day is first counted, not when a policy is made: every command line builds one for its
+    /// defaults, and a time zone by name loads ICU's time-zone data (about 2 MB more resident memory).
+    private static let brussels =
+        TimeZone(identifier: "Europe/Brussels") ?? TimeZone(secondsFromGMT: 3600) ?? .current
     /// How often buffered counts are written (and closed tickets counted); what a SIGKILL may lose at most.
     public var flushInterval: Duration = .seconds(10)
     /// Distinct unanswered questions held in memory between two writes; more are dropped (and the drop logged).
