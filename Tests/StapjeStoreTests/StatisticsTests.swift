@@ -240,6 +240,16 @@ struct StatisticsTests {
         let date = Date(timeIntervalSince1970: 1_798_759_800)  // 2026-12-31 23:30 UTC, already 2027 in Brussels
         #expect(ReportPeriod.month(of: date, timeZone: StatisticsPolicy().timeZone).from == "2027-01-01")
     }
+
+    @Test func theDaysTimeZoneIsBrusselsUnlessSet() throws {
+        let date = Date(timeIntervalSince1970: 1_798_759_800)  // 2026-12-31 23:30 UTC
+        var policy = StatisticsPolicy()
+        #expect(policy.timeZone.identifier == "Europe/Brussels")
+        #expect(policy.day(date) == "2027-01-01")
+        policy.timeZone = try #require(TimeZone(secondsFromGMT: 0))
+        #expect(policy.timeZone.secondsFromGMT() == 0)
+        #expect(policy.day(date) == "2026-12-31")
+    }
 }
 
 /// The record the core makes of real replies.
