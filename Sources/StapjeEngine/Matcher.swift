@@ -191,6 +191,9 @@ final class CompiledIntent: Sendable {
         let label: String
         let phrases: [[Int32]]
         let weight: Double
+        /// True for a phrase with a `+word`: compiled with its small words and looked for in the message with its
+        /// small words ("+how +much").
+        let message: Bool
     }
 
     let id: String
@@ -198,9 +201,10 @@ final class CompiledIntent: Sendable {
     let keywords: [Cue]
     let exclude: [Cue]
     let patterns: [Pattern]
-    /// For whole-message intents: the patterns compiled with small words kept, matched against the message minus
-    /// articles and politeness ("wat kan je", "dat helpt niet"); `patterns` then hold the same with small words
-    /// dropped, as for other intents.
+    /// The patterns compiled with small words kept, matched against the message minus articles and politeness:
+    /// for whole-message intents all of them ("wat kan je", "dat helpt niet"; `patterns` then hold the same with
+    /// small words dropped, as for other intents), for the others those with a `+word` ("+hoeveel * terugbetaald"),
+    /// which are not in `patterns`.
     let messagePatterns: [Pattern]
 
     let hasRules: Bool
@@ -425,17 +429,21 @@ final class LanguageModel: Sendable {
                             ))
                         return nil
                     }
-                    return CompiledIntent.Cue(label: label, phrases: phrases, weight: weight)
+                    return CompiledIntent.Cue(label: label, phrases: phrases, weight: weight, message: false)
                 }
-                let stems = phrase(label)
+                // "+how +much": small words marked with `+` count, and the phrase is read in the question with its
+                // small words (`Pattern.readsSmallWords`).
+                let message = Pattern.readsSmallWords(label)
+                let stems = message ? wholePhrase(label) : phrase(label)
                 guard !stems.isEmpty else {
                     diagnostics.append(
                         Diagnostic(
-                            .error, location, "'\(label)' has only small words, which are ignored; use another word")
-                    )
+                            .error, location,
+                            "'\(label)' has only small words, which are ignored; use another word, or mark the small "
+                                + "words that must be there with + ('+how +much')"))
                     return nil
                 }
-                return CompiledIntent.Cue(label: label, phrases: [stems], weight: weight)
+                return CompiledIntent.Cue(label: label, phrases: [stems], weight: weight, message: message)
             }
 
             var intents: [CompiledIntent] = []
@@ -447,6 +455,16 @@ final class LanguageModel: Sendable {
                 var patterns: [Pattern] = []
                 var messagePatterns: [Pattern] = []
                 for source in rule.patterns {
+                    if !rule.whole && Pattern.readsSmallWords(source.value) {
+                        // Only the reading with small words: the one without them would drop the `+` words.
+                        do {
+                            messagePatterns.append(
+                                try Pattern.compile(source.value, stem: wholePhrase, concept: wholeConcept))
+                        } catch {
+                            diagnostics.append(Diagnostic(.error, source.location, "pattern: \(error.message)"))
+                        }
+                        continue
+                    }
                     let compiled = Result { () throws(Pattern.SyntaxError) in
                         try Pattern.compile(source.value, stem: phrase, concept: { conceptPhrases[$0] })
                     }

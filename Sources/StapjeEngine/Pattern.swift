@@ -1,8 +1,10 @@
 /// A compiled word-order pattern: words, alternatives, optional parts, wildcards and concepts.
 ///
 /// Syntax (docs/CONTENT.md): `word`, `(a | b c)` one of, `[a | b]` optional, `*` any number of words,
-/// `@concept` any phrase of a concept. Stop words are dropped when compiling, and matching runs over the
-/// question's non-stop words, so "how do I apply" and "apply" meet in the middle.
+/// `@concept` any phrase of a concept, `+word` a small word that must be there. Stop words are dropped when
+/// compiling, and matching runs over the question's non-stop words, so "how do I apply" and "apply" meet in the
+/// middle; a pattern with a `+word` is compiled with its small words and matched against the question's
+/// (`readsSmallWords`).
 final class Pattern: Sendable {
     /// The parsed form, used while compiling.
     enum Element: Sendable {
@@ -122,6 +124,18 @@ final class Pattern: Sendable {
 
     /// Parses `source`; `stem` turns one word into its stem or nil for a stop word; `concept` gives a concept's
     /// phrases as stem sequences.
+    /// True when a word of `source` is marked with `+` ("+hoeveel * terugbetaald"): the pattern is then matched
+    /// against the question with its small words (only articles and "please" left out), as whole-message patterns
+    /// are, so "how much" and "combien" can tell a question about an amount from one about a refund.
+    static func readsSmallWords(_ source: String) -> Bool {
+        var previous: Unicode.Scalar = " "
+        for scalar in source.unicodeScalars {
+            if previous == "+" && !Parser.isSyntax(scalar) && scalar != "+" { return true }
+            previous = scalar
+        }
+        return false
+    }
+
     static func compile(
         _ source: String, stem: @escaping (String) -> [Int32], concept: @escaping (String) -> [[Int32]]?
     ) throws(SyntaxError) -> Pattern {
@@ -247,6 +261,12 @@ final class Pattern: Sendable {
                 case ")", "]", "|":
                     if scalar == closer || (scalar == "|" && closer != nil) { return elements }
                     throw SyntaxError(message: "unexpected '\(scalar)'; check that brackets are paired")
+                case "+":
+                    // `+word`: the word counts even when it is a small word (see `readsSmallWords`).
+                    index += 1
+                    guard index < scalars.count, !Self.isSyntax(scalars[index]), scalars[index] != "+" else {
+                        throw SyntaxError(message: "write '+' right before a small word that must be there: +hoeveel")
+                    }
                 case "@":
                     index += 1
                     let name = word()

@@ -13,7 +13,8 @@ struct RuleIndex: Sendable {
         let end: Int32
     }
 
-    /// One pattern: its intent, its number in `patterns`, and whether it is matched against the whole message.
+    /// One pattern: its intent, its number in `patterns`, whether it reads the message with its small words, and
+    /// whether it must cover all of it (the patterns of whole-message intents).
     struct PatternEntry: Sendable {
         let intent: Int32
         let pattern: Int32
@@ -22,6 +23,15 @@ struct RuleIndex: Sendable {
     }
 
     let phraseWords: [Int32]
+    /// The keyword and exclude phrases with a `+word`, looked for in the message with its small words. Content has
+    /// a handful: each is tried when the message has its first stem, without a table by stem.
+    let messageCues: [MessageCue]
+
+    struct MessageCue: Sendable {
+        let first: Int32
+        let entry: CueEntry
+        let exclude: Bool
+    }
     /// The keyword, exclude and pattern entries filed under each stem: stem `s` has `keywordEntries[starts[s]
     /// .keywords..<starts[s + 1].keywords]`, and so on. Flat arrays: reading them touches no reference counts.
     let keywordEntries: [CueEntry]
@@ -37,7 +47,7 @@ struct RuleIndex: Sendable {
         let patterns: Int32
     }
 
-    /// Every pattern of every intent: an intent's ordinary patterns, then its whole-message ones.
+    /// Every pattern of every intent: an intent's ordinary patterns, then those read with small words.
     let patterns: [Pattern]
     /// The stems of every pattern's required steps, here in three flat arrays that are read before a pattern
     /// object is: pattern `p` has the steps `requiredStart[p]..<requiredStart[p + 1]`, step `s` the stems
@@ -69,7 +79,10 @@ struct RuleIndex: Sendable {
         var excludeBase: [Int32] = []
         var keywordWeights: [Double] = []
         var excludeCount = 0
-        func file(_ cues: [CompiledIntent.Cue], intent: Int, into table: inout [(key: Int32, value: CueEntry)]) {
+        var messageCues: [MessageCue] = []
+        func file(
+            _ cues: [CompiledIntent.Cue], intent: Int, exclude: Bool, into table: inout [(key: Int32, value: CueEntry)]
+        ) {
             for (number, cue) in cues.enumerated() {
                 for phrase in cue.phrases {
                     guard let first = phrase.first else { continue }
@@ -77,7 +90,11 @@ struct RuleIndex: Sendable {
                     phraseWords += phrase
                     let entry = CueEntry(
                         intent: Int32(intent), cue: Int32(number), start: start, end: Int32(phraseWords.count))
-                    table.append((first, entry))
+                    if cue.message {
+                        messageCues.append(MessageCue(first: first, entry: entry, exclude: exclude))
+                    } else {
+                        table.append((first, entry))
+                    }
                 }
             }
         }
@@ -86,13 +103,12 @@ struct RuleIndex: Sendable {
             excludeBase.append(Int32(excludeCount))
             keywordWeights += intent.keywords.map(\.weight)
             excludeCount += intent.exclude.count
-            file(intent.keywords, intent: number, into: &keywords)
-            file(intent.exclude, intent: number, into: &excludes)
+            file(intent.keywords, intent: number, exclude: false, into: &keywords)
+            file(intent.exclude, intent: number, exclude: true, into: &excludes)
             let all = intent.patterns.map { ($0, false) } + intent.messagePatterns.map { ($0, true) }
             for (pattern, message) in all {
                 let entry = PatternEntry(
-                    intent: Int32(number), pattern: Int32(patterns.count), message: message,
-                    whole: message || intent.whole)
+                    intent: Int32(number), pattern: Int32(patterns.count), message: message, whole: intent.whole)
                 patterns.append(pattern)
                 for stems in pattern.requiredWords {
                     requiredWords += stems
@@ -112,6 +128,7 @@ struct RuleIndex: Sendable {
             Starts(keywords: keywordStart[$0], excludes: excludeStart[$0], patterns: patternStart[$0])
         }
         self.phraseWords = phraseWords
+        self.messageCues = messageCues
         self.patterns = patterns
         self.requiredStart = requiredStart
         self.requiredEnd = requiredEnd.compacted()
@@ -186,6 +203,22 @@ struct RuleIndex: Sendable {
                 found[slot] = true
                 let current = hits.intents[Int(entry.intent)].exclude
                 if current < 0 || entry.cue < current { hits.intents[Int(entry.intent)].exclude = entry.cue }
+            }
+        }
+        for cue in messageCues where message.has(cue.first) {
+            let entry = cue.entry
+            let slot =
+                cue.exclude
+                ? keywordCount + Int(excludeBase[Int(entry.intent)] + entry.cue)
+                : Int(keywordBase[Int(entry.intent)] + entry.cue)
+            guard !found[slot], message.contains(phraseWords, Int(entry.start)..<Int(entry.end)) else { continue }
+            found[slot] = true
+            if cue.exclude {
+                let current = hits.intents[Int(entry.intent)].exclude
+                if current < 0 || entry.cue < current { hits.intents[Int(entry.intent)].exclude = entry.cue }
+            } else {
+                hits.keywords.append((entry.intent, entry.cue))
+                hits.intents[Int(entry.intent)].keywordWeight += keywordWeights[slot]
             }
         }
         // Read through a buffer: the patterns are classes, and the array's subscript would retain each one.

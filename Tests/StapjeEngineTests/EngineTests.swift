@@ -173,6 +173,50 @@ struct EngineTests {
         #expect(typed.explanation.candidates.first?.evidence.patterns.isEmpty == false)
     }
 
+    /// Small words are left out of rules, unless marked with `+`: a pattern, keyword or exclude with a `+word` is
+    /// read in the question with its small words, so "how much" can tell a question about an amount from one about
+    /// a refund that did not come.
+    @Test func aSmallWordMarkedWithPlusCounts() {
+        let bundle = ContentBundle(
+            languages: [.en],
+            intents: [
+                .en: [
+                    Fixture.rules(
+                        "health.refund", .en, keywords: ["refund": 4], exclude: ["+how +long"],
+                        examples: ["my refund did not come"]),
+                    Fixture.rules(
+                        "oos.amounts", .en, keywords: ["+how +much": 2], patterns: ["+how +much * refund"],
+                        examples: ["what is the amount of the benefit"]),
+                ]
+            ])
+        let matcher = Matcher(bundle: bundle)
+        #expect(matcher.diagnostics.isEmpty)
+        func evidence(_ text: String, _ id: String) -> Evidence? {
+            matcher.match(text).explanation.candidates.first { $0.id == id }?.evidence
+        }
+        let amount = evidence("how much is the refund", "oos.amounts")
+        #expect(amount?.patterns == ["+how +much * refund"])
+        #expect(amount?.keywords == ["+how +much"])
+        // The small words must be there, side by side where written so.
+        #expect(evidence("the refund did not come", "oos.amounts")?.patterns.isEmpty ?? true)
+        #expect(evidence("how is the refund so much", "oos.amounts")?.keywords.isEmpty ?? true)
+        #expect(evidence("how long does the refund take", "health.refund")?.excludedBy == "+how +long")
+        #expect(evidence("my refund, how do I get it", "health.refund")?.excludedBy == nil)
+        // Unmarked, small words are still ignored; a lone `+` is an error.
+        let broken = Matcher(
+            bundle: ContentBundle(
+                languages: [.en],
+                intents: [
+                    .en: [
+                        Fixture.rules(
+                            "health.refund", .en, keywords: ["how much": 2], patterns: ["refund + much"],
+                            examples: ["my refund did not come"])
+                    ]
+                ]))
+        #expect(broken.diagnostics.count == 2)
+        #expect(broken.diagnostics.allSatisfy { $0.message.contains("+") })
+    }
+
     /// A number that a rule names (a helpline: 1700) is a word of the question like any other; other numbers are
     /// no words at all, so they neither fire a rule nor count as unknown.
     @Test func aNumberCountsWhenARuleNamesIt() {

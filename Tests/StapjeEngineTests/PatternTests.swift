@@ -47,4 +47,17 @@ struct PatternTests {
         #expect(throws: Pattern.SyntaxError.self) { try Self.matches(nested(limit + 1) + " x", "a x") }
         #expect(throws: Pattern.SyntaxError.self) { try Self.matches(nested(100_000), "a") }
     }
+
+    /// A word marked with `+` is read with its small words; the `+` itself is no word, and a `+` before nothing is
+    /// a syntax error.
+    @Test func aPlusMarksASmallWord() throws {
+        #expect(Pattern.readsSmallWords("+how +much * refund"))
+        #expect(Pattern.readsSmallWords("(refund | +hoeveel)"))
+        #expect(!Pattern.readsSmallWords("refund * (how | much)"))
+        #expect(!Pattern.readsSmallWords("c + + refund"))
+        #expect(try Self.matches("+how +much * refund", "how much is the refund"))
+        #expect(try !Self.matches("+how +much * refund", "how is the refund"))
+        #expect(throws: Pattern.SyntaxError.self) { try Self.matches("refund + much", "refund much") }
+        #expect(throws: Pattern.SyntaxError.self) { try Self.matches("refund +", "refund") }
+    }
 }
