@@ -174,7 +174,8 @@ public struct Server: Service {
         let interval = configuration.handoffSweepInterval
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
+                // Shutdown cancels the sleep: no sweep then (the store refuses work from a cancelled task).
+                do { try await Task.sleep(for: interval) } catch { break }
                 await desk.sweep()
             }
         }

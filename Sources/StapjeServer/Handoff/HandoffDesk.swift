@@ -136,7 +136,7 @@ final class HandoffDesk: Sendable {
         do {
             _ = try await queue.expire(at: now)
         } catch {
-            logger.warning("handoff store: expire failed", metadata: ["error": "\(error)"])
+            logStoreError("handoff store: expire failed", error)
         }
         _ = await announce()
     }
@@ -156,9 +156,19 @@ final class HandoffDesk: Sendable {
             }
             for transition in unseen { forCaller += await dispatch(transition, caller: caller) }
         } catch {
-            logger.warning("handoff store: cannot read the transition log", metadata: ["error": "\(error)"])
+            logStoreError("handoff store: cannot read the transition log", error)
         }
         return forCaller
+    }
+
+    /// Logs a failure of the store as a warning, or at debug level when it is the cancellation of a task at
+    /// shutdown (the store refuses work from a cancelled task; that is no problem of the store).
+    func logStoreError(_ message: Logger.Message, _ error: any Error) {
+        if error is CancellationError {
+            logger.debug(message, metadata: ["error": "\(error)"])
+        } else {
+            logger.warning(message, metadata: ["error": "\(error)"])
+        }
     }
 
     func dispatch(_ transition: Transition, caller: ConnectionID?) async -> [WireEvent] {
