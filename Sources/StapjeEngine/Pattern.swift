@@ -122,8 +122,6 @@ final class Pattern: Sendable {
         let message: String
     }
 
-    /// Parses `source`; `stem` turns one word into its stem or nil for a stop word; `concept` gives a concept's
-    /// phrases as stem sequences.
     /// True when a word of `source` is marked with `+` ("+hoeveel * terugbetaald"): the pattern is then matched
     /// against the question with its small words (only articles and "please" left out), as whole-message patterns
     /// are, so "how much" and "combien" can tell a question about an amount from one about a refund.
@@ -136,6 +134,8 @@ final class Pattern: Sendable {
         return false
     }
 
+    /// Parses `source`; `stem` turns one word into its stem or nil for a stop word; `concept` gives a concept's
+    /// phrases as stem sequences.
     static func compile(
         _ source: String, stem: @escaping (String) -> [Int32], concept: @escaping (String) -> [[Int32]]?
     ) throws(SyntaxError) -> Pattern {

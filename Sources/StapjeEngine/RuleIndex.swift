@@ -2,7 +2,8 @@
 /// satisfy instead of every rule of every intent that shares one word with it.
 ///
 /// A keyword phrase is filed under its first stem; a pattern under the stems of its first required step (or under
-/// all its stems when no single step is required). Everything is held in flat arrays of plain values.
+/// all its stems when no single step is required); the few phrases with a `+word` are kept in a list of their own
+/// (`messageCues`). Everything is held in flat arrays of plain values.
 struct RuleIndex: Sendable {
     /// One keyword or exclude phrase: its intent, its cue (position in the intent's list), and its stems as a
     /// range of `phraseWords`.
