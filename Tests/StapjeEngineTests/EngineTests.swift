@@ -217,6 +217,25 @@ struct EngineTests {
         #expect(broken.diagnostics.allSatisfy { $0.message.contains("+") })
     }
 
+    /// A phrase that small words shrink to one word ("get back" is "back" alone) gets a warning naming the word it
+    /// counts as; marked with `+`, written as one word with a hyphen, or a keyword of a whole-message intent, none.
+    @Test func aPhraseThatCountsAsOneWordIsWarnedAbout() {
+        let bundle = ContentBundle(
+            languages: [.en],
+            intents: [
+                .en: [
+                    Fixture.rules(
+                        "gov.tax", .en, keywords: ["tax return": 4, "e-mail": 1], exclude: ["get back", "+get out"],
+                        examples: ["fill in my tax return online"]),
+                    Fixture.rules(
+                        "nav.next", .en, keywords: ["go on": 1], patterns: ["next"], examples: ["next"], whole: true),
+                ]
+            ])
+        let warnings = Matcher(bundle: bundle).diagnostics.filter { $0.severity == .warning }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.message.hasPrefix("'get back' counts as 'back' alone") == true)
+    }
+
     /// A number that a rule names (a helpline: 1700) is a word of the question like any other; other numbers are
     /// no words at all, so they neither fire a rule nor count as unknown.
     @Test func aNumberCountsWhenARuleNamesIt() {
