@@ -418,7 +418,8 @@ final class LanguageModel: Sendable {
                 wholeConceptPhrases[name] = phrases
                 return phrases
             }
-            func cue(_ label: String, weight: Double, location: SourceLocation, whole: Bool) -> CompiledIntent.Cue? {
+            /// `scored`: false for the keywords of whole-message intents, which their score leaves out (`evidence`).
+            func cue(_ label: String, weight: Double, location: SourceLocation, scored: Bool) -> CompiledIntent.Cue? {
                 if label.hasPrefix("@") {
                     let name = String(label.dropFirst())
                     guard let phrases = conceptPhrases[name] else {
@@ -444,19 +445,19 @@ final class LanguageModel: Sendable {
                     return nil
                 }
                 // "schrijf mij in" acts as "schrijf", "get back" as "back": a phrase that small words shrink to one
-                // word fires wherever that word is, which is seldom what its curator meant. Not said of the keywords
-                // of whole-message intents, which their score leaves out (`evidence`), nor of one word with an
-                // elision or a hyphen ("m'inscrire", "rendez-vous"), which is one word to a curator.
-                if !message && !whole && stems.count == 1 && label.contains(" "),
-                    let kept = tokens(label).first(where: { !analyzer.isStop($0) }),
-                    tokens(label).count > 1
-                {
-                    diagnostics.append(
-                        Diagnostic(
-                            .warning, location,
-                            "'\(label)' counts as '\(kept.original)' alone: its other words are small words, which "
-                                + "are ignored; write '\(kept.original)', or mark the small words that must be there "
-                                + "with + (docs/CONTENT.md)"))
+                // word fires wherever that word is, which is seldom what its curator meant. Not said of cues that
+                // are not scored, nor of one word with an elision or a hyphen ("m'inscrire", "rendez-vous"), which
+                // is one word to a curator.
+                if !message && scored && stems.count == 1 && label.contains(" ") {
+                    let split = tokens(label)
+                    if split.count > 1, let kept = split.first(where: { !analyzer.isStop($0) }) {
+                        diagnostics.append(
+                            Diagnostic(
+                                .warning, location,
+                                "'\(label)' counts as '\(kept.original)' alone: its other words are small words, "
+                                    + "which are ignored; write '\(kept.original)', or mark the small words that must "
+                                    + "be there with + (docs/CONTENT.md)"))
+                    }
                 }
                 return CompiledIntent.Cue(label: label, phrases: [stems], weight: weight, message: message)
             }
@@ -464,9 +465,9 @@ final class LanguageModel: Sendable {
             var intents: [CompiledIntent] = []
             for rule in rules {
                 let keywords = rule.keywords.sorted { $0.phrase < $1.phrase }.compactMap {
-                    cue($0.phrase, weight: $0.weight, location: $0.location, whole: rule.whole)
+                    cue($0.phrase, weight: $0.weight, location: $0.location, scored: !rule.whole)
                 }
-                let exclude = rule.exclude.compactMap { cue($0.value, weight: 1, location: $0.location, whole: false) }
+                let exclude = rule.exclude.compactMap { cue($0.value, weight: 1, location: $0.location, scored: true) }
                 var patterns: [Pattern] = []
                 var messagePatterns: [Pattern] = []
                 for source in rule.patterns {

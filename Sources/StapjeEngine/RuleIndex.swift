@@ -166,6 +166,18 @@ struct RuleIndex: Sendable {
             intents = Array(repeating: IntentHits(), count: intentCount)
         }
 
+        /// Records a keyword cue found in the question.
+        mutating func addKeyword(_ entry: CueEntry, weight: Double) {
+            keywords.append((entry.intent, entry.cue))
+            intents[Int(entry.intent)].keywordWeight += weight
+        }
+
+        /// Records an exclude cue found in the question: an intent keeps the first of its excludes, in content order.
+        mutating func addExclude(_ entry: CueEntry) {
+            let current = intents[Int(entry.intent)].exclude
+            if current < 0 || entry.cue < current { intents[Int(entry.intent)].exclude = entry.cue }
+        }
+
         /// The keyword cues of one intent, in content order.
         func keywords(of intent: Int) -> [Int32] {
             keywords.lazy.filter { $0.intent == intent }.map(\.cue).sorted()
@@ -192,8 +204,7 @@ struct RuleIndex: Sendable {
                     continue
                 }
                 found[slot] = true
-                hits.keywords.append((entry.intent, entry.cue))
-                hits.intents[Int(entry.intent)].keywordWeight += keywordWeights[slot]
+                hits.addKeyword(entry, weight: keywordWeights[slot])
             }
             for index in Int(start.excludes)..<Int(end.excludes) {
                 let entry = excludeEntries[index]
@@ -202,8 +213,7 @@ struct RuleIndex: Sendable {
                     continue
                 }
                 found[slot] = true
-                let current = hits.intents[Int(entry.intent)].exclude
-                if current < 0 || entry.cue < current { hits.intents[Int(entry.intent)].exclude = entry.cue }
+                hits.addExclude(entry)
             }
         }
         for cue in messageCues where message.has(cue.first) {
@@ -215,11 +225,9 @@ struct RuleIndex: Sendable {
             guard !found[slot], message.contains(phraseWords, Int(entry.start)..<Int(entry.end)) else { continue }
             found[slot] = true
             if cue.exclude {
-                let current = hits.intents[Int(entry.intent)].exclude
-                if current < 0 || entry.cue < current { hits.intents[Int(entry.intent)].exclude = entry.cue }
+                hits.addExclude(entry)
             } else {
-                hits.keywords.append((entry.intent, entry.cue))
-                hits.intents[Int(entry.intent)].keywordWeight += keywordWeights[slot]
+                hits.addKeyword(entry, weight: keywordWeights[slot])
             }
         }
         // Read through a buffer: the patterns are classes, and the array's subscript would retain each one.

@@ -159,12 +159,9 @@ public struct Server: Service {
     func sweepSessions() async {
         let ttl = configuration.sessionTimeToLive
         let interval = min(max(ttl / 4, .milliseconds(100)), .seconds(60))
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                let removed = sessions.sweep()
-                if removed > 0 { logger.debug("sessions expired", metadata: ["count": "\(removed)"]) }
-            }
+        await repeatUntilShutdown(every: interval) {
+            let removed = sessions.sweep()
+            if removed > 0 { logger.debug("sessions expired", metadata: ["count": "\(removed)"]) }
         }
     }
 
@@ -172,11 +169,16 @@ public struct Server: Service {
     func sweepHandoffs() async {
         guard let desk else { return }
         let interval = configuration.handoffSweepInterval
+        await repeatUntilShutdown(every: interval) { await desk.sweep() }
+    }
+
+    /// Runs `body` every `interval` until graceful shutdown. Shutdown cancels the sleep, and `body` does not run
+    /// after it (the store refuses work from a cancelled task).
+    func repeatUntilShutdown(every interval: Duration, _ body: @escaping @Sendable () async -> Void) async {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                // Shutdown cancels the sleep: no sweep then (the store refuses work from a cancelled task).
-                do { try await Task.sleep(for: interval) } catch { break }
-                await desk.sweep()
+                do { try await Task.sleep(for: interval) } catch { return }
+                await body()
             }
         }
     }
