@@ -134,9 +134,11 @@ struct Analyzer: Sendable {
     /// The same for text already split into words.
     func contentTokens(_ tokens: [Token]) -> [AnalyzedToken] {
         tokens.map { token in
-            AnalyzedToken(
-                original: token.original, folded: token.folded, stem: stem(token), isStop: isStop(token),
-                isKnown: true, correctedFrom: nil, compoundOf: nil)
+            // One look-up for both: a known word's entry holds its stem and whether it is a small word.
+            let entry = token.isNumber ? nil : entries[token.lower]
+            return AnalyzedToken(
+                original: token.original, folded: token.folded, stem: entry?.stem ?? stem(token),
+                isStop: entry?.isStop ?? isStop(token), isKnown: true, correctedFrom: nil, compoundOf: nil)
         }
     }
 

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import StapjeText
 
 /// Splits content text into words, each distinct space-separated piece once. For compiling only.
@@ -109,10 +116,17 @@ struct ContentWords: Sendable {
         var slot = Self.slot(hash, mask)
         while slots[slot] >= 0 {
             let known = Int(slots[slot])
-            if pieces[known].hash == hash && pieces[known].bytes.elementsEqual(bytes) { return known }
+            if pieces[known].hash == hash && Self.same(pieces[known].bytes, bytes) { return known }
             slot = (slot + 1) & mask
         }
         return nil
+    }
+
+    /// Whether two byte runs are equal (`memcmp`: the generic `elementsEqual` compared them a byte at a time).
+    private static func same(_ stored: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard stored.count == bytes.count else { return false }
+        guard let base = bytes.baseAddress else { return true }
+        return stored.withUnsafeBufferPointer { memcmp($0.baseAddress!, base, bytes.count) == 0 }
     }
 
     private mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, _ hash: UInt64, _ tokens: [Token]) {

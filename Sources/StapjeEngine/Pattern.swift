@@ -126,10 +126,10 @@ final class Pattern: Sendable {
     /// against the question with its small words (only articles and "please" left out), as whole-message patterns
     /// are, so "how much" and "combien" can tell a question about an amount from one about a refund.
     static func readsSmallWords(_ source: String) -> Bool {
-        var previous: Unicode.Scalar = " "
-        for scalar in source.unicodeScalars {
-            if previous == "+" && !Parser.isSyntax(scalar) && scalar != "+" { return true }
-            previous = scalar
+        var previous = UInt8(ascii: " ")
+        for byte in source.utf8 {
+            if previous == UInt8(ascii: "+") && !Parser.isSyntax(byte) && byte != UInt8(ascii: "+") { return true }
+            previous = byte
         }
         return false
     }
@@ -139,8 +139,8 @@ final class Pattern: Sendable {
     static func compile(
         _ source: String, stem: @escaping (String) -> [Int32], concept: @escaping (String) -> [[Int32]]?
     ) throws(SyntaxError) -> Pattern {
-        var parser = Parser(scalars: Array(source.unicodeScalars), stem: stem, concept: concept)
-        let elements = try parser.sequence(until: Unicode.Scalar?.none)
+        var parser = Parser(source: source, stem: stem, concept: concept)
+        let elements = try parser.sequence(until: nil)
         let meaningful = elements.contains { element in
             if case .wildcard = element { return false }
             if case .choice(_, let optional) = element, optional { return false }
@@ -216,7 +216,8 @@ final class Pattern: Sendable {
     }
 
     private struct Parser {
-        let scalars: [Unicode.Scalar]
+        /// The pattern's UTF-8: its syntax is ASCII, and a byte of a multi-byte letter is never one of its signs.
+        let bytes: [UInt8]
         let stem: (String) -> [Int32]
         let concept: (String) -> [[Int32]]?
         var index = 0
@@ -226,48 +227,47 @@ final class Pattern: Sendable {
         /// deep would overflow the stack of the thread compiling it (parsing, compiling and matching recurse).
         static let maximumDepth = 32
 
-        init(scalars: [Unicode.Scalar], stem: @escaping (String) -> [Int32], concept: @escaping (String) -> [[Int32]]?)
-        {
-            self.scalars = scalars
+        init(source: String, stem: @escaping (String) -> [Int32], concept: @escaping (String) -> [[Int32]]?) {
+            self.bytes = Array(source.utf8)
             self.stem = stem
             self.concept = concept
         }
 
-        mutating func sequence(until closer: Unicode.Scalar?) throws(SyntaxError) -> [Element] {
+        mutating func sequence(until closer: UInt8?) throws(SyntaxError) -> [Element] {
             var elements: [Element] = []
-            while index < scalars.count {
-                let scalar = scalars[index]
-                switch scalar {
-                case " ", "\t":
+            while index < bytes.count {
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: " "), UInt8(ascii: "\t"):
                     index += 1
-                case "*":
+                case UInt8(ascii: "*"):
                     index += 1
                     elements.append(.wildcard)
-                case "(", "[":
+                case UInt8(ascii: "("), UInt8(ascii: "["):
                     index += 1
                     depth += 1
                     guard depth <= Self.maximumDepth else {
                         throw SyntaxError(message: "brackets nested more than \(Self.maximumDepth) deep")
                     }
-                    let close: Unicode.Scalar = scalar == "(" ? ")" : "]"
+                    let close = byte == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "]")
                     let options = try alternatives(until: close)
                     depth -= 1
-                    if scalar == "(" && options.contains(where: \.isEmpty) {
+                    if byte == UInt8(ascii: "(") && options.contains(where: \.isEmpty) {
                         throw SyntaxError(
                             message: "a choice in ( ) has an option made only of small words, which are ignored; "
                                 + "use [ ] if it is optional, or another word")
                     }
-                    elements.append(.choice(options, optional: scalar == "["))
-                case ")", "]", "|":
-                    if scalar == closer || (scalar == "|" && closer != nil) { return elements }
-                    throw SyntaxError(message: "unexpected '\(scalar)'; check that brackets are paired")
-                case "+":
+                    elements.append(.choice(options, optional: byte == UInt8(ascii: "[")))
+                case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "|"):
+                    if byte == closer || (byte == UInt8(ascii: "|") && closer != nil) { return elements }
+                    throw SyntaxError(message: "unexpected '\(Self.shown(byte))'; check that brackets are paired")
+                case UInt8(ascii: "+"):
                     // `+word`: the word counts even when it is a small word (see `readsSmallWords`).
                     index += 1
-                    guard index < scalars.count, !Self.isSyntax(scalars[index]), scalars[index] != "+" else {
+                    guard index < bytes.count, !Self.isSyntax(bytes[index]), bytes[index] != UInt8(ascii: "+") else {
                         throw SyntaxError(message: "write '+' right before a small word that must be there: +hoeveel")
                     }
-                case "@":
+                case UInt8(ascii: "@"):
                     index += 1
                     let name = word()
                     guard let phrases = concept(name) else {
@@ -290,38 +290,41 @@ final class Pattern: Sendable {
                     elements += stem(text).map(Element.word)
                 }
             }
-            if let closer { throw SyntaxError(message: "missing '\(closer)'") }
+            if let closer { throw SyntaxError(message: "missing '\(Self.shown(closer))'") }
             return elements
         }
 
-        mutating func alternatives(until close: Unicode.Scalar) throws(SyntaxError) -> [[Element]] {
+        mutating func alternatives(until close: UInt8) throws(SyntaxError) -> [[Element]] {
             var options: [[Element]] = []
             while true {
                 let option = try sequence(until: close)
                 options.append(option)
-                guard index < scalars.count else { throw SyntaxError(message: "missing '\(close)'") }
-                let separator = scalars[index]
+                guard index < bytes.count else { throw SyntaxError(message: "missing '\(Self.shown(close))'") }
+                let separator = bytes[index]
                 index += 1
                 if separator == close { return options }
-                if separator != "|" { throw SyntaxError(message: "expected '|' or '\(close)'") }
+                if separator != UInt8(ascii: "|") {
+                    throw SyntaxError(message: "expected '|' or '\(Self.shown(close))'")
+                }
             }
         }
 
+        /// The word from here to the next sign or blank.
         mutating func word() -> String {
-            var text = String.UnicodeScalarView()
-            while index < scalars.count {
-                let scalar = scalars[index]
-                if Self.isSyntax(scalar) { break }
-                text.append(scalar)
-                index += 1
-            }
-            return String(text)
+            let start = index
+            while index < bytes.count && !Self.isSyntax(bytes[index]) { index += 1 }
+            return String(decoding: bytes[start..<index], as: UTF8.self)
         }
 
-        /// True for the scalars that end a word: blanks and the pattern syntax ` \t*()[]|@`.
-        static func isSyntax(_ scalar: Unicode.Scalar) -> Bool {
-            switch scalar {
-            case " ", "\t", "*", "(", ")", "[", "]", "|", "@": true
+        /// An ASCII sign as text, for a message.
+        static func shown(_ byte: UInt8) -> Character { Character(Unicode.Scalar(byte)) }
+
+        /// True for the bytes that end a word: blanks and the pattern syntax ` \t*()[]|@`.
+        static func isSyntax(_ byte: UInt8) -> Bool {
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "*"), UInt8(ascii: "("), UInt8(ascii: ")"),
+                UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "|"), UInt8(ascii: "@"):
+                true
             default: false
             }
         }

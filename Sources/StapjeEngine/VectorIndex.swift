@@ -606,6 +606,23 @@ struct FeatureBag: Sendable {
 
     /// Appends the character n-grams of a folded word, edge markers included (`scalars` is scratch space).
     static func appendGrams(of folded: String, to keys: inout [UInt64], scalars: inout [UInt32]) {
+        // An ASCII word (most of them): its bytes are its scalars, read in place.
+        let readASCII = folded.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+            let count = bytes.count + 2
+            guard count >= gramLength else { return true }
+            keys.reserveCapacity(keys.count + count - gramLength + 1)
+            for start in 0...(count - gramLength) {
+                var gram = gramSeed
+                for index in start..<start + gramLength {
+                    let value: UInt64 = index == 0 ? 0x3C : index == count - 1 ? 0x3E : UInt64(bytes[index - 1])
+                    gram = (gram ^ value) &* prime
+                }
+                keys.append(gram)
+            }
+            return true
+        }
+        if readASCII == true { return }
         scalars.removeAll(keepingCapacity: true)
         scalars.append(0x3C)
         for scalar in folded.unicodeScalars { scalars.append(scalar.value) }

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import StapjeText
 
 /// Reads one answer file: a YAML header between `---` lines, then `## Part [REGION]` sections.
@@ -34,12 +41,28 @@ struct AnswerParser {
     }
 
     /// The lines of `text`. Without a carriage return a line feed is always a character of its own, so the text
-    /// is cut at its bytes, which is much cheaper than walking its characters.
+    /// is cut at its bytes (`memchr` finds each line feed), which is much cheaper than walking its characters.
     static func lines(_ text: String) -> [String] {
         guard !text.hasCarriageReturn else {
             return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         }
-        return text.utf8.split(separator: 10, omittingEmptySubsequences: false).map { String(Substring($0)) }
+        var text = text
+        return text.withUTF8 { bytes in
+            var lines: [String] = []
+            guard let base = bytes.baseAddress else { return [""] }
+            var start = 0
+            while true {
+                let rest = bytes.count - start
+                guard let found = memchr(base + start, 10, rest) else {
+                    lines.append(String(decoding: UnsafeBufferPointer(start: base + start, count: rest), as: UTF8.self))
+                    return lines
+                }
+                let end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                lines.append(
+                    String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self))
+                start = end + 1
+            }
+        }
     }
 
     mutating func readHeader(_ header: String, into answer: inout Answer) -> Bool {
@@ -148,8 +171,8 @@ struct AnswerParser {
         for (number, raw) in body {
             let trimmed = raw.trimmingSpaces()
             if trimmed.isEmpty { continue }
-            if let rest = Self.listItem(trimmed, numbered: part == .steps) {
-                if part == .steps, let value = Int(trimmed.prefix(while: \.isNumber)), value != expected {
+            if let (value, rest) = Self.listItem(trimmed, numbered: part == .steps) {
+                if let value, value != expected {
                     error(number, "this step is numbered \(value) but should be \(expected)")
                 }
                 expected += 1
@@ -166,16 +189,30 @@ struct AnswerParser {
             items: items, text: items.joined(separator: "\n"), location: location, itemLocations: itemLocations)
     }
 
-    static func listItem(_ line: String, numbered: Bool) -> String? {
+    /// The text of a list item (`1. text` when `numbered`, `- text` or `* text` otherwise) and its number, or nil
+    /// when the line is no such item.
+    static func listItem(_ line: String, numbered: Bool) -> (number: Int?, text: String)? {
+        let bytes = line.utf8
         if numbered {
-            let digits = line.prefix(while: \.isNumber)
-            guard !digits.isEmpty else { return nil }
-            let rest = line.dropFirst(digits.count)
-            guard let marker = rest.first, marker == "." || marker == ")" else { return nil }
-            return String(rest.dropFirst()).trimmingSpaces()
+            // ASCII digits then `.` or `)`, read from the bytes; anything else goes the long way (other digits).
+            let digits = bytes.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.count
+            let marker = bytes.dropFirst(digits).first
+            if digits > 0, let marker, marker < 0x80 {
+                guard marker == UInt8(ascii: ".") || marker == UInt8(ascii: ")") else { return nil }
+                let number = Int(String(decoding: bytes.prefix(digits), as: UTF8.self))
+                return (number, String(decoding: bytes.dropFirst(digits + 1), as: UTF8.self).trimmingSpaces())
+            }
+            if digits == 0, let first = bytes.first, first < 0x80, bytes.dropFirst().first.map({ $0 < 0x80 }) ?? true {
+                return nil
+            }
+            let number = line.prefix(while: \.isNumber)
+            guard !number.isEmpty else { return nil }
+            let rest = line.dropFirst(number.count)
+            guard let mark = rest.first, mark == "." || mark == ")" else { return nil }
+            return (Int(number), String(rest.dropFirst()).trimmingSpaces())
         }
         guard line.hasPrefix("- ") || line.hasPrefix("* ") else { return nil }
-        return String(line.dropFirst(2)).trimmingSpaces()
+        return (nil, String(line.dropFirst(2)).trimmingSpaces())
     }
 }
 
@@ -183,13 +220,23 @@ extension String {
     /// Whether the text holds a carriage return. Searched in the text's stored bytes: walking `utf8` one code unit
     /// at a time cost as much as parsing all the YAML.
     var hasCarriageReturn: Bool {
-        utf8.withContiguousStorageIfAvailable { $0.contains(13) } ?? utf8.contains(13)
+        utf8.withContiguousStorageIfAvailable { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            return memchr(base, 13, bytes.count) != nil
+        } ?? utf8.contains(13)
     }
 
     func trimmingSpaces() -> String {
+        // Most lines have no blank at either end: then the text itself, without walking its characters. (A character
+        // that starts or ends with a byte other than a blank is no blank.)
+        if let first = utf8.first, let last = utf8.last, !Self.isBlank(first), !Self.isBlank(last) { return self }
         var slice = self[...]
         while let first = slice.first, first == " " || first == "\t" || first == "\r" { slice.removeFirst() }
         while let last = slice.last, last == " " || last == "\t" || last == "\r" { slice.removeLast() }
         return String(slice)
+    }
+
+    private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
     }
 }

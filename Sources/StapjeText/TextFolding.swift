@@ -11,6 +11,16 @@ public enum TextFolding {
         return mappedWithinLatin1(text, latin1Folded) ?? foldScalarByScalar(text)
     }
 
+    /// The same for a `String`: the generic version, called from another module, reads the text through the
+    /// protocol's witnesses a byte at a time (3,600 instructions a word where the content's words are folded).
+    public static func fold(_ text: String) -> String {
+        let unchanged = text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.allSatisfy { $0 < 0x80 && ($0 < 0x41 || $0 > 0x5A) }
+        }
+        if unchanged ?? false { return text }
+        return mappedWithinLatin1(text, latin1Folded) ?? foldScalarByScalar(text)
+    }
+
     /// Folding without the shortcuts: what the fast paths must give.
     static func foldScalarByScalar(_ text: some StringProtocol) -> String {
         var out = String.UnicodeScalarView()

@@ -103,3 +103,25 @@ struct QueryVectorTests {
         #expect(fromTable.map(\.1.bitPattern) == fromBag.map(\.1.bitPattern))
     }
 }
+
+/// A word's character n-grams: ASCII words are read from their bytes, other words scalar by scalar; both must give
+/// the n-grams of the word with its edge markers.
+struct FeatureGramTests {
+    static func reference(_ folded: String) -> [UInt64] {
+        let values = [0x3C] + folded.unicodeScalars.map(\.value) + [0x3E]
+        guard values.count >= FeatureBag.gramLength else { return [] }
+        return (0...(values.count - FeatureBag.gramLength)).map { start in
+            values[start..<start + FeatureBag.gramLength].reduce(UInt64(0x84222325_cbf29ce4)) { gram, value in
+                (gram ^ UInt64(value)) &* 0x0000_0100_0000_01b3
+            }
+        }
+    }
+
+    @Test(arguments: ["", "a", "ab", "abc", "solliciteren", "e-mail", "x1", "donnees", "données", "café", "ß🙂"])
+    func gramsAreTheWordsWindows(word: String) {
+        var keys: [UInt64] = [7]
+        var scratch: [UInt32] = []
+        FeatureBag.appendGrams(of: word, to: &keys, scalars: &scratch)
+        #expect(keys == [7] + Self.reference(word))
+    }
+}

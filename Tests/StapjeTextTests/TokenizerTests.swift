@@ -116,6 +116,16 @@ struct TokenizerFastPathTests {
         }
     }
 
+    /// `fold` has a `String` version for other modules' calls: it must fold as the generic one does.
+    @Test func foldingAStringEqualsTheGenericFolding() {
+        var random = SeededGenerator(seed: 11)
+        let letters = Array("abzAZ09 -'éÉçœŒßİı€Σ🙂\u{301}".unicodeScalars)
+        for _ in 0..<2000 {
+            let text = String(String.UnicodeScalarView(random.draw(0...10, from: letters)))
+            #expect(TextFolding.fold(text) == TextFolding.fold(text[...]), "\(text)")
+        }
+    }
+
     @Test func foldingAWordCutFromScalarsEqualsFoldingTheString() {
         var random = SeededGenerator(seed: 7)
         let letters = Array("aAzZéÉçÇœŒßøİı0-'".unicodeScalars)
