@@ -1,3 +1,5 @@
+import StapjeText
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import StapjeText
 
 /// Splits content text into words, each distinct space-separated piece once. For compiling only.
 ///

@@ -1,3 +1,5 @@
+import StapjeText
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import StapjeText
 
 /// Reads one answer file: a YAML header between `---` lines, then `## Part [REGION]` sections.
 struct AnswerParser {

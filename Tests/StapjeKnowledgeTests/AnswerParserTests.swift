@@ -11,21 +11,23 @@ struct AnswerParserTests {
         #expect(AnswerParser.lines(text) == expected)
     }
 
-    @Test(arguments: [
-        ("1. Open de app", true, 1, "Open de app"), ("12)  Kies  ", true, 12, "Kies"), ("3.", true, 3, ""),
-        ("1.5 kg", true, 1, "5 kg"), ("- Een punt", false, nil, "Een punt"), ("*  Nog een", false, nil, "Nog een"),
-        ("１. Breed", true, nil, "Breed"),
-    ] as [(String, Bool, Int?, String)])
+    @Test(
+        arguments: [
+            ("1. Open de app", true, 1, "Open de app"), ("12)  Kies  ", true, 12, "Kies"), ("3.", true, 3, ""),
+            ("1.5 kg", true, 1, "5 kg"), ("- Een punt", false, nil, "Een punt"), ("*  Nog een", false, nil, "Nog een"),
+            ("１. Breed", true, nil, "Breed"),
+        ] as [(String, Bool, Int?, String)])
     func listItemsAreRead(line: String, numbered: Bool, number: Int?, text: String) throws {
         let item = try #require(AnswerParser.listItem(line, numbered: numbered))
         #expect(item.number == number)
         #expect(item.text == text)
     }
 
-    @Test(arguments: [
-        ("Open de app", true), ("a. Open", true), ("1 Open", true), ("x", true), ("", true), ("-Geen", false),
-        ("1. Open", false), ("é. Open", true), ("a\u{301}. Open", true),
-    ] as [(String, Bool)])
+    @Test(
+        arguments: [
+            ("Open de app", true), ("a. Open", true), ("1 Open", true), ("x", true), ("", true), ("-Geen", false),
+            ("1. Open", false), ("é. Open", true), ("a\u{301}. Open", true),
+        ] as [(String, Bool)])
     func otherLinesAreNoListItems(line: String, numbered: Bool) {
         #expect(AnswerParser.listItem(line, numbered: numbered) == nil)
     }
