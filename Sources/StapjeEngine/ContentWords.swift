@@ -20,6 +20,18 @@ struct ContentWords: Sendable {
     private var slots = [Int32](repeating: -1, count: 1024)
     private var pieces: [(hash: UInt64, bytes: [UInt8], tokens: [Token])] = []
 
+    /// Splits and keeps the new pieces of `text`, without making its list of words.
+    mutating func add(_ text: String) {
+        guard text.utf8.count <= tokenizer.maximumScalars else {
+            pieces.append((0, [], tokenizer.tokens(text)))
+            return
+        }
+        Self.forEachPiece(of: text) { piece in
+            if find(piece.bytes, piece.hash) == nil { add(piece.bytes, piece.hash, Self.split(piece.bytes, tokenizer)) }
+            return true
+        }
+    }
+
     /// The words of `text`, as `Tokenizer.tokens(text)` gives them; its new pieces are split and kept.
     mutating func tokens(_ text: String) -> [Token] {
         // A text the tokenizer would cut short is split as a whole.
@@ -79,6 +91,9 @@ struct ContentWords: Sendable {
         }
         return complete ? result : nil
     }
+
+    /// How many distinct pieces were split (about as many as distinct words: most pieces are one word).
+    var pieceCount: Int { pieces.count }
 
     /// The words of every text split so far (each piece once, so a word can come more than once).
     var allTokens: some Sequence<Token> { pieces.lazy.flatMap(\.tokens) }

@@ -303,7 +303,7 @@ final class LanguageModel: Sendable {
         init(language: Language, rules: [IntentRules], concepts: [String: ConceptSet]) {
             let sortedRules = rules.sorted { $0.id < $1.id }
             var words = ContentWords()
-            func add(_ text: String) { _ = words.tokens(text) }
+            func add(_ text: String) { words.add(text) }
             for rule in sortedRules {
                 rule.examples.forEach { add($0.value) }
                 rule.keywords.forEach { add($0.phrase) }
@@ -311,8 +311,8 @@ final class LanguageModel: Sendable {
             }
             for concept in concepts.values { concept.phrases.forEach(add) }
             // Every text above is made of these pieces, so their words are the content's words.
-            var vocabulary = Set<String>()
-            var lowerWords = Set<String>()
+            var vocabulary = Set<String>(minimumCapacity: words.pieceCount)
+            var lowerWords = Set<String>(minimumCapacity: words.pieceCount)
             for token in words.allTokens where !token.isNumber {
                 vocabulary.insert(token.folded)
                 lowerWords.insert(token.lower)
@@ -448,7 +448,7 @@ final class LanguageModel: Sendable {
                 // word fires wherever that word is, which is seldom what its curator meant. Not said of cues that
                 // are not scored, nor of one word with an elision or a hyphen ("m'inscrire", "rendez-vous"), which
                 // is one word to a curator.
-                if !message && scored && stems.count == 1 && label.contains(" ") {
+                if !message && scored && stems.count == 1 && label.utf8.contains(UInt8(ascii: " ")) {
                     let split = tokens(label)
                     if split.count > 1, let kept = split.first(where: { !analyzer.isStop($0) }) {
                         diagnostics.append(
