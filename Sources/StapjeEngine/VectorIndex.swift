@@ -341,13 +341,16 @@ struct VectorIndex: Sendable {
     /// A weighted, normalised vector for a bag of features, keeping only features the index knows.
     static func vector(_ bag: FeatureBag, ids: FeatureTable, idf: [Float]) -> [(Int32, Float)] {
         var vector: [(Int32, Float)] = []
-        for (counts, share) in [(bag.words, wordShare), (bag.grams, 1 - wordShare)] {
+        vector.reserveCapacity(bag.words.count + bag.grams.count)
+        func append(_ counts: [(key: UInt64, count: Int)], share: Float) {
             appendHalf(share: share, to: &vector) { add in
                 for (key, count) in counts {
                     if let id = ids[key] { add(id, idf[Int(id)], count) }
                 }
             }
         }
+        append(bag.words, share: wordShare)
+        append(bag.grams, share: 1 - wordShare)
         return vector
     }
 
@@ -463,23 +466,35 @@ struct VectorIndex: Sendable {
             // A question reaches a few hundred of the examples: only those are compared, in position order (an
             // example no posting reached scores 0 and cannot be best), which picks what a scan of all would.
             // Prototypes and examples in one pass over the features: each feature's two lists are found together.
-            var scores = [Float](repeating: 0, count: exampleCount)
-            var reached = [UInt64](repeating: 0, count: (exampleCount + 63) / 64)
+            // Raw buffers, not arrays: a question makes these for every language it is weighed in, and an array's
+            // allocation looks its storage type up in the runtime each time. A score is written when its example is
+            // first reached (the bit set), so the scores need no zeroing, and only reached ones are read.
+            let scores = UnsafeMutableBufferPointer<Float>.allocate(capacity: exampleCount)
+            let reached = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: (exampleCount + 63) / 64)
+            reached.initialize(repeating: 0)
+            defer {
+                scores.deallocate()
+                reached.deallocate()
+            }
             examplePostings.withUnsafeBufferPointer { postings in
                 prototypePostings.withUnsafeBufferPointer { prototypePostings in
-                    scores.withUnsafeMutableBufferPointer { scores in
-                        prototype.withUnsafeMutableBufferPointer { prototype in
-                            for (id, weight) in query {
-                                let span = spans[Int(id)]
-                                let next = spans[Int(id) + 1]
-                                for index in Int(span.prototypes)..<Int(next.prototypes) {
-                                    let posting = prototypePostings[index]
-                                    prototype[Int(posting.item)] += weight * posting.weight
-                                }
-                                for index in Int(span.examples)..<Int(next.examples) {
-                                    let item = Int(postings[index].item)
-                                    scores[item] += weight * postings[index].weight
-                                    reached[item >> 6] |= 1 << UInt64(item & 63)
+                    prototype.withUnsafeMutableBufferPointer { prototype in
+                        for (id, weight) in query {
+                            let span = spans[Int(id)]
+                            let next = spans[Int(id) + 1]
+                            for index in Int(span.prototypes)..<Int(next.prototypes) {
+                                let posting = prototypePostings[index]
+                                prototype[Int(posting.item)] += weight * posting.weight
+                            }
+                            for index in Int(span.examples)..<Int(next.examples) {
+                                let item = Int(postings[index].item)
+                                let value = weight * postings[index].weight
+                                let bit = UInt64(1) << UInt64(item & 63)
+                                if reached[item >> 6] & bit == 0 {
+                                    reached[item >> 6] |= bit
+                                    scores[item] = value
+                                } else {
+                                    scores[item] += value
                                 }
                             }
                         }
