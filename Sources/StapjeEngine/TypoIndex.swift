@@ -217,25 +217,38 @@ struct TypoIndex: Sendable {
     /// Hashes of the word itself and of every string made by deleting one or two (up to `limit`) of its scalars,
     /// given one by one (a hash can come more than once: "lekker" loses either k to the same string).
     ///
-    /// Hashing the variants directly (FNV-1a over the kept scalars) avoids building thousands of strings.
+    /// Hashing the variants directly (FNV-1a over the kept scalars) avoids building thousands of strings. FNV-1a
+    /// reads the scalars in order, so the hash of what comes before a deleted scalar is carried on, not redone: a
+    /// variant costs only the scalars after its last deletion.
     static func forEachDeletionHash(of scalars: [UInt32], upTo limit: Int, _ body: (UInt64) -> Void) {
-        let count = scalars.count
-        body(hash(scalars, skipping: -1, -1))
-        guard limit >= 1, count > 1 else { return }
-        for first in 0..<count {
-            body(hash(scalars, skipping: first, -1))
-            guard limit >= 2, count > 2 else { continue }
-            for second in (first + 1)..<count {
-                body(hash(scalars, skipping: first, second))
+        scalars.withUnsafeBufferPointer { scalars in
+            let count = scalars.count
+            func hash(from state: UInt64, over range: Range<Int>) -> UInt64 {
+                var value = state
+                for index in range { value = step(value, scalars[index]) }
+                return value
+            }
+            body(hash(from: fnvBasis, over: 0..<count))
+            guard limit >= 1, count > 1 else { return }
+            // The hash of the scalars before `first`, and of those before `second` without `first`.
+            var beforeFirst = fnvBasis
+            for first in 0..<count {
+                body(hash(from: beforeFirst, over: first + 1..<count))
+                if limit >= 2, count > 2 {
+                    var beforeSecond = beforeFirst
+                    for second in (first + 1)..<count {
+                        body(hash(from: beforeSecond, over: second + 1..<count))
+                        beforeSecond = step(beforeSecond, scalars[second])
+                    }
+                }
+                beforeFirst = step(beforeFirst, scalars[first])
             }
         }
     }
 
-    private static func hash(_ scalars: [UInt32], skipping first: Int, _ second: Int) -> UInt64 {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        for (index, scalar) in scalars.enumerated() where index != first && index != second {
-            value = (value ^ UInt64(scalar)) &* 0x0000_0100_0000_01b3
-        }
-        return value
+    private static let fnvBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    private static func step(_ value: UInt64, _ scalar: UInt32) -> UInt64 {
+        (value ^ UInt64(scalar)) &* 0x0000_0100_0000_01b3
     }
 }

@@ -193,19 +193,33 @@ struct AnswerParser {
     /// The text of a list item (`1. text` when `numbered`, `- text` or `* text` otherwise) and its number, or nil
     /// when the line is no such item.
     static func listItem(_ line: String, numbered: Bool) -> (number: Int?, text: String)? {
-        let bytes = line.utf8
+        // Read from the bytes when the signs that decide are ASCII with no combining mark after them (nearly every
+        // line); otherwise character by character.
+        let read = line.utf8.withContiguousStorageIfAvailable { bytes -> (number: Int?, text: String)?? in
+            func plain(_ position: Int) -> Bool { position >= bytes.count || bytes[position] < 0x80 }
+            func rest(from start: Int) -> String {
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self).trimmingSpaces()
+            }
+            guard let first = bytes.first, first < 0x80 else { return .none }
+            if numbered {
+                var digits = 0
+                while digits < bytes.count && bytes[digits] >= 0x30 && bytes[digits] <= 0x39 { digits += 1 }
+                guard digits > 0 else { return plain(1) ? .some(nil) : .none }
+                guard digits < bytes.count, bytes[digits] < 0x80, plain(digits + 1) else { return .none }
+                guard bytes[digits] == UInt8(ascii: ".") || bytes[digits] == UInt8(ascii: ")") else {
+                    return .some(nil)
+                }
+                let number = Int(String(decoding: UnsafeBufferPointer(rebasing: bytes[..<digits]), as: UTF8.self))
+                return .some((number, rest(from: digits + 1)))
+            }
+            guard plain(1), plain(2) else { return .none }
+            guard bytes.count >= 2, first == UInt8(ascii: "-") || first == UInt8(ascii: "*"),
+                bytes[1] == UInt8(ascii: " ")
+            else { return .some(nil) }
+            return .some((nil, rest(from: 2)))
+        }
+        if let read, let decided = read { return decided }
         if numbered {
-            // ASCII digits then `.` or `)`, read from the bytes; anything else goes the long way (other digits).
-            let digits = bytes.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.count
-            let marker = bytes.dropFirst(digits).first
-            if digits > 0, let marker, marker < 0x80 {
-                guard marker == UInt8(ascii: ".") || marker == UInt8(ascii: ")") else { return nil }
-                let number = Int(String(decoding: bytes.prefix(digits), as: UTF8.self))
-                return (number, String(decoding: bytes.dropFirst(digits + 1), as: UTF8.self).trimmingSpaces())
-            }
-            if digits == 0, let first = bytes.first, first < 0x80, bytes.dropFirst().first.map({ $0 < 0x80 }) ?? true {
-                return nil
-            }
             let number = line.prefix(while: \.isNumber)
             guard !number.isEmpty else { return nil }
             let rest = line.dropFirst(number.count)

@@ -16,6 +16,30 @@ struct TypoIndexBuildTests {
         #expect(owners == expected.map(\.1))
     }
 
+    /// The variants' hashes carry the hash of what comes before a deletion on: each must be the FNV-1a hash of the
+    /// variant itself, in the order word, then each first deletion followed by the second deletions after it.
+    @Test(arguments: ["", "a", "ab", "abc", "lekker", "wachtwoordherstel", "données"], [0, 1, 2])
+    func deletionHashesAreTheHashesOfTheVariants(word: String, limit: Int) {
+        let scalars = word.unicodeScalars.map(\.value)
+        func fnv(_ kept: [UInt32]) -> UInt64 {
+            kept.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
+        }
+        func without(_ positions: Int...) -> [UInt32] {
+            scalars.indices.filter { !positions.contains($0) }.map { scalars[$0] }
+        }
+        var expected = [fnv(scalars)]
+        if limit >= 1 && scalars.count > 1 {
+            for first in scalars.indices {
+                expected.append(fnv(without(first)))
+                guard limit >= 2 && scalars.count > 2 else { continue }
+                for second in (first + 1)..<scalars.count { expected.append(fnv(without(first, second))) }
+            }
+        }
+        var hashes: [UInt64] = []
+        TypoIndex.forEachDeletionHash(of: scalars, upTo: limit) { hashes.append($0) }
+        #expect(hashes == expected)
+    }
+
     @Test(arguments: [
         ("solliciteren", TypoIndex.Outcome.known),
         ("sollisiteren", .corrected(to: "solliciteren", distance: 1)),

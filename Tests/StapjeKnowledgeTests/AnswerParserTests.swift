@@ -26,7 +26,8 @@ struct AnswerParserTests {
     @Test(
         arguments: [
             ("Open de app", true), ("a. Open", true), ("1 Open", true), ("x", true), ("", true), ("-Geen", false),
-            ("1. Open", false), ("é. Open", true), ("a\u{301}. Open", true),
+            ("1. Open", false), ("é. Open", true), ("a\u{301}. Open", true), ("- \u{301}Open", false),
+            ("1.\u{301} Open", true), ("12", true), ("-", false),
         ] as [(String, Bool)])
     func otherLinesAreNoListItems(line: String, numbered: Bool) {
         #expect(AnswerParser.listItem(line, numbered: numbered) == nil)
