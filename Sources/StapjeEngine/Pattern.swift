@@ -126,12 +126,15 @@ final class Pattern: Sendable {
     /// against the question with its small words (only articles and "please" left out), as whole-message patterns
     /// are, so "how much" and "combien" can tell a question about an amount from one about a refund.
     static func readsSmallWords(_ source: String) -> Bool {
-        var previous = UInt8(ascii: " ")
-        for byte in source.utf8 {
-            if previous == UInt8(ascii: "+") && !Parser.isSyntax(byte) && byte != UInt8(ascii: "+") { return true }
-            previous = byte
+        var source = source
+        return source.withUTF8 { bytes in
+            var previous = UInt8(ascii: " ")
+            for byte in bytes {
+                if previous == UInt8(ascii: "+") && !Parser.isSyntax(byte) && byte != UInt8(ascii: "+") { return true }
+                previous = byte
+            }
+            return false
         }
-        return false
     }
 
     /// Parses `source`; `stem` turns one word into its stem or nil for a stop word; `concept` gives a concept's
