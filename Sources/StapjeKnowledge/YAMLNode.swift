@@ -181,7 +181,7 @@ struct YAMLComposer {
 
     /// Two equal keys in one mapping: named in sorted order, at the line of the first key's first use (as Yams
     /// reported them).
-    private static func refuseDuplicates(_ pairs: [(key: YAMLNode, value: YAMLNode)]) throws(YAMLProblem) {
+    static func refuseDuplicates(_ pairs: [(key: YAMLNode, value: YAMLNode)]) throws(YAMLProblem) {
         guard pairs.count > 1 else { return }
         var firstUse: [String: YAMLNode] = [:]
         firstUse.reserveCapacity(pairs.count)

@@ -12,6 +12,8 @@ struct YAMLReader {
     /// Plain text is left untyped: the content reads every value as text (`YAMLNode.string`), and the few numbers
     /// and flags are read from it where they are used (`.float`, `.bool`).
     mutating func parse(_ text: String, lineOffset: Int = 0) -> YAMLNode? {
+        // Plain content is read without libyaml; anything else, and every problem, by libyaml.
+        if let node = YAMLPlainReader.parse(text) { return node }
         var composer = YAMLComposer(text)
         do {
             guard let node = try composer.document() else {
