@@ -64,6 +64,11 @@ struct YAMLPlainReader {
             var end = position
             while end < count && bytes[end] != 0x0A {
                 let byte = bytes[end]
+                // Printable ASCII, nearly every byte: nothing more to look at.
+                if byte >= 0x20 && byte < 0x7F {
+                    end += 1
+                    continue
+                }
                 // Control characters (tab included), DEL; C1 controls and NEL; U+2028, U+2029, U+FEFF, U+FFFE/F.
                 if byte < 0x20 || byte == 0x7F { throw GiveUp() }
                 if byte == 0xC2 && end + 1 < count && bytes[end + 1] < 0xA0 { throw GiveUp() }
