@@ -55,8 +55,8 @@ struct YAMLPlainReaderTests {
         #expect(Self.plain(text) == nil, "\(text.debugDescription)")
     }
 
-    /// Content lines altered at random (a sign, a quote, a space, a tab inserted or a character removed): wherever
-    /// the reader gives a tree, libyaml gives the same one.
+    /// Content altered at random (a sign, a quote, a space or a tab inserted, a character removed, a line written
+    /// twice, indented more or less): wherever the reader gives a tree, libyaml gives the same one.
     @Test func alteredContentIsReadAsLibyamlReadsItOrLeftToIt() throws {
         var random = SeededGenerator(seed: 2026)
         let signs = Array(":#-[]{},'\"|>&*!%@? \t\\ax".unicodeScalars)
@@ -71,6 +71,23 @@ struct YAMLPlainReaderTests {
                 let line = Int.random(in: 0..<lines.count, using: &random)
                 var scalars = lines[line]
                 let position = Int.random(in: 0...scalars.count, using: &random)
+                switch Int.random(in: 0..<4, using: &random) {
+                case 0:
+                    // A line written twice (a key used twice, a list item repeated).
+                    lines.insert(scalars, at: line)
+                    continue
+                case 1:
+                    // Indented by two more spaces, or one less.
+                    if Bool.random(using: &random) {
+                        scalars.insert(contentsOf: "  ".unicodeScalars, at: 0)
+                    } else if scalars.first == " " {
+                        scalars.removeFirst()
+                    }
+                    lines[line] = scalars
+                    continue
+                default:
+                    break
+                }
                 if Bool.random(using: &random) || scalars.isEmpty {
                     scalars.insert(random.draw(1...1, from: signs)[0], at: position)
                 } else {
@@ -84,7 +101,7 @@ struct YAMLPlainReaderTests {
             read += 1
             #expect(plain == Self.libyaml(text), "\(file), altered: \(text.debugDescription)")
         }
-        // Most altered files are still plain: the comparison is not empty.
-        #expect(read > compared / 2)
+        // Many altered files are still plain: the comparison is not empty.
+        #expect(read > compared / 4)
     }
 }
