@@ -23,35 +23,38 @@ struct ContentWords: Sendable {
     /// Splits and keeps the new pieces of `text`, without making its list of words.
     mutating func add(_ text: String) {
         guard text.utf8.count <= tokenizer.maximumScalars else {
-            pieces.append((0, [], tokenizer.tokens(text)))
+            _ = addWhole(text)
             return
         }
         Self.forEachPiece(of: text) { piece in
-            if find(piece.bytes, piece.hash) == nil { add(piece.bytes, piece.hash, Self.split(piece.bytes, tokenizer)) }
+            _ = position(of: piece.bytes, piece.hash)
             return true
         }
     }
 
     /// The words of `text`, as `Tokenizer.tokens(text)` gives them; its new pieces are split and kept.
     mutating func tokens(_ text: String) -> [Token] {
-        // A text the tokenizer would cut short is split as a whole.
-        guard text.utf8.count <= tokenizer.maximumScalars else {
-            let split = tokenizer.tokens(text)
-            pieces.append((0, [], split))
-            return split
-        }
+        guard text.utf8.count <= tokenizer.maximumScalars else { return addWhole(text) }
         var result: [Token] = []
         Self.forEachPiece(of: text) { piece in
-            if let known = find(piece.bytes, piece.hash) {
-                result += pieces[known].tokens
-            } else {
-                let split = Self.split(piece.bytes, tokenizer)
-                add(piece.bytes, piece.hash, split)
-                result += split
-            }
+            result += pieces[position(of: piece.bytes, piece.hash)].tokens
             return true
         }
         return result
+    }
+
+    /// A text the tokenizer would cut short, split and kept as a whole.
+    private mutating func addWhole(_ text: String) -> [Token] {
+        let split = tokenizer.tokens(text)
+        pieces.append((0, [], split))
+        return split
+    }
+
+    /// Where a piece is in `pieces`: found, or split and added.
+    private mutating func position(of bytes: UnsafeBufferPointer<UInt8>, _ hash: UInt64) -> Int {
+        if let known = find(bytes, hash) { return known }
+        add(bytes, hash, Self.split(bytes, tokenizer))
+        return pieces.count - 1
     }
 
     /// The words of one piece. In plain ASCII without apostrophes or hyphens, every run of letters and digits is

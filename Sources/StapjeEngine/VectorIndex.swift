@@ -626,7 +626,6 @@ struct FeatureBag: Sendable {
             guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
             let count = bytes.count + 2
             guard count >= gramLength else { return true }
-            keys.reserveCapacity(keys.count + count - gramLength + 1)
             for start in 0...(count - gramLength) {
                 var gram = gramSeed
                 for index in start..<start + gramLength {

@@ -201,7 +201,7 @@ struct YAMLPlainReader {
         while colon < line.end {
             let byte = bytes[colon]
             if byte == UInt8(ascii: ":") && (colon + 1 == line.end || bytes[colon + 1] == 0x20) { break }
-            if byte == UInt8(ascii: "#") && bytes[colon - 1] == 0x20 { throw GiveUp() }
+            if byte == UInt8(ascii: "#") && colon > line.start && bytes[colon - 1] == 0x20 { throw GiveUp() }
             colon += 1
         }
         guard colon < line.end else { throw GiveUp() }

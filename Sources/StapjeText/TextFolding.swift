@@ -6,7 +6,7 @@ public enum TextFolding {
     /// Lower-cases `text` and removes its accents.
     public static func fold(_ text: some StringProtocol) -> String {
         // Most words are lower-case ASCII already: folding leaves them as they are.
-        if text.utf8.allSatisfy({ $0 < 0x80 && ($0 < 0x41 || $0 > 0x5A) }) { return String(text) }
+        if text.utf8.allSatisfy(isFoldedASCII) { return String(text) }
         // French and Dutch words stay within Latin-1 (é, è, ë, ç, à...): each scalar's folded bytes from a table.
         return mappedWithinLatin1(text, latin1Folded) ?? foldScalarByScalar(text)
     }
@@ -14,11 +14,14 @@ public enum TextFolding {
     /// The same for a `String`: the generic version, called from another module, reads the text through the
     /// protocol's witnesses a byte at a time (3,600 instructions a word where the content's words are folded).
     public static func fold(_ text: String) -> String {
-        let unchanged = text.utf8.withContiguousStorageIfAvailable { bytes in
-            bytes.allSatisfy { $0 < 0x80 && ($0 < 0x41 || $0 > 0x5A) }
-        }
+        let unchanged = text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(isFoldedASCII) }
         if unchanged ?? false { return text }
         return mappedWithinLatin1(text, latin1Folded) ?? foldScalarByScalar(text)
+    }
+
+    /// An ASCII byte that folding leaves as it is (anything but a capital).
+    private static func isFoldedASCII(_ byte: UInt8) -> Bool {
+        byte < 0x80 && (byte < 0x41 || byte > 0x5A)
     }
 
     /// Folding without the shortcuts: what the fast paths must give.
