@@ -132,10 +132,10 @@ public struct Conversation: Sendable {
         // A question that was not understood still gets its "sorry" in its own language when its words clearly
         // belong to another one than the conversation's (two clue words more): a person who writes Dutch after a
         // French answer must not be told in French that they were not understood.
-        let scores = result.explanation.languageScores
+        let explanation = result.explanation
         let clearlyOther =
             result.language != session.language
-            && (scores[result.language.rawValue] ?? 0) >= (scores[session.language.rawValue] ?? 0) + 2
+            && explanation.languageScore(result.language) >= explanation.languageScore(session.language) + 2
         if !session.languageLocked && (result.kind != .fallback || !session.languageSettled || clearlyOther) {
             session.language = result.language
             session.languageSettled = result.kind != .fallback || session.languageSettled

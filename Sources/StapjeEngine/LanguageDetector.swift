@@ -36,16 +36,11 @@ struct LanguageDetector: Sendable {
         /// Each language's points, in the order of `languages`.
         var points: [Double]
         var languages: [Language]
-        var reason: String
+        var choice: LanguageChoice
 
         /// The points of `language` (0 for a language without content).
         func score(_ language: Language) -> Double {
             languages.firstIndex(of: language).map { points[$0] } ?? 0
-        }
-
-        /// The points by language code, as explanations show them.
-        var scores: [String: Double] {
-            Dictionary(uniqueKeysWithValues: zip(languages.map(\.rawValue), points))
         }
     }
 
@@ -68,14 +63,11 @@ struct LanguageDetector: Sendable {
         }
         guard let best, points[best] > 0 else {
             return Detection(
-                language: prior, points: points, languages: languages,
-                reason: "no clue in the words: kept the session's language")
+                language: prior, points: points, languages: languages, choice: .noClue)
         }
         let language = languages[best]
-        let reason =
-            language == prior
-            ? "the words fit \(language.rawValue), the session's language"
-            : "the words fit \(language.rawValue) best"
-        return Detection(language: language, points: points, languages: languages, reason: reason)
+        return Detection(
+            language: language, points: points, languages: languages,
+            choice: .fits(language, session: language == prior))
     }
 }

@@ -44,21 +44,170 @@ public struct Candidate: Sendable, Hashable, Codable {
 }
 
 /// Everything the engine looked at, for `stapje why` and `ask --json`.
+///
+/// The sentences (`languageReason`, `decision`) and the scores by language code are written when they are read: a
+/// match keeps the facts behind them, and most matches are never explained (writing them took a tenth of a match).
 public struct Explanation: Sendable, Hashable, Codable {
     /// The words after analysis.
     public var tokens: [AnalyzedToken]
     /// Corrections, refused corrections and compounds.
     public var notes: AnalysisNotes
-    /// The language detection score per language.
-    public var languageScores: [String: Double]
-    /// How the language was chosen.
-    public var languageReason: String
+    /// How the language was chosen, and each language's detection score.
+    let detection: LanguageEvidence
     /// Share of the question's words the content knows (0 to 1).
     public var coverage: Double
     /// The best candidates, best first.
     public var candidates: [Candidate]
+    /// Why the decision was made.
+    let reason: Decision
+
+    init(
+        tokens: [AnalyzedToken], notes: AnalysisNotes, detection: LanguageEvidence, coverage: Double,
+        candidates: [Candidate], reason: Decision
+    ) {
+        self.tokens = tokens
+        self.notes = notes
+        self.detection = detection
+        self.coverage = coverage
+        self.candidates = candidates
+        self.reason = reason
+    }
+
+    /// The language detection score per language.
+    public var languageScores: [String: Double] {
+        Dictionary(uniqueKeysWithValues: zip(detection.languages.map(\.rawValue), detection.points))
+    }
+
+    /// The detection score of `language` (0 when it was not scored).
+    public func languageScore(_ language: Language) -> Double {
+        detection.languages.firstIndex(of: language).map { detection.points[$0] } ?? 0
+    }
+
+    /// How the language was chosen.
+    public var languageReason: String { detection.choice.text }
+
     /// Why the decision was made, in a sentence.
-    public var decision: String
+    public var decision: String { reason.text }
+
+    private enum CodingKeys: String, CodingKey {
+        case tokens, notes, languageScores, languageReason, coverage, candidates, decision
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(tokens, forKey: .tokens)
+        try container.encode(notes, forKey: .notes)
+        try container.encode(languageScores, forKey: .languageScores)
+        try container.encode(languageReason, forKey: .languageReason)
+        try container.encode(coverage, forKey: .coverage)
+        try container.encode(candidates, forKey: .candidates)
+        try container.encode(decision, forKey: .decision)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let scores = try container.decode([String: Double].self, forKey: .languageScores).sorted { $0.key < $1.key }
+        self.init(
+            tokens: try container.decode([AnalyzedToken].self, forKey: .tokens),
+            notes: try container.decode(AnalysisNotes.self, forKey: .notes),
+            detection: LanguageEvidence(
+                choice: .written(try container.decode(String.self, forKey: .languageReason)),
+                languages: try scores.map {
+                    guard let language = Language(rawValue: $0.key) else {
+                        throw DecodingError.dataCorruptedError(
+                            forKey: .languageScores, in: container, debugDescription: "unknown language '\($0.key)'")
+                    }
+                    return language
+                },
+                points: scores.map(\.value)),
+            coverage: try container.decode(Double.self, forKey: .coverage),
+            candidates: try container.decode([Candidate].self, forKey: .candidates),
+            reason: .written(try container.decode(String.self, forKey: .decision)))
+    }
+}
+
+/// How the language of a question was chosen, and the points detection gave each language.
+struct LanguageEvidence: Sendable, Hashable {
+    var choice: LanguageChoice
+    /// The languages scored (in order), and their points.
+    var languages: [Language]
+    var points: [Double]
+
+    /// No detection: the language was given.
+    static func given(_ choice: LanguageChoice) -> LanguageEvidence {
+        LanguageEvidence(choice: choice, languages: [], points: [])
+    }
+}
+
+/// How the language of a question was chosen (`Explanation.languageReason` words it).
+indirect enum LanguageChoice: Sendable, Hashable {
+    /// The person or the caller chose it.
+    case chosen
+    /// There is no content to match in.
+    case noContent
+    /// No word gave a clue: the session's language was kept.
+    case noClue
+    /// The words fit this language best; `session` when it is the session's language.
+    case fits(Language, session: Bool)
+    /// Nothing matched in the language detected (`first`), so another one that fits as well was tried.
+    case retried(LanguageChoice, first: Language, tried: Language)
+    /// Read back from a written explanation.
+    case written(String)
+
+    var text: String {
+        switch self {
+        case .chosen: "chosen by the person or the caller"
+        case .noContent: "no content loaded"
+        case .noClue: "no clue in the words: kept the session's language"
+        case .fits(let language, true): "the words fit \(language.rawValue), the session's language"
+        case .fits(let language, false): "the words fit \(language.rawValue) best"
+        case .retried(let detected, let first, let tried):
+            "\(detected.text); no match in \(first.rawValue), tried \(tried.rawValue)"
+        case .written(let text): text
+        }
+    }
+}
+
+/// Why the engine answered, asked or fell back (`Explanation.decision` words it).
+enum Decision: Sendable, Hashable {
+    case noRules
+    case noWords
+    case nothingMatched
+    case belowFallback(intent: String, score: Double, threshold: Double)
+    case outOfScope(intent: String, score: Double)
+    /// `runnerUp`: the runner-up's evidence as a share of the best intent's.
+    case answered(intent: String, score: Double, threshold: Double, runnerUp: Double)
+    case tooClose(first: String, score: Double, second: String, secondScore: Double)
+    case betweenThresholds(score: Double)
+    /// Read back from a written explanation.
+    case written(String)
+
+    var text: String {
+        switch self {
+        case .noRules: "no rules are loaded"
+        case .noWords: "the question has no words to match"
+        case .nothingMatched: "no intent matched any word"
+        case .belowFallback(let intent, let score, let threshold):
+            "best score \(Self.hundredths(score)) (\(intent)) is below the fallback threshold \(Self.hundredths(threshold))"
+        case .outOfScope(let intent, let score):
+            "\(intent) scored \(Self.hundredths(score)): a rule for questions Stapje does not answer"
+        case .answered(let intent, let score, let threshold, let runnerUp):
+            "\(intent) scored \(Self.hundredths(score)), above \(Self.hundredths(threshold)); the runner-up has "
+                + "\(Int(runnerUp * 100))% of its evidence"
+        case .tooClose(let first, let score, let second, let secondScore):
+            "\(first) (\(Self.hundredths(score))) and \(second) (\(Self.hundredths(secondScore))) are too close to choose"
+        case .betweenThresholds(let score):
+            "best score \(Self.hundredths(score)) is between the thresholds: ask which is meant"
+        case .written(let text): text
+        }
+    }
+
+    /// Two decimals ("0.62") without Foundation's String(format:), which the engine does without.
+    static func hundredths(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
 }
 
 /// The engine's result for one question.

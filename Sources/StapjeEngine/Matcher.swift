@@ -150,22 +150,23 @@ public struct Matcher: Sendable {
         let fallbackLanguage = context.language ?? languages.first ?? .nl
         if context.explicitLanguage, let language = context.language, let model = models[language] {
             return model.evaluate(
-                text, context: context, configuration: configuration, detector: detector, languageScores: [:],
-                languageReason: "chosen by the person or the caller")
+                text, context: context, configuration: configuration, detector: detector, detection: .given(.chosen))
         }
         let detection = detector.detect(text, prior: context.language)
         let first = detection.language ?? fallbackLanguage
-        let scores = detection.scores
+        let evidence = LanguageEvidence(
+            choice: detection.choice, languages: detection.languages, points: detection.points)
         guard let model = models[first] ?? models[fallbackLanguage] ?? models.values.first else {
             return MatchResult(
                 kind: .fallback, intent: nil, confidence: 0, language: fallbackLanguage, alternatives: [],
                 explanation: Explanation(
-                    tokens: [], notes: AnalysisNotes(), languageScores: scores, languageReason: "no content loaded",
-                    coverage: 0, candidates: [], decision: "no rules are loaded"))
+                    tokens: [], notes: AnalysisNotes(),
+                    detection: LanguageEvidence(
+                        choice: .noContent, languages: detection.languages, points: detection.points),
+                    coverage: 0, candidates: [], reason: .noRules))
         }
         var best = model.evaluate(
-            text, context: context, configuration: configuration, detector: detector, languageScores: scores,
-            languageReason: detection.reason)
+            text, context: context, configuration: configuration, detector: detector, detection: evidence)
         let excluded = best.explanation.candidates.contains { $0.evidence.excludedBy != nil }
         guard best.kind == .fallback, !excluded else { return best }
         // A question whose words fit two languages equally ("app gsm") may be tried in the other one, and wins only
@@ -174,9 +175,10 @@ public struct Matcher: Sendable {
         for language in languages where language != model.language && detection.score(language) >= topScore {
             guard let other = models[language] else { continue }
             let attempt = other.evaluate(
-                text, context: context, configuration: configuration, detector: detector, languageScores: scores,
-                languageReason:
-                    "\(detection.reason); no match in \(model.language.rawValue), tried \(language.rawValue)")
+                text, context: context, configuration: configuration, detector: detector,
+                detection: LanguageEvidence(
+                    choice: .retried(detection.choice, first: model.language, tried: language),
+                    languages: detection.languages, points: detection.points))
             if attempt.kind != .fallback && attempt.confidence > best.confidence {
                 best = attempt
             }
@@ -508,7 +510,7 @@ final class LanguageModel: Sendable {
 
     func evaluate(
         _ text: [Token], context: MatchContext, configuration: EngineConfiguration, detector: LanguageDetector,
-        languageScores: [String: Double], languageReason: String
+        detection: LanguageEvidence
     ) -> MatchResult {
         var notes = AnalysisNotes()
         var known: [Analyzer.WordIDs?] = []
@@ -610,8 +612,8 @@ final class LanguageModel: Sendable {
             kind: kind, intent: kind == .fallback ? nil : top.first?.id, confidence: top.first?.score ?? 0,
             language: language, alternatives: alternatives,
             explanation: Explanation(
-                tokens: tokens, notes: notes, languageScores: languageScores, languageReason: languageReason,
-                coverage: coverage, candidates: top, decision: decision))
+                tokens: tokens, notes: notes, detection: detection, coverage: coverage, candidates: top,
+                reason: decision))
     }
 
     /// Combines the evidence for one intent into an evidence total (0 and up) and a score from 0 to 1.
@@ -686,44 +688,35 @@ final class LanguageModel: Sendable {
 
     static func decide(
         _ candidates: [Candidate], configuration: EngineConfiguration, empty: Bool
-    ) -> (MatchKind, [String], String) {
+    ) -> (MatchKind, [String], Decision) {
         guard let first = candidates.first else {
-            return (.fallback, [], empty ? "the question has no words to match" : "no intent matched any word")
+            return (.fallback, [], empty ? .noWords : .nothingMatched)
         }
-        let second = candidates.count > 1 ? candidates[1].score : 0
         let ratio = candidates.count > 1 ? candidates[1].evidence.total / max(first.evidence.total, 0.001) : 0
-        // Two decimals without Foundation's String(format:), which costs more than the rest of the decision.
-        let format = { (value: Double) -> String in
-            let hundredths = Int((value * 100).rounded())
-            let fraction = hundredths % 100
-            return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
-        }
         if first.score < configuration.clarifyThreshold {
             return (
                 .fallback, [],
-                "best score \(format(first.score)) (\(first.id)) is below the fallback threshold \(format(configuration.clarifyThreshold))"
+                .belowFallback(intent: first.id, score: first.score, threshold: configuration.clarifyThreshold)
             )
         }
         if MatchResult.isOutOfScope(first.id) {
-            return (
-                .fallback, [],
-                "\(first.id) scored \(format(first.score)): a rule for questions Stapje does not answer"
-            )
+            return (.fallback, [], .outOfScope(intent: first.id, score: first.score))
         }
         if first.score >= configuration.answerThreshold && ratio <= configuration.runnerUpRatio {
             return (
                 .answer, [],
-                "\(first.id) scored \(format(first.score)), above \(format(configuration.answerThreshold)); the runner-up has \(Int(ratio * 100))% of its evidence"
+                .answered(
+                    intent: first.id, score: first.score, threshold: configuration.answerThreshold, runnerUp: ratio)
             )
         }
         let floor = max(configuration.clarifyThreshold * 0.8, first.score - 0.25)
         let offered = candidates.filter {
             $0.score >= floor && $0.evidence.total >= first.evidence.total * 0.5 && !MatchResult.isOutOfScope($0.id)
         }.prefix(configuration.maximumAlternatives).map(\.id)
-        let reason =
+        let reason: Decision =
             first.score >= configuration.answerThreshold
-            ? "\(first.id) (\(format(first.score))) and \(candidates[1].id) (\(format(second))) are too close to choose"
-            : "best score \(format(first.score)) is between the thresholds: ask which is meant"
+            ? .tooClose(first: first.id, score: first.score, second: candidates[1].id, secondScore: candidates[1].score)
+            : .betweenThresholds(score: first.score)
         return (.clarify, Array(offered), reason)
     }
 }

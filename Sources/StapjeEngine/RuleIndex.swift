@@ -180,12 +180,24 @@ struct RuleIndex: Sendable {
 
         /// The keyword cues of one intent, in content order.
         func keywords(of intent: Int) -> [Int32] {
-            keywords.lazy.filter { $0.intent == intent }.map(\.cue).sorted()
+            Self.sorted(keywords.lazy.filter { $0.intent == intent }.map(\.cue))
         }
 
         /// The patterns of one intent, in content order.
         func patterns(of intent: Int) -> [Int32] {
-            patterns.lazy.filter { $0.intent == intent }.map(\.pattern).sorted()
+            Self.sorted(patterns.lazy.filter { $0.intent == intent }.map(\.pattern))
+        }
+
+        /// The numbers in ascending order: an intent sets off a few rules, so each is put in its place as it comes
+        /// (the standard sort of a lazy sequence copied it through the generic path first).
+        private static func sorted(_ numbers: some Sequence<Int32>) -> [Int32] {
+            var sorted: [Int32] = []
+            for number in numbers {
+                var slot = sorted.count
+                while slot > 0 && sorted[slot - 1] > number { slot -= 1 }
+                sorted.insert(number, at: slot)
+            }
+            return sorted
         }
     }
 
