@@ -33,8 +33,8 @@ struct LanguageDetector: Sendable {
 
     struct Detection {
         var language: Language?
-        /// Each language's points, in the order of `languages`.
-        var points: [Double]
+        /// Each language's points, in the order of `languages` (the slots past them are 0).
+        var points: SIMD4<Double>
         var languages: [Language]
         var choice: LanguageChoice
 
@@ -45,7 +45,8 @@ struct LanguageDetector: Sendable {
     }
 
     func detect(_ tokens: [Token], prior: Language?) -> Detection {
-        var points = [Double](repeating: 0, count: languages.count)
+        // At most one slot a language (Language has three cases): a fixed vector, not an array allocated per question.
+        var points = SIMD4<Double>()
         for token in tokens where !token.isNumber {
             guard let clue = clues[token.folded] else { continue }
             let knowing = clue.content.nonzeroBitCount
@@ -62,8 +63,7 @@ struct LanguageDetector: Sendable {
             best = index
         }
         guard let best, points[best] > 0 else {
-            return Detection(
-                language: prior, points: points, languages: languages, choice: .noClue)
+            return Detection(language: prior, points: points, languages: languages, choice: .noClue)
         }
         let language = languages[best]
         return Detection(

@@ -75,7 +75,10 @@ public struct Explanation: Sendable, Hashable, Codable {
 
     /// The language detection score per language.
     public var languageScores: [String: Double] {
-        Dictionary(uniqueKeysWithValues: zip(detection.languages.map(\.rawValue), detection.points))
+        Dictionary(
+            uniqueKeysWithValues: detection.languages.indices.map {
+                (detection.languages[$0].rawValue, detection.points[$0])
+            })
     }
 
     /// The detection score of `language` (0 when it was not scored).
@@ -119,7 +122,7 @@ public struct Explanation: Sendable, Hashable, Codable {
                     }
                     return language
                 },
-                points: scores.map(\.value)),
+                points: scores.indices.reduce(into: SIMD4<Double>()) { $0[$1] = scores[$1].value }),
             coverage: try container.decode(Double.self, forKey: .coverage),
             candidates: try container.decode([Candidate].self, forKey: .candidates),
             reason: .written(try container.decode(String.self, forKey: .decision)))
@@ -129,13 +132,13 @@ public struct Explanation: Sendable, Hashable, Codable {
 /// How the language of a question was chosen, and the points detection gave each language.
 struct LanguageEvidence: Sendable, Hashable {
     var choice: LanguageChoice
-    /// The languages scored (in order), and their points.
+    /// The languages scored (in order), and their points (a slot for each; Language has three cases).
     var languages: [Language]
-    var points: [Double]
+    var points: SIMD4<Double>
 
     /// No detection: the language was given.
     static func given(_ choice: LanguageChoice) -> LanguageEvidence {
-        LanguageEvidence(choice: choice, languages: [], points: [])
+        LanguageEvidence(choice: choice, languages: [], points: SIMD4())
     }
 }
 

@@ -541,79 +541,105 @@ final class LanguageModel: Sendable {
             ids.append(id)
             words += 1
         }
-        let occurrences = Occurrences(ids: ids, tableSize: stemIDs.count)
-        let messageOccurrences = Occurrences(ids: messageIDs, tableSize: stemIDs.count)
+        let occurrences = Occurrences(ids: ids)
+        let messageOccurrences = Occurrences(ids: messageIDs)
         let coverage = words == 0 ? 0 : Double(knownWords) / Double(words)
-        let hits = rules.hits(occurrences, message: messageOccurrences, intentCount: intents.count)
+        // What every intent set off and its similarities, in memory of this call (on the stack when small).
+        return withScratch { hitsSpace, similarities in
+            let hits = rules.hits(occurrences, message: messageOccurrences, intents: hitsSpace)
 
-        // Every intent is scored with numbers only; the evidence in words (keywords, patterns, best example) is
-        // written out for the five best, which are all an explanation shows. They are kept in order as intents are
-        // scored (best first; equal scores in id order, which is the intents' order), without sorting the rest.
-        var scored: [(position: Int32, total: Double, score: Double, contextBoost: Double)] = []
-        scored.reserveCapacity(6)
-        var similarities: (best: [Float], bestExample: [Int32], centroid: [Float]) = ([], [], [])
-        if !messageIDs.isEmpty {
-            similarities = index.similarities(of: content)
-            for position in intents.indices {
+            // Every intent is scored with numbers only; the evidence in words (keywords, patterns, best example) is
+            // written out for the five best, which are all an explanation shows. They are kept in order as intents are
+            // scored (best first; equal scores in id order, which is the intents' order), without sorting the rest.
+            var scored: [(position: Int32, total: Double, score: Double, contextBoost: Double)] = []
+            scored.reserveCapacity(6)
+            if !messageIDs.isEmpty {
+                index.similarities(of: content, into: similarities)
+                for position in intents.indices {
+                    let best = Double(similarities.best[position])
+                    let intentHits = hits.intents[position]
+                    let keywordWeight = intentHits.keywordWeight
+                    let patternCount = intentHits.patternCount
+                    // With no similar example and no rule set off, an intent has no evidence at all.
+                    guard best > 0 || keywordWeight > 0 || patternCount > 0 else { continue }
+                    let found = Found(
+                        best: best, centroid: Double(similarities.centroid[position]), keywordWeight: keywordWeight,
+                        keywords: keywordWeight > 0, patterns: patternCount > 0, excluded: intentHits.exclude >= 0)
+                    let (total, contextBoost) = Self.evidence(
+                        kinds[position], id: intents[position].id, found, exampleOnly: exampleOnly,
+                        occurrenceCount: occurrences.count, coverage: coverage, context: context)
+                    // Rounded so that float noise from summation order can never reorder two equal intents.
+                    let rounded = (total * 1e6).rounded() / 1e6
+                    guard total > 0.02 else { continue }
+                    let score = Self.score(rounded)
+                    // Positions rise, so an equal score never goes before one already kept.
+                    var slot = scored.count
+                    while slot > 0 && scored[slot - 1].score < score { slot -= 1 }
+                    guard slot < 5 else { continue }
+                    scored.insert((Int32(position), rounded, score, contextBoost), at: slot)
+                    if scored.count > 5 { scored.removeLast() }
+                }
+            }
+            let top = scored.map { entry in
+                let position = Int(entry.position)
+                let intent = intents[position]
+                var evidence = Evidence()
                 let best = Double(similarities.best[position])
-                let intentHits = hits.intents[position]
-                let keywordWeight = intentHits.keywordWeight
-                let patternCount = intentHits.patternCount
-                // With no similar example and no rule set off, an intent has no evidence at all.
-                guard best > 0 || keywordWeight > 0 || patternCount > 0 else { continue }
-                let found = Found(
-                    best: best, centroid: Double(similarities.centroid[position]), keywordWeight: keywordWeight,
-                    keywords: keywordWeight > 0, patterns: patternCount > 0, excluded: intentHits.exclude >= 0)
-                let (total, contextBoost) = Self.evidence(
-                    kinds[position], id: intents[position].id, found, exampleOnly: exampleOnly,
-                    occurrenceCount: occurrences.count, coverage: coverage, context: context)
-                // Rounded so that float noise from summation order can never reorder two equal intents.
-                let rounded = (total * 1e6).rounded() / 1e6
-                guard total > 0.02 else { continue }
-                let score = Self.score(rounded)
-                // Positions rise, so an equal score never goes before one already kept.
-                var slot = scored.count
-                while slot > 0 && scored[slot - 1].score < score { slot -= 1 }
-                guard slot < 5 else { continue }
-                scored.insert((Int32(position), rounded, score, contextBoost), at: slot)
-                if scored.count > 5 { scored.removeLast() }
+                let centroid = Double(similarities.centroid[position])
+                evidence.exampleSimilarity = best
+                evidence.centroidSimilarity = centroid
+                evidence.keywords = hits.keywords(of: position).map { intent.keywords[Int($0)].label }
+                evidence.keywordWeight = hits.intents[position].keywordWeight
+                for pattern in hits.patterns(of: position) {
+                    let source = rules.patterns[Int(pattern)].source
+                    if !evidence.patterns.contains(source) { evidence.patterns.append(source) }
+                }
+                let exclude = hits.intents[position].exclude
+                if exclude >= 0 { evidence.excludedBy = intent.exclude[Int(exclude)].label }
+                evidence.contextBoost = entry.contextBoost
+                evidence.total = entry.total
+                let example = similarities.bestExample[position]
+                if example >= 0 { evidence.bestExample = exampleTexts[Int(example)] }
+                return Candidate(id: intent.id, score: entry.score, evidence: evidence)
             }
-        }
-        let top = scored.map { entry in
-            let position = Int(entry.position)
-            let intent = intents[position]
-            var evidence = Evidence()
-            let best = Double(similarities.best[position])
-            let centroid = Double(similarities.centroid[position])
-            evidence.exampleSimilarity = best
-            evidence.centroidSimilarity = centroid
-            evidence.keywords = hits.keywords(of: position).map { intent.keywords[Int($0)].label }
-            evidence.keywordWeight = hits.intents[position].keywordWeight
-            for pattern in hits.patterns(of: position) {
-                let source = rules.patterns[Int(pattern)].source
-                if !evidence.patterns.contains(source) { evidence.patterns.append(source) }
+            var thresholds = configuration
+            if exampleOnly {
+                thresholds.answerThreshold = configuration.exampleOnlyThreshold
+                thresholds.clarifyThreshold = configuration.exampleOnlyThreshold
+                thresholds.runnerUpRatio = 1
             }
-            let exclude = hits.intents[position].exclude
-            if exclude >= 0 { evidence.excludedBy = intent.exclude[Int(exclude)].label }
-            evidence.contextBoost = entry.contextBoost
-            evidence.total = entry.total
-            let example = similarities.bestExample[position]
-            if example >= 0 { evidence.bestExample = exampleTexts[Int(example)] }
-            return Candidate(id: intent.id, score: entry.score, evidence: evidence)
+            let (kind, alternatives, decision) = Self.decide(top, configuration: thresholds, empty: messageIDs.isEmpty)
+            return MatchResult(
+                kind: kind, intent: kind == .fallback ? nil : top.first?.id, confidence: top.first?.score ?? 0,
+                language: language, alternatives: alternatives,
+                explanation: Explanation(
+                    tokens: tokens, notes: notes, detection: detection, coverage: coverage, candidates: top,
+                    reason: decision))
         }
-        var thresholds = configuration
-        if exampleOnly {
-            thresholds.answerThreshold = configuration.exampleOnlyThreshold
-            thresholds.clarifyThreshold = configuration.exampleOnlyThreshold
-            thresholds.runnerUpRatio = 1
+    }
+
+    /// Runs `body` with room for what each intent set off and for its similarities: one block of this call's
+    /// memory (on the stack for the bundled content), instead of five arrays whose allocation looks their storage
+    /// type up in the runtime every time.
+    private func withScratch<Result>(
+        _ body: (UnsafeMutableBufferPointer<RuleIndex.Hits.IntentHits>, VectorIndex.Similarities) -> Result
+    ) -> Result {
+        let count = intents.count
+        let hitsBytes = MemoryLayout<RuleIndex.Hits.IntentHits>.stride * count
+        let floatBytes = MemoryLayout<Float>.stride * count
+        return withUnsafeTemporaryAllocation(
+            byteCount: hitsBytes + 3 * floatBytes, alignment: MemoryLayout<RuleIndex.Hits.IntentHits>.alignment
+        ) { raw in
+            func part<T>(_ type: T.Type, at offset: Int) -> UnsafeMutableBufferPointer<T> {
+                UnsafeMutableRawBufferPointer(rebasing: raw[offset..<offset + MemoryLayout<T>.stride * count])
+                    .bindMemory(to: type)
+            }
+            return body(
+                part(RuleIndex.Hits.IntentHits.self, at: 0),
+                VectorIndex.Similarities(
+                    best: part(Float.self, at: hitsBytes), bestExample: part(Int32.self, at: hitsBytes + floatBytes),
+                    centroid: part(Float.self, at: hitsBytes + 2 * floatBytes)))
         }
-        let (kind, alternatives, decision) = Self.decide(top, configuration: thresholds, empty: messageIDs.isEmpty)
-        return MatchResult(
-            kind: kind, intent: kind == .fallback ? nil : top.first?.id, confidence: top.first?.score ?? 0,
-            language: language, alternatives: alternatives,
-            explanation: Explanation(
-                tokens: tokens, notes: notes, detection: detection, coverage: coverage, candidates: top,
-                reason: decision))
     }
 
     /// Combines the evidence for one intent into an evidence total (0 and up) and a score from 0 to 1.

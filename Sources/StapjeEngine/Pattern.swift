@@ -336,8 +336,9 @@ final class Pattern: Sendable {
 
 /// Where each known stem occurs in a question, as bits (position p is bit p), for patterns and phrases.
 ///
-/// A question has a handful of distinct stems, so they are kept in a short list searched from the front: cheaper
-/// than clearing a table as large as the content's vocabulary for every question.
+/// A question has a handful of distinct stems, so they are kept in a short list searched from the front, behind a
+/// 256-bit filter of the ids present: most lookups are for stems the question lacks, and one test answers them.
+/// Cheaper than a table as large as the content's stems, which would be allocated and cleared for every question.
 struct Occurrences {
     /// How many words the question has (at most 63 are looked at).
     let count: Int
@@ -345,21 +346,19 @@ struct Occurrences {
     let allPositions: UInt64
     private var ids: [Int32] = []
     private var bits: [UInt64] = []
-    /// One bit per stem id of the table: most lookups are for stems the question lacks, answered by one test.
-    private var present: [UInt64]
+    /// Bit `id & 255` is set for every id present.
+    private var filter = SIMD4<UInt64>()
 
-    /// Builds the table from the stem ids of the question's words (-1 for a stem no rule uses), for a stem table
-    /// of `tableSize` ids.
-    init(ids source: [Int32], tableSize: Int) {
+    /// Builds the table from the stem ids of the question's words (-1 for a stem no rule uses).
+    init(ids source: [Int32]) {
         let count = min(source.count, 63)
         self.count = count
         self.allPositions = count == 63 ? UInt64.max : (1 << UInt64(count + 1)) - 1
-        present = [UInt64](repeating: 0, count: (tableSize + 63) / 64)
         ids.reserveCapacity(count)
         bits.reserveCapacity(count)
         for (position, id) in source.prefix(count).enumerated() where id >= 0 {
             let bit: UInt64 = 1 << UInt64(position)
-            present[Int(id) >> 6] |= 1 << UInt64(id & 63)
+            filter[Int(id >> 6) & 3] |= 1 << UInt64(id & 63)
             if let slot = ids.firstIndex(of: id) {
                 bits[slot] |= bit
             } else {
@@ -374,11 +373,11 @@ struct Occurrences {
 
     /// Whether the question has a word with stem `id`.
     func has(_ id: Int32) -> Bool {
-        present[Int(id) >> 6] & (1 << UInt64(id & 63)) != 0
+        positions(of: id) != 0
     }
 
     func positions(of id: Int32) -> UInt64 {
-        guard has(id) else { return 0 }
+        guard id >= 0, filter[Int(id >> 6) & 3] & (1 << UInt64(id & 63)) != 0 else { return 0 }
         for slot in ids.indices where ids[slot] == id { return bits[slot] }
         return 0
     }

@@ -147,8 +147,9 @@ struct RuleIndex: Sendable {
         var keywords: [(intent: Int32, cue: Int32)] = []
         /// Every pattern that matched, as (intent, pattern number), in the order found.
         var patterns: [(intent: Int32, pattern: Int32)] = []
-        /// Per intent, by position: what it set off (one array rather than three).
-        var intents: [IntentHits]
+        /// Per intent, by position: what it set off (one list rather than three). The caller's memory, filled in
+        /// by `RuleIndex.hits`.
+        let intents: UnsafeMutableBufferPointer<IntentHits>
 
         struct IntentHits {
             /// The summed weight of the keywords found.
@@ -159,11 +160,12 @@ struct RuleIndex: Sendable {
             var exclude: Int32 = -1
         }
 
-        init(intentCount: Int) {
+        init(intents: UnsafeMutableBufferPointer<IntentHits>) {
             // A question sets off a handful of rules: room for them up front spares growing the lists one by one.
             keywords.reserveCapacity(16)
             patterns.reserveCapacity(16)
-            intents = Array(repeating: IntentHits(), count: intentCount)
+            intents.initialize(repeating: IntentHits())
+            self.intents = intents
         }
 
         /// Records a keyword cue found in the question.
@@ -201,10 +203,21 @@ struct RuleIndex: Sendable {
         }
     }
 
-    func hits(_ occurrences: Occurrences, message: Occurrences, intentCount: Int) -> Hits {
-        var hits = Hits(intentCount: intentCount)
-        // Cues found, then patterns tried, in one set of flags.
-        var found = BitSet(count: keywordCount + excludeCount + patterns.count)
+    /// The rules a question sets off, with what each intent set off written to `intents` (one an intent).
+    func hits(
+        _ occurrences: Occurrences, message: Occurrences, intents: UnsafeMutableBufferPointer<Hits.IntentHits>
+    ) -> Hits {
+        // Cues found, then patterns tried, in one set of flags (on the stack: a few hundred bytes).
+        withUnsafeTemporaryAllocation(
+            of: UInt64.self, capacity: BitSet.words(keywordCount + excludeCount + patterns.count)
+        ) {
+            var found = BitSet($0)
+            return hits(occurrences, message: message, hits: Hits(intents: intents), found: &found)
+        }
+    }
+
+    private func hits(_ occurrences: Occurrences, message: Occurrences, hits: Hits, found: inout BitSet) -> Hits {
+        var hits = hits
         let triedBase = keywordCount + excludeCount
         for id in occurrences.presentIDs {
             let start = starts[Int(id)]
@@ -282,12 +295,16 @@ extension RuleIndex {
     }
 }
 
-/// A fixed number of flags in 64-bit words.
+/// A fixed number of flags in 64-bit words, in memory the caller provides (cleared here).
 struct BitSet {
-    private var words: [UInt64]
+    private let words: UnsafeMutableBufferPointer<UInt64>
 
-    init(count: Int) {
-        words = Array(repeating: 0, count: (count + 63) / 64)
+    /// How many words `count` flags take.
+    static func words(_ count: Int) -> Int { (count + 63) / 64 }
+
+    init(_ words: UnsafeMutableBufferPointer<UInt64>) {
+        words.initialize(repeating: 0)
+        self.words = words
     }
 
     subscript(index: Int) -> Bool {

@@ -428,34 +428,56 @@ struct VectorIndex: Sendable {
     }
 
     /// Adds `weight · posting weight` to each prototype's score for every posting of every feature of `query`.
-    private func accumulatePrototypes(_ query: [(Int32, Float)], into scores: inout [Float]) {
+    private func accumulatePrototypes(_ query: [(Int32, Float)], into scores: UnsafeMutableBufferPointer<Float>) {
         prototypePostings.withUnsafeBufferPointer { postings in
-            scores.withUnsafeMutableBufferPointer { scores in
-                for (id, weight) in query {
-                    for index in Int(spans[Int(id)].prototypes)..<Int(spans[Int(id) + 1].prototypes) {
-                        let posting = postings[index]
-                        scores[Int(posting.item)] += weight * posting.weight
-                    }
+            for (id, weight) in query {
+                for index in Int(spans[Int(id)].prototypes)..<Int(spans[Int(id) + 1].prototypes) {
+                    let posting = postings[index]
+                    scores[Int(posting.item)] += weight * posting.weight
                 }
             }
         }
     }
 
+    /// Each owner's similarities to one question, in memory the caller provides (`ownerCount` of each).
+    struct Similarities {
+        /// The best example's similarity (0 when none was compared).
+        let best: UnsafeMutableBufferPointer<Float>
+        /// That example's index (-1 for none).
+        let bestExample: UnsafeMutableBufferPointer<Int32>
+        /// The prototype's similarity.
+        let centroid: UnsafeMutableBufferPointer<Float>
+    }
+
     /// Similarities of a question: each owner's prototype and, for the `candidateCount` owners with the best
     /// prototype similarity, their best example (with its index; 0 and -1 for the other owners).
     func similarities(_ bag: FeatureBag) -> (best: [Float], bestExample: [Int32], centroid: [Float]) {
-        similarities(query: Self.vector(bag, ids: features, idf: idf))
-    }
-
-    /// The same for a question's analysed tokens (see `queryVector`).
-    func similarities(of tokens: [AnalyzedToken]) -> (best: [Float], bestExample: [Int32], centroid: [Float]) {
-        similarities(query: queryVector(tokens))
-    }
-
-    private func similarities(query: [(Int32, Float)]) -> (best: [Float], bestExample: [Int32], centroid: [Float]) {
-        var prototype = [Float](repeating: 0, count: ownerCount)
+        let query = Self.vector(bag, ids: features, idf: idf)
         var best = [Float](repeating: 0, count: ownerCount)
         var bestExample = [Int32](repeating: -1, count: ownerCount)
+        var centroid = [Float](repeating: 0, count: ownerCount)
+        best.withUnsafeMutableBufferPointer { best in
+            bestExample.withUnsafeMutableBufferPointer { bestExample in
+                centroid.withUnsafeMutableBufferPointer { centroid in
+                    fill(Similarities(best: best, bestExample: bestExample, centroid: centroid), query: query)
+                }
+            }
+        }
+        return (best, bestExample, centroid)
+    }
+
+    /// The same for a question's analysed tokens (see `queryVector`), written to `similarities`.
+    func similarities(of tokens: [AnalyzedToken], into similarities: Similarities) {
+        fill(similarities, query: queryVector(tokens))
+    }
+
+    private func fill(_ similarities: Similarities, query: [(Int32, Float)]) {
+        let prototype = similarities.centroid
+        let best = similarities.best
+        let bestExample = similarities.bestExample
+        prototype.initialize(repeating: 0)
+        best.initialize(repeating: 0)
+        bestExample.initialize(repeating: -1)
         func keepBest(_ owner: Int, scores: ArraySlice<Float>) {
             for (offset, score) in zip(0..., scores) where score > best[owner] {
                 best[owner] = score
@@ -478,24 +500,22 @@ struct VectorIndex: Sendable {
             }
             examplePostings.withUnsafeBufferPointer { postings in
                 prototypePostings.withUnsafeBufferPointer { prototypePostings in
-                    prototype.withUnsafeMutableBufferPointer { prototype in
-                        for (id, weight) in query {
-                            let span = spans[Int(id)]
-                            let next = spans[Int(id) + 1]
-                            for index in Int(span.prototypes)..<Int(next.prototypes) {
-                                let posting = prototypePostings[index]
-                                prototype[Int(posting.item)] += weight * posting.weight
-                            }
-                            for index in Int(span.examples)..<Int(next.examples) {
-                                let item = Int(postings[index].item)
-                                let value = weight * postings[index].weight
-                                let bit = UInt64(1) << UInt64(item & 63)
-                                if reached[item >> 6] & bit == 0 {
-                                    reached[item >> 6] |= bit
-                                    scores[item] = value
-                                } else {
-                                    scores[item] += value
-                                }
+                    for (id, weight) in query {
+                        let span = spans[Int(id)]
+                        let next = spans[Int(id) + 1]
+                        for index in Int(span.prototypes)..<Int(next.prototypes) {
+                            let posting = prototypePostings[index]
+                            prototype[Int(posting.item)] += weight * posting.weight
+                        }
+                        for index in Int(span.examples)..<Int(next.examples) {
+                            let item = Int(postings[index].item)
+                            let value = weight * postings[index].weight
+                            let bit = UInt64(1) << UInt64(item & 63)
+                            if reached[item >> 6] & bit == 0 {
+                                reached[item >> 6] |= bit
+                                scores[item] = value
+                            } else {
+                                scores[item] += value
                             }
                         }
                     }
@@ -515,7 +535,7 @@ struct VectorIndex: Sendable {
                 }
             }
         } else {
-            accumulatePrototypes(query, into: &prototype)
+            accumulatePrototypes(query, into: prototype)
             // The candidates: the best prototypes, ties by owner index.
             var candidates: [Int] = []
             for owner in 0..<ownerCount where prototype[owner] > 0 {
@@ -568,7 +588,6 @@ struct VectorIndex: Sendable {
                 keepBest(owner, scores: scores[offsets[slot]..<offsets[slot + 1]])
             }
         }
-        return (best, bestExample, prototype)
     }
 }
 

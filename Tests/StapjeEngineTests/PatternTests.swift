@@ -14,7 +14,7 @@ struct PatternTests {
         }
         let pattern = try Pattern.compile(source, stem: { [id($0)] }, concept: { _ in nil })
         let words = question.split(separator: " ").map { id(String($0)) }
-        return pattern.matches(Occurrences(ids: words, tableSize: ids.count), whole: whole)
+        return pattern.matches(Occurrences(ids: words), whole: whole)
     }
 
     /// A choice inside an option of another choice belongs to that option only: "b" alone is no option of the
