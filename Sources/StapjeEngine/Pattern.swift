@@ -18,19 +18,18 @@ final class Pattern: Sendable {
         case anyWord([Int32], optional: Bool)
     }
 
-    /// One step of the flat program a pattern is compiled into: plain values in three arrays, so matching
-    /// walks integers without touching reference counts.
+    /// One step of the program a pattern is compiled into.
     struct Step: Sendable {
-        enum Kind: UInt8, Sendable { case word, anyWord, wildcard, choice }
+        enum Kind: Int32, Sendable { case word, anyWord, wildcard, choice }
         let kind: Kind
         let optional: Bool
-        /// For `word` and `anyWord`: the range in `words`; for `choice`: the range in `branches`.
+        /// For `word` and `anyWord`: the range in the words; for `choice`: the range in the branches.
         let lower: Int32
         let upper: Int32
     }
 
     /// One option of a choice: its first word when that is a plain word (-1 otherwise), and the rest of its
-    /// steps as a range in `steps`. Most options (a concept's phrases) start with a word the question lacks: that
+    /// steps as a range of steps. Most options (a concept's phrases) start with a word the question lacks: that
     /// word is tested from here, without reading the option's steps.
     struct Branch: Sendable {
         let firstWord: Int32
@@ -39,26 +38,49 @@ final class Pattern: Sendable {
     }
 
     let source: String
-    private let steps: [Step]
-    private let words: [Int32]
-    private let branches: [Branch]
-    /// The top-level sequence, as a range in `steps`.
-    private let top: Range<Int32>
-    /// For every top-level step that must match one word: the range in `words` of the stems that can fill it.
-    /// A question lacking all stems of one such step cannot match: the rule index files the pattern under the
-    /// first such step and checks the others before matching (`requiredWords`).
-    private let required: [Range<Int32>]
+    /// The whole program in one block of integers (see `Code`): matching a pattern reads one or two cache lines,
+    /// where an object with an array each for steps, words and branches cost a memory access for each. The rule
+    /// index copies every pattern's block into one array, side by side.
+    let code: [Int32]
 
-    /// The stems of each required top-level step (see `required`).
+    /// The layout of a pattern's block, from its start `o`:
+    /// - `o + 0...4`: how many steps, branches and required steps; the top-level sequence as a range of steps;
+    /// - then for each required step (a top-level step that must match one word) its range of words, two each: a
+    ///   question lacking all stems of one such step cannot match (`mayMatch`);
+    /// - then the steps (three each: kind + 4 if optional, lower, upper), the branches (three each: first word,
+    ///   lower, upper) and the words (stem ids). Ranges count steps, branches and words from their own start.
+    enum Code {
+        static let header = 5
+
+        /// Where the steps, branches and words of the block at `o` start.
+        @inline(__always)
+        static func bases(_ code: UnsafePointer<Int32>) -> (steps: Int, branches: Int, words: Int) {
+            let steps = header + 2 * Int(code[2])
+            let branches = steps + 3 * Int(code[0])
+            return (steps, branches, branches + 3 * Int(code[1]))
+        }
+    }
+
+    /// The stems of each required top-level step, in order.
     var requiredWords: [[Int32]] {
-        required.map { Array(words[Int($0.lowerBound)..<Int($0.upperBound)]) }
+        code.withUnsafeBufferPointer { buffer in
+            let code = buffer.baseAddress!
+            let words = Code.bases(code).words
+            return (0..<Int(code[2])).map { step in
+                Array(
+                    buffer[
+                        (words + Int(code[Code.header + 2 * step]))..<(words + Int(code[Code.header + 2 * step + 1]))])
+            }
+        }
     }
 
     /// The stems a question must contain one of for the pattern to match: those of its first required step, or
-    /// all its stems (every stem the pattern mentions is in `words`) when no single step is required.
+    /// all its stems (every stem the pattern mentions is in its words) when no single step is required.
     var anchorIDs: [Int32] {
-        guard let first = required.first else { return Set(words).sorted() }
-        return Array(words[Int(first.lowerBound)..<Int(first.upperBound)])
+        if let first = requiredWords.first { return first }
+        return code.withUnsafeBufferPointer { buffer in
+            Set(buffer[Code.bases(buffer.baseAddress!).words...]).sorted()
+        }
     }
 
     init(elements: [Element], source: String) {
@@ -99,22 +121,26 @@ final class Pattern: Sendable {
         }
         let top = emit(elements)
         self.source = source
-        // Patterns are kept for the life of the process: their arrays without the room left by appending.
-        self.steps = steps.compacted()
-        self.words = words.compacted()
-        self.branches = branches.map { range in
-            if let first = range.first, steps[Int(first)].kind == .word {
-                return Branch(
-                    firstWord: words[Int(steps[Int(first)].lower)], lower: first + 1, upper: range.upperBound)
-            }
-            return Branch(firstWord: -1, lower: range.lowerBound, upper: range.upperBound)
-        }.compacted()
-        self.top = top
-        self.required = top.compactMap { index in
+        let required = top.compactMap { index -> Range<Int32>? in
             let step = steps[Int(index)]
             guard !step.optional, step.kind == .word || step.kind == .anyWord else { return nil }
             return step.lower..<step.upper
-        }.compacted()
+        }
+        var code: [Int32] = [
+            Int32(steps.count), Int32(branches.count), Int32(required.count), top.lowerBound, top.upperBound,
+        ]
+        code.reserveCapacity(Code.header + 2 * required.count + 3 * (steps.count + branches.count) + words.count)
+        for range in required { code += [range.lowerBound, range.upperBound] }
+        for step in steps { code += [step.kind.rawValue + (step.optional ? 4 : 0), step.lower, step.upper] }
+        for range in branches {
+            if let first = range.first, steps[Int(first)].kind == .word {
+                code += [words[Int(steps[Int(first)].lower)], first + 1, range.upperBound]
+            } else {
+                code += [-1, range.lowerBound, range.upperBound]
+            }
+        }
+        code += words
+        self.code = code
     }
 
     /// A syntax error with the column where it was found.
@@ -177,40 +203,70 @@ final class Pattern: Sendable {
     /// Whether the pattern matches the question (anywhere in it, or over all of it when `whole`). A question
     /// lacking a required step's stems gets 0 from that step; `RuleIndex` rules such patterns out before calling.
     func matches(_ occurrences: Occurrences, whole: Bool) -> Bool {
+        code.withUnsafeBufferPointer { Self.matches($0.baseAddress!, occurrences, whole: whole) }
+    }
+
+    /// The same for the block at `code` (a pattern's `code`, or its copy in the rule index).
+    static func matches(_ code: UnsafePointer<Int32>, _ occurrences: Occurrences, whole: Bool) -> Bool {
         let start: UInt64 = whole ? 1 : occurrences.allPositions
-        let ends = advance(top, from: start, occurrences)
+        let ends = advance(code, Code.bases(code), code[3]..<code[4], from: start, occurrences)
         return whole ? ends & (1 << UInt64(occurrences.count)) != 0 : ends != 0
     }
 
-    private func advance(_ range: Range<Int32>, from positions: UInt64, _ occurrences: Occurrences) -> UInt64 {
+    /// False when the question lacks every stem of one of the required steps of the block at `code`.
+    static func mayMatch(_ code: UnsafePointer<Int32>, _ occurrences: Occurrences) -> Bool {
+        let words = code + Code.bases(code).words
+        for step in 0..<Int(code[2]) {
+            var present = false
+            for index in Int(code[Code.header + 2 * step])..<Int(code[Code.header + 2 * step + 1])
+            where occurrences.has(words[index]) {
+                present = true
+                break
+            }
+            if !present { return false }
+        }
+        return true
+    }
+
+    private static func advance(
+        _ code: UnsafePointer<Int32>, _ bases: (steps: Int, branches: Int, words: Int), _ range: Range<Int32>,
+        from positions: UInt64, _ occurrences: Occurrences
+    ) -> UInt64 {
+        let steps = code + bases.steps
+        let branches = code + bases.branches
+        let words = code + bases.words
         var current = positions
         for index in range {
             if current == 0 { return 0 }
-            let step = steps[Int(index)]
-            switch step.kind {
-            case .word:
-                current = (current & occurrences.positions(of: words[Int(step.lower)])) << 1
-            case .wildcard:
+            let step = steps + 3 * Int(index)
+            let kind = step[0] & 3
+            let optional = step[0] & 4 != 0
+            let lower = step[1]
+            let upper = step[2]
+            switch kind {
+            case Step.Kind.word.rawValue:
+                current = (current & occurrences.positions(of: words[Int(lower)])) << 1
+            case Step.Kind.wildcard.rawValue:
                 // Every position from the first reachable one up to the end.
                 let lowest = current & (~current &+ 1)
                 current = ~(lowest &- 1) & occurrences.allPositions
-            case .anyWord:
+            case Step.Kind.anyWord.rawValue:
                 var found: UInt64 = 0
-                for word in step.lower..<step.upper { found |= occurrences.positions(of: words[Int(word)]) }
-                current = (step.optional ? current : 0) | ((current & found) << 1)
-            case .choice:
-                var next: UInt64 = step.optional ? current : 0
-                for index in step.lower..<step.upper {
-                    let branch = branches[Int(index)]
+                for word in lower..<upper { found |= occurrences.positions(of: words[Int(word)]) }
+                current = (optional ? current : 0) | ((current & found) << 1)
+            default:
+                var next: UInt64 = optional ? current : 0
+                for index in lower..<upper {
+                    let branch = branches + 3 * Int(index)
                     var reached = current
                     // Only an option that gets past its first word is followed further.
-                    if branch.firstWord >= 0 {
-                        reached = (current & occurrences.positions(of: branch.firstWord)) << 1
+                    if branch[0] >= 0 {
+                        reached = (current & occurrences.positions(of: branch[0])) << 1
                         if reached == 0 { continue }
                     }
                     next |=
-                        branch.lower == branch.upper
-                        ? reached : advance(branch.lower..<branch.upper, from: reached, occurrences)
+                        branch[1] == branch[2]
+                        ? reached : advance(code, bases, branch[1]..<branch[2], from: reached, occurrences)
                 }
                 current = next
             }

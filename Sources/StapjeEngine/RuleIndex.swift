@@ -14,11 +14,13 @@ struct RuleIndex: Sendable {
         let end: Int32
     }
 
-    /// One pattern: its intent, its number in `patterns`, whether it reads the message with its small words, and
-    /// whether it must cover all of it (the patterns of whole-message intents).
+    /// One pattern: its intent, its number in `patterns`, where its program starts in `patternCode`, whether it
+    /// reads the message with its small words, and whether it must cover all of it (the patterns of whole-message
+    /// intents).
     struct PatternEntry: Sendable {
         let intent: Int32
         let pattern: Int32
+        let code: Int32
         let message: Bool
         let whole: Bool
     }
@@ -50,14 +52,9 @@ struct RuleIndex: Sendable {
 
     /// Every pattern of every intent: an intent's ordinary patterns, then those read with small words.
     let patterns: [Pattern]
-    /// The stems of every pattern's required steps, here in three flat arrays that are read before a pattern
-    /// object is: pattern `p` has the steps `requiredStart[p]..<requiredStart[p + 1]`, step `s` the stems
-    /// `requiredWords[requiredEnd[s - 1]..<requiredEnd[s]]` (from 0 for the first). A question lacking every stem
-    /// of one of them cannot match, which rules out most patterns a question's words point at without touching
-    /// the pattern's own arrays.
-    let requiredStart: [Int32]
-    let requiredEnd: [Int32]
-    let requiredWords: [Int32]
+    /// The programs of all patterns (`Pattern.code`), one after the other in one array: a pattern's required
+    /// stems, which rule out most patterns a question's words point at, and its steps are read from one place.
+    let patternCode: [Int32]
     /// The weight of every keyword cue, numbered as in `keywordBase`.
     let keywordWeights: [Double]
     let keywordCount: Int
@@ -73,9 +70,7 @@ struct RuleIndex: Sendable {
         var excludes: [(key: Int32, value: CueEntry)] = []
         var patternEntries: [(key: Int32, value: PatternEntry)] = []
         var patterns: [Pattern] = []
-        var requiredStart: [Int32] = [0]
-        var requiredEnd: [Int32] = []
-        var requiredWords: [Int32] = []
+        var patternCode: [Int32] = []
         var keywordBase: [Int32] = []
         var excludeBase: [Int32] = []
         var keywordWeights: [Double] = []
@@ -109,13 +104,10 @@ struct RuleIndex: Sendable {
             let all = intent.patterns.map { ($0, false) } + intent.messagePatterns.map { ($0, true) }
             for (pattern, message) in all {
                 let entry = PatternEntry(
-                    intent: Int32(number), pattern: Int32(patterns.count), message: message, whole: intent.whole)
+                    intent: Int32(number), pattern: Int32(patterns.count), code: Int32(patternCode.count),
+                    message: message, whole: intent.whole)
                 patterns.append(pattern)
-                for stems in pattern.requiredWords {
-                    requiredWords += stems
-                    requiredEnd.append(Int32(requiredWords.count))
-                }
-                requiredStart.append(Int32(requiredEnd.count))
+                patternCode += pattern.code
                 for id in Set(pattern.anchorIDs) { patternEntries.append((id, entry)) }
             }
         }
@@ -131,9 +123,7 @@ struct RuleIndex: Sendable {
         self.phraseWords = phraseWords
         self.messageCues = messageCues
         self.patterns = patterns
-        self.requiredStart = requiredStart
-        self.requiredEnd = requiredEnd.compacted()
-        self.requiredWords = requiredWords.compacted()
+        self.patternCode = patternCode.compacted()
         self.keywordWeights = keywordWeights
         self.keywordCount = keywordWeights.count
         self.excludeCount = excludeCount
@@ -255,8 +245,9 @@ struct RuleIndex: Sendable {
                 hits.addKeyword(entry, weight: keywordWeights[slot])
             }
         }
-        // Read through a buffer: the patterns are classes, and the array's subscript would retain each one.
-        patterns.withUnsafeBufferPointer { patterns in
+        patternCode.withUnsafeBufferPointer { buffer in
+            // No patterns (content of examples alone): nothing to try.
+            guard let code = buffer.baseAddress else { return }
             for pass in 0..<2 {
                 let source = pass == 1
                 let current = source ? message : occurrences
@@ -265,8 +256,9 @@ struct RuleIndex: Sendable {
                         let entry = patternEntries[index]
                         guard entry.message == source, !found[triedBase + Int(entry.pattern)] else { continue }
                         found[triedBase + Int(entry.pattern)] = true
-                        guard mayMatch(Int(entry.pattern), current) else { continue }
-                        if patterns[Int(entry.pattern)].matches(current, whole: entry.whole) {
+                        let program = code + Int(entry.code)
+                        guard Pattern.mayMatch(program, current) else { continue }
+                        if Pattern.matches(program, current, whole: entry.whole) {
                             hits.patterns.append((entry.intent, entry.pattern))
                             hits.intents[Int(entry.intent)].patternCount += 1
                         }
@@ -275,23 +267,6 @@ struct RuleIndex: Sendable {
             }
         }
         return hits
-    }
-}
-
-extension RuleIndex {
-    /// False when the question lacks every stem of one of the pattern's required steps.
-    @inline(__always)
-    func mayMatch(_ pattern: Int, _ occurrences: Occurrences) -> Bool {
-        for step in Int(requiredStart[pattern])..<Int(requiredStart[pattern + 1]) {
-            let lower = step == 0 ? 0 : Int(requiredEnd[step - 1])
-            var present = false
-            for index in lower..<Int(requiredEnd[step]) where occurrences.has(requiredWords[index]) {
-                present = true
-                break
-            }
-            if !present { return false }
-        }
-        return true
     }
 }
 

@@ -60,4 +60,46 @@ struct PatternTests {
         #expect(throws: Pattern.SyntaxError.self) { try Self.matches("refund + much", "refund much") }
         #expect(throws: Pattern.SyntaxError.self) { try Self.matches("refund +", "refund") }
     }
+
+    /// A pattern's program is one block: its required steps and anchors read from it, and a copy of the block
+    /// among others (as the rule index keeps them) matches as the pattern does.
+    @Test func theProgramBlockStandsOnItsOwn() throws {
+        var ids: [String: Int32] = [:]
+        func id(_ word: String) -> Int32 {
+            if let known = ids[word] { return known }
+            ids[word] = Int32(ids.count)
+            return ids[word]!
+        }
+        let sources = ["a (b | c) * d", "[x] (y z | w) v", "* p", "(q | r s) [t]"]
+        let patterns = try sources.map { try Pattern.compile($0, stem: { [id($0)] }, concept: { _ in nil }) }
+        #expect(patterns[0].requiredWords == [[id("a")], [id("b"), id("c")], [id("d")]])
+        #expect(patterns[0].anchorIDs == [id("a")])
+        #expect(patterns[1].requiredWords == [[id("v")]])
+        #expect(patterns[2].requiredWords == [[id("p")]])
+        // No single required word: filed under every stem it names.
+        #expect(patterns[3].requiredWords.isEmpty)
+        #expect(patterns[3].anchorIDs == [id("q"), id("r"), id("s"), id("t")].sorted())
+        let all = patterns.flatMap(\.code)
+        let starts = patterns.indices.map { index in patterns[..<index].reduce(0) { $0 + $1.code.count } }
+        let questions = ["a c k d", "a d", "y z v", "w v", "x w v", "p", "r s", "r t", "q t", "k"]
+        for question in questions {
+            let words = question.split(separator: " ").map { id(String($0)) }
+            let occurrences = Occurrences(ids: words)
+            for (index, pattern) in patterns.enumerated() {
+                for whole in [false, true] {
+                    let copied = all.withUnsafeBufferPointer { buffer in
+                        Pattern.matches(buffer.baseAddress! + starts[index], occurrences, whole: whole)
+                    }
+                    #expect(copied == pattern.matches(occurrences, whole: whole), "\(sources[index]) / \(question)")
+                }
+                let mayMatch = all.withUnsafeBufferPointer {
+                    Pattern.mayMatch($0.baseAddress! + starts[index], occurrences)
+                }
+                // Ruling out is safe: a pattern ruled out never matches.
+                if !mayMatch { #expect(!pattern.matches(occurrences, whole: false)) }
+            }
+        }
+        #expect(patterns[0].matches(Occurrences(ids: ["a", "c", "k", "d"].map(id)), whole: true))
+        #expect(!patterns[0].matches(Occurrences(ids: ["a", "k", "d"].map(id)), whole: false))
+    }
 }
