@@ -142,7 +142,7 @@ public struct Conversation: Sendable {
         }
 
         if case .clarification(let options) = session.pending {
-            if let id = result.explanation.candidates.first?.id, options.contains(id),
+            if let id = result.explanation.bestCandidateID, options.contains(id),
                 result.kind != .fallback
             {
                 session.pending = .none

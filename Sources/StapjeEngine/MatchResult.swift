@@ -45,8 +45,9 @@ public struct Candidate: Sendable, Hashable, Codable {
 
 /// Everything the engine looked at, for `stapje why` and `ask --json`.
 ///
-/// The sentences (`languageReason`, `decision`) and the scores by language code are written when they are read: a
-/// match keeps the facts behind them, and most matches are never explained (writing them took a tenth of a match).
+/// The sentences (`languageReason`, `decision`), the scores by language code and the candidates' evidence in
+/// words (keywords, patterns, best example) are written when they are read: a match keeps the facts behind them as
+/// numbers, and most matches are never explained (writing them out took a sixth of a match).
 public struct Explanation: Sendable, Hashable, Codable {
     /// The words after analysis.
     public var tokens: [AnalyzedToken]
@@ -56,21 +57,62 @@ public struct Explanation: Sendable, Hashable, Codable {
     let detection: LanguageEvidence
     /// Share of the question's words the content knows (0 to 1).
     public var coverage: Double
-    /// The best candidates, best first.
-    public var candidates: [Candidate]
+    /// The best intents, best first, as numbers; `model` names them.
+    let ranked: [RankedIntent]
+    /// The keyword cue and pattern numbers of the ranked intents: each intent's are ranges of this list.
+    let cues: [Int32]
+    /// The language model that ranked them (nil for an explanation read back from its written form).
+    let model: LanguageModel?
+    /// The candidates of an explanation read back from its written form.
+    let written: [Candidate]
     /// Why the decision was made.
     let reason: Decision
 
     init(
         tokens: [AnalyzedToken], notes: AnalysisNotes, detection: LanguageEvidence, coverage: Double,
-        candidates: [Candidate], reason: Decision
+        ranked: [RankedIntent] = [], cues: [Int32] = [], model: LanguageModel? = nil, written: [Candidate] = [],
+        reason: Decision
     ) {
         self.tokens = tokens
         self.notes = notes
         self.detection = detection
         self.coverage = coverage
-        self.candidates = candidates
+        self.ranked = ranked
+        self.cues = cues
+        self.model = model
+        self.written = written
         self.reason = reason
+    }
+
+    /// The best candidates, best first, with their evidence.
+    public var candidates: [Candidate] {
+        guard let model else { return written }
+        return ranked.map { model.candidate($0, cues: cues) }
+    }
+
+    /// The id of the best candidate (without writing out any evidence).
+    public var bestCandidateID: String? {
+        guard let model else { return written.first?.id }
+        return ranked.first.map { model.intents[Int($0.position)].id }
+    }
+
+    /// Whether an exclude word or concept of a candidate was found.
+    var hasExcluded: Bool {
+        model == nil ? written.contains { $0.evidence.excludedBy != nil } : ranked.contains { $0.exclude >= 0 }
+    }
+
+    /// Equal when everything an explanation shows is equal (one read back from its written form included).
+    public static func == (lhs: Explanation, rhs: Explanation) -> Bool {
+        lhs.tokens == rhs.tokens && lhs.notes == rhs.notes && lhs.coverage == rhs.coverage
+            && lhs.languageScores == rhs.languageScores && lhs.languageReason == rhs.languageReason
+            && lhs.decision == rhs.decision && lhs.candidates == rhs.candidates
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(tokens)
+        hasher.combine(coverage)
+        hasher.combine(decision)
+        hasher.combine(candidates)
     }
 
     /// The language detection score per language.
@@ -124,9 +166,29 @@ public struct Explanation: Sendable, Hashable, Codable {
                 },
                 points: scores.indices.reduce(into: SIMD4<Double>()) { $0[$1] = scores[$1].value }),
             coverage: try container.decode(Double.self, forKey: .coverage),
-            candidates: try container.decode([Candidate].self, forKey: .candidates),
+            written: try container.decode([Candidate].self, forKey: .candidates),
             reason: .written(try container.decode(String.self, forKey: .decision)))
     }
+}
+
+/// One of the best intents of a question, as numbers (`Explanation.candidates` writes its evidence in words).
+struct RankedIntent: Sendable, Hashable {
+    /// The intent's position in its language model.
+    let position: Int32
+    let score: Double
+    let total: Double
+    let contextBoost: Double
+    /// Similarity to the best example and to the prototype.
+    let best: Double
+    let centroid: Double
+    let keywordWeight: Double
+    /// The first exclude cue found, or -1.
+    let exclude: Int32
+    /// The best example's index in the language's example texts, or -1.
+    let example: Int32
+    /// The keyword cues found and the patterns matched, in content order, as ranges of `Explanation.cues`.
+    let keywords: Range<Int32>
+    let patterns: Range<Int32>
 }
 
 /// How the language of a question was chosen, and the points detection gave each language.
@@ -227,10 +289,10 @@ public struct MatchResult: Sendable, Hashable, Codable {
 
     /// The out-of-scope rule that made this a fallback, if one did: the best candidate.
     public var outOfScopeRule: String? {
-        guard kind == .fallback, let first = explanation.candidates.first, Self.isOutOfScope(first.id) else {
+        guard kind == .fallback, let first = explanation.bestCandidateID, Self.isOutOfScope(first) else {
             return nil
         }
-        return first.id
+        return first
     }
 
     /// Answer, clarify or fallback.

@@ -163,11 +163,11 @@ public struct Matcher: Sendable {
                     tokens: [], notes: AnalysisNotes(),
                     detection: LanguageEvidence(
                         choice: .noContent, languages: detection.languages, points: detection.points),
-                    coverage: 0, candidates: [], reason: .noRules))
+                    coverage: 0, reason: .noRules))
         }
         var best = model.evaluate(
             text, context: context, configuration: configuration, detector: detector, detection: evidence)
-        let excluded = best.explanation.candidates.contains { $0.evidence.excludedBy != nil }
+        let excluded = best.explanation.hasExcluded
         guard best.kind == .fallback, !excluded else { return best }
         // A question whose words fit two languages equally ("app gsm") may be tried in the other one, and wins only
         // with a real answer or clarification. A question that is clearly in one language is never re-read.
@@ -580,27 +580,20 @@ final class LanguageModel: Sendable {
                     if scored.count > 5 { scored.removeLast() }
                 }
             }
+            // The five best as numbers: their evidence in words is written when an explanation is read (`candidate`).
+            var cues: [Int32] = []
             let top = scored.map { entry in
                 let position = Int(entry.position)
-                let intent = intents[position]
-                var evidence = Evidence()
-                let best = Double(similarities.best[position])
-                let centroid = Double(similarities.centroid[position])
-                evidence.exampleSimilarity = best
-                evidence.centroidSimilarity = centroid
-                evidence.keywords = hits.keywords(of: position).map { intent.keywords[Int($0)].label }
-                evidence.keywordWeight = hits.intents[position].keywordWeight
-                for pattern in hits.patterns(of: position) {
-                    let source = rules.patterns[Int(pattern)].source
-                    if !evidence.patterns.contains(source) { evidence.patterns.append(source) }
-                }
-                let exclude = hits.intents[position].exclude
-                if exclude >= 0 { evidence.excludedBy = intent.exclude[Int(exclude)].label }
-                evidence.contextBoost = entry.contextBoost
-                evidence.total = entry.total
-                let example = similarities.bestExample[position]
-                if example >= 0 { evidence.bestExample = exampleTexts[Int(example)] }
-                return Candidate(id: intent.id, score: entry.score, evidence: evidence)
+                let keywords = Int32(cues.count)
+                hits.appendKeywords(of: position, to: &cues)
+                let patterns = Int32(cues.count)
+                hits.appendPatterns(of: position, to: &cues)
+                return RankedIntent(
+                    position: entry.position, score: entry.score, total: entry.total, contextBoost: entry.contextBoost,
+                    best: Double(similarities.best[position]), centroid: Double(similarities.centroid[position]),
+                    keywordWeight: hits.intents[position].keywordWeight, exclude: hits.intents[position].exclude,
+                    example: similarities.bestExample[position], keywords: keywords..<patterns,
+                    patterns: patterns..<Int32(cues.count))
             }
             var thresholds = configuration
             if exampleOnly {
@@ -608,13 +601,15 @@ final class LanguageModel: Sendable {
                 thresholds.clarifyThreshold = configuration.exampleOnlyThreshold
                 thresholds.runnerUpRatio = 1
             }
-            let (kind, alternatives, decision) = Self.decide(top, configuration: thresholds, empty: messageIDs.isEmpty)
+            let ranked = top.map { (id: intents[Int($0.position)].id, score: $0.score, total: $0.total) }
+            let (kind, alternatives, decision) = Self.decide(
+                ranked, configuration: thresholds, empty: messageIDs.isEmpty)
             return MatchResult(
-                kind: kind, intent: kind == .fallback ? nil : top.first?.id, confidence: top.first?.score ?? 0,
+                kind: kind, intent: kind == .fallback ? nil : ranked.first?.id, confidence: top.first?.score ?? 0,
                 language: language, alternatives: alternatives,
                 explanation: Explanation(
-                    tokens: tokens, notes: notes, detection: detection, coverage: coverage, candidates: top,
-                    reason: decision))
+                    tokens: tokens, notes: notes, detection: detection, coverage: coverage, ranked: top, cues: cues,
+                    model: self, reason: decision))
         }
     }
 
@@ -712,13 +707,43 @@ final class LanguageModel: Sendable {
         1 - exp(-evidence / 1.6)
     }
 
+    /// The candidates' evidence in words (see `Explanation.candidates`).
+    func candidate(_ entry: RankedIntent, cues: [Int32]) -> Candidate {
+        let intent = intents[Int(entry.position)]
+        var evidence = Evidence()
+        evidence.exampleSimilarity = entry.best
+        evidence.centroidSimilarity = entry.centroid
+        evidence.keywords = cues[Int(entry.keywords.lowerBound)..<Int(entry.keywords.upperBound)].map {
+            intent.keywords[Int($0)].label
+        }
+        evidence.keywordWeight = entry.keywordWeight
+        for pattern in cues[Int(entry.patterns.lowerBound)..<Int(entry.patterns.upperBound)] {
+            let source = rules.patterns[Int(pattern)].source
+            if !evidence.patterns.contains(source) { evidence.patterns.append(source) }
+        }
+        if entry.exclude >= 0 { evidence.excludedBy = intent.exclude[Int(entry.exclude)].label }
+        evidence.contextBoost = entry.contextBoost
+        evidence.total = entry.total
+        if entry.example >= 0 { evidence.bestExample = exampleTexts[Int(entry.example)] }
+        return Candidate(id: intent.id, score: entry.score, evidence: evidence)
+    }
+
     static func decide(
         _ candidates: [Candidate], configuration: EngineConfiguration, empty: Bool
+    ) -> (MatchKind, [String], Decision) {
+        decide(
+            candidates.map { (id: $0.id, score: $0.score, total: $0.evidence.total) }, configuration: configuration,
+            empty: empty)
+    }
+
+    /// Answer, clarify or fall back, for the best intents (best first) with their scores and evidence totals.
+    static func decide(
+        _ candidates: [(id: String, score: Double, total: Double)], configuration: EngineConfiguration, empty: Bool
     ) -> (MatchKind, [String], Decision) {
         guard let first = candidates.first else {
             return (.fallback, [], empty ? .noWords : .nothingMatched)
         }
-        let ratio = candidates.count > 1 ? candidates[1].evidence.total / max(first.evidence.total, 0.001) : 0
+        let ratio = candidates.count > 1 ? candidates[1].total / max(first.total, 0.001) : 0
         if first.score < configuration.clarifyThreshold {
             return (
                 .fallback, [],
@@ -737,7 +762,7 @@ final class LanguageModel: Sendable {
         }
         let floor = max(configuration.clarifyThreshold * 0.8, first.score - 0.25)
         let offered = candidates.filter {
-            $0.score >= floor && $0.evidence.total >= first.evidence.total * 0.5 && !MatchResult.isOutOfScope($0.id)
+            $0.score >= floor && $0.total >= first.total * 0.5 && !MatchResult.isOutOfScope($0.id)
         }.prefix(configuration.maximumAlternatives).map(\.id)
         let reason: Decision =
             first.score >= configuration.answerThreshold

@@ -170,26 +170,24 @@ struct RuleIndex: Sendable {
             if current < 0 || entry.cue < current { intents[Int(entry.intent)].exclude = entry.cue }
         }
 
-        /// The keyword cues of one intent, in content order.
-        func keywords(of intent: Int) -> [Int32] {
-            Self.sorted(keywords.lazy.filter { $0.intent == intent }.map(\.cue))
+        /// Appends the keyword cues of one intent found, in content order.
+        func appendKeywords(of intent: Int, to list: inout [Int32]) {
+            let start = list.count
+            for hit in keywords where hit.intent == intent { Self.insert(hit.cue, sortedFrom: start, into: &list) }
         }
 
-        /// The patterns of one intent, in content order.
-        func patterns(of intent: Int) -> [Int32] {
-            Self.sorted(patterns.lazy.filter { $0.intent == intent }.map(\.pattern))
+        /// Appends the patterns of one intent that matched, in content order.
+        func appendPatterns(of intent: Int, to list: inout [Int32]) {
+            let start = list.count
+            for hit in patterns where hit.intent == intent { Self.insert(hit.pattern, sortedFrom: start, into: &list) }
         }
 
-        /// The numbers in ascending order: an intent sets off a few rules, so each is put in its place as it comes
-        /// (the standard sort of a lazy sequence copied it through the generic path first).
-        private static func sorted(_ numbers: some Sequence<Int32>) -> [Int32] {
-            var sorted: [Int32] = []
-            for number in numbers {
-                var slot = sorted.count
-                while slot > 0 && sorted[slot - 1] > number { slot -= 1 }
-                sorted.insert(number, at: slot)
-            }
-            return sorted
+        /// Appends `number` to `list`, keeping `list[start...]` in ascending order: an intent sets off a few rules, so
+        /// each is put in its place as it comes.
+        private static func insert(_ number: Int32, sortedFrom start: Int, into list: inout [Int32]) {
+            var slot = list.count
+            while slot > start && list[slot - 1] > number { slot -= 1 }
+            list.insert(number, at: slot)
         }
     }
 

@@ -75,6 +75,29 @@ struct ExplanationTests {
         #expect(try encoder.encode(read) == written)
         #expect(read.decision == explanation.decision)
         #expect(read.languageScores == explanation.languageScores)
+        #expect(read == explanation)
+        #expect(read.hashValue == explanation.hashValue)
+        #expect(read.bestCandidateID == explanation.bestCandidateID)
+        #expect(read.hasExcluded == explanation.hasExcluded)
+    }
+
+    /// The candidates' evidence is written from the numbers a match keeps: the best candidate, excludes, keywords
+    /// in content order, and the same explanation for the same question.
+    @Test(arguments: [
+        "hoe solliciteer ik online", "mot de passe oublié gmail", "trein gent brussel uur",
+        "hoeveel verdient een treinbestuurder", "wifi", "I want to talk to a person",
+    ])
+    func candidatesAreWrittenFromTheNumbers(question: String) throws {
+        let explanation = Self.matcher.match(question).explanation
+        let candidates = explanation.candidates
+        #expect(explanation.bestCandidateID == candidates.first?.id)
+        #expect(explanation.hasExcluded == candidates.contains { $0.evidence.excludedBy != nil })
+        #expect(candidates.map(\.score) == candidates.map(\.score).sorted(by: >))
+        #expect(Self.matcher.match(question).explanation == explanation)
+        for candidate in candidates {
+            #expect(candidate.evidence.keywordWeight > 0 || candidate.evidence.keywords.isEmpty)
+            #expect(Set(candidate.evidence.patterns).count == candidate.evidence.patterns.count)
+        }
     }
 
     /// A written explanation with a language code the engine does not know is refused, not misread.
