@@ -202,25 +202,25 @@ final class CompiledIntent: Sendable {
     let whole: Bool
     let keywords: [Cue]
     let exclude: [Cue]
-    let patterns: [Pattern]
-    /// The patterns compiled with small words kept, matched against the message minus articles and politeness:
-    /// for whole-message intents all of them ("wat kan je", "dat helpt niet"; `patterns` then hold the same with
-    /// small words dropped, as for other intents), for the others those with a `+word` ("+hoeveel * terugbetaald"),
-    /// which are not in `patterns`.
-    let messagePatterns: [Pattern]
-
+    /// Keywords or patterns read without small words (its patterns themselves live in the rule index).
     let hasRules: Bool
 
-    init(
-        id: String, whole: Bool, keywords: [Cue], exclude: [Cue], patterns: [Pattern], messagePatterns: [Pattern]
-    ) {
+    init(id: String, whole: Bool, keywords: [Cue], exclude: [Cue], hasPatterns: Bool) {
         self.id = id
         self.whole = whole
         self.keywords = keywords
         self.exclude = exclude
-        self.patterns = patterns
-        self.messagePatterns = messagePatterns
-        self.hasRules = !keywords.isEmpty || !patterns.isEmpty
+        self.hasRules = !keywords.isEmpty || hasPatterns
+    }
+
+    /// An intent's patterns, while compiling: `ordinary` are matched against the question's words without small
+    /// words; `message` are compiled with small words kept and matched against the message minus articles and
+    /// politeness: for whole-message intents all of them ("wat kan je", "dat helpt niet"; `ordinary` then holds
+    /// the same with small words dropped, as for other intents), for the others those with a `+word` ("+hoeveel *
+    /// terugbetaald"), which are not in `ordinary`.
+    struct Patterns {
+        var ordinary: [Pattern] = []
+        var message: [Pattern] = []
     }
 }
 
@@ -465,6 +465,7 @@ final class LanguageModel: Sendable {
             }
 
             var intents: [CompiledIntent] = []
+            var intentPatterns: [CompiledIntent.Patterns] = []
             for rule in rules {
                 let keywords = rule.keywords.sorted { $0.phrase < $1.phrase }.compactMap {
                     cue($0.phrase, weight: $0.weight, location: $0.location, scored: !rule.whole)
@@ -499,11 +500,13 @@ final class LanguageModel: Sendable {
                 }
                 intents.append(
                     CompiledIntent(
-                        id: rule.id, whole: rule.whole, keywords: keywords, exclude: exclude, patterns: patterns,
-                        messagePatterns: messagePatterns))
+                        id: rule.id, whole: rule.whole, keywords: keywords, exclude: exclude,
+                        hasPatterns: !patterns.isEmpty))
+                intentPatterns.append(CompiledIntent.Patterns(ordinary: patterns, message: messagePatterns))
             }
             return RuleSet(
-                intents: intents, stemIDs: table.ids, index: RuleIndex(intents: intents, stemCount: table.ids.count),
+                intents: intents, stemIDs: table.ids,
+                index: RuleIndex(intents: intents, patterns: intentPatterns, stemCount: table.ids.count),
                 diagnostics: diagnostics)
         }
     }
@@ -718,7 +721,7 @@ final class LanguageModel: Sendable {
         }
         evidence.keywordWeight = entry.keywordWeight
         for pattern in cues[Int(entry.patterns.lowerBound)..<Int(entry.patterns.upperBound)] {
-            let source = rules.patterns[Int(pattern)].source
+            let source = rules.patternSources[Int(pattern)]
             if !evidence.patterns.contains(source) { evidence.patterns.append(source) }
         }
         if entry.exclude >= 0 { evidence.excludedBy = intent.exclude[Int(entry.exclude)].label }

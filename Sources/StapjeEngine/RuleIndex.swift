@@ -14,7 +14,7 @@ struct RuleIndex: Sendable {
         let end: Int32
     }
 
-    /// One pattern: its intent, its number in `patterns`, where its program starts in `patternCode`, whether it
+    /// One pattern: its intent, its number in `patternSources`, where its program starts in `patternCode`, whether it
     /// reads the message with its small words, and whether it must cover all of it (the patterns of whole-message
     /// intents).
     struct PatternEntry: Sendable {
@@ -50,8 +50,9 @@ struct RuleIndex: Sendable {
         let patterns: Int32
     }
 
-    /// Every pattern of every intent: an intent's ordinary patterns, then those read with small words.
-    let patterns: [Pattern]
+    /// The source of every pattern of every intent (an intent's ordinary patterns, then those read with small
+    /// words), for explanations.
+    let patternSources: [String]
     /// The programs of all patterns (`Pattern.code`), one after the other in one array: a pattern's required
     /// stems, which rule out most patterns a question's words point at, and its steps are read from one place.
     let patternCode: [Int32]
@@ -63,13 +64,14 @@ struct RuleIndex: Sendable {
     let keywordBase: [Int32]
     let excludeBase: [Int32]
 
-    init(intents: [CompiledIntent], stemCount: Int) {
+    /// - Parameter patterns: each intent's patterns, by position; only their programs and sources are kept.
+    init(intents: [CompiledIntent], patterns intentPatterns: [CompiledIntent.Patterns], stemCount: Int) {
         var phraseWords: [Int32] = []
         // Each entry with the stem it is filed under.
         var keywords: [(key: Int32, value: CueEntry)] = []
         var excludes: [(key: Int32, value: CueEntry)] = []
         var patternEntries: [(key: Int32, value: PatternEntry)] = []
-        var patterns: [Pattern] = []
+        var patternSources: [String] = []
         var patternCode: [Int32] = []
         var keywordBase: [Int32] = []
         var excludeBase: [Int32] = []
@@ -101,12 +103,12 @@ struct RuleIndex: Sendable {
             excludeCount += intent.exclude.count
             file(intent.keywords, intent: number, exclude: false, into: &keywords)
             file(intent.exclude, intent: number, exclude: true, into: &excludes)
-            let all = intent.patterns.map { ($0, false) } + intent.messagePatterns.map { ($0, true) }
-            for (pattern, message) in all {
+            let own = intentPatterns[number]
+            for (pattern, message) in own.ordinary.map({ ($0, false) }) + own.message.map({ ($0, true) }) {
                 let entry = PatternEntry(
-                    intent: Int32(number), pattern: Int32(patterns.count), code: Int32(patternCode.count),
+                    intent: Int32(number), pattern: Int32(patternSources.count), code: Int32(patternCode.count),
                     message: message, whole: intent.whole)
-                patterns.append(pattern)
+                patternSources.append(pattern.source)
                 patternCode += pattern.code
                 for id in Set(pattern.anchorIDs) { patternEntries.append((id, entry)) }
             }
@@ -122,7 +124,7 @@ struct RuleIndex: Sendable {
         }
         self.phraseWords = phraseWords
         self.messageCues = messageCues
-        self.patterns = patterns
+        self.patternSources = patternSources
         self.patternCode = patternCode.compacted()
         self.keywordWeights = keywordWeights
         self.keywordCount = keywordWeights.count
@@ -197,7 +199,7 @@ struct RuleIndex: Sendable {
     ) -> Hits {
         // Cues found, then patterns tried, in one set of flags (on the stack: a few hundred bytes).
         withUnsafeTemporaryAllocation(
-            of: UInt64.self, capacity: BitSet.words(keywordCount + excludeCount + patterns.count)
+            of: UInt64.self, capacity: BitSet.words(keywordCount + excludeCount + patternSources.count)
         ) {
             var found = BitSet($0)
             return hits(occurrences, message: message, hits: Hits(intents: intents), found: &found)
