@@ -522,17 +522,14 @@ final class LanguageModel: Sendable {
         }
         var ids: [Int32] = []
         var messageIDs: [Int32] = []
-        var content: [AnalyzedToken] = []
         var words = 0
         var knownWords = 0
         ids.reserveCapacity(tokens.count)
         messageIDs.reserveCapacity(tokens.count)
-        content.reserveCapacity(tokens.count)
         for (token, known) in zip(tokens, known) where !token.stem.isEmpty {
             let id = known?.stemID ?? stemIDs[token.stem] ?? -1
             if !(known?.isFiller ?? analyzer.fillers.contains(token.folded)) { messageIDs.append(id) }
             guard !token.isStop else { continue }
-            content.append(token)
             if token.folded.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
                 // A number is no word of the question ("800 euro"), unless a rule names it: a helpline such as
                 // 1700 or 33700 is then a known word like any other.
@@ -557,7 +554,8 @@ final class LanguageModel: Sendable {
             var scored: [(position: Int32, total: Double, score: Double, contextBoost: Double)] = []
             scored.reserveCapacity(6)
             if !messageIDs.isEmpty {
-                index.similarities(of: content, into: similarities)
+                // The example index reads the same words: those with a stem that are no small words.
+                index.similarities(of: tokens, into: similarities)
                 for position in intents.indices {
                     let best = Double(similarities.best[position])
                     let intentHits = hits.intents[position]
@@ -579,7 +577,9 @@ final class LanguageModel: Sendable {
                     var slot = scored.count
                     while slot > 0 && scored[slot - 1].score < score { slot -= 1 }
                     guard slot < 5 else { continue }
-                    scored.insert((Int32(position), rounded, score, contextBoost), at: slot)
+                    // Appended, then moved up to its place (`insert` went through the generic path).
+                    scored.append((Int32(position), rounded, score, contextBoost))
+                    for index in stride(from: scored.count - 1, to: slot, by: -1) { scored.swapAt(index, index - 1) }
                     if scored.count > 5 { scored.removeLast() }
                 }
             }
