@@ -15,30 +15,15 @@ public struct Tokenizer: Sendable {
 
     /// The words of `text`.
     public func tokens(_ text: String) -> [Token] {
-        var words = WordBuilder()
-        // Room for a question's usual dozen words at once, instead of growing the list word by word.
-        words.result.reserveCapacity(min(16, text.utf8.count / 2 + 1))
-        // Most questions are plain ASCII: their bytes are read directly, which gives the same words.
-        if text.utf8.count <= maximumScalars && text.utf8.allSatisfy({ $0 < 0x80 }) {
-            var word: [UInt8] = []
-            word.reserveCapacity(32)
-            for byte in text.utf8 {
-                let isLetterOrDigit =
-                    (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
-                if isLetterOrDigit {
-                    if words.pendingHyphen { words.flushPart(&word) }
-                    word.append(byte)
-                } else if byte == 0x27 || byte == 0x60 {
-                    if !word.isEmpty || words.parts.isEmpty { word.append(0x27) }
-                } else if byte == 0x2D {
-                    if word.isEmpty { words.flushWord(&word, tokenizer: self) } else { words.pendingHyphen = true }
-                } else {
-                    words.flushWord(&word, tokenizer: self)
-                }
-            }
-            words.flushWord(&word, tokenizer: self)
-            return words.result
+        // Most questions are ASCII, or ASCII with French and Dutch letters (Latin-1) and typographic apostrophes:
+        // their bytes are read directly, which gives the same words. Anything else is read scalar by scalar.
+        if text.utf8.count <= maximumScalars,
+            let words = text.utf8.withContiguousStorageIfAvailable({ bytePathTokens($0) }) ?? nil
+        {
+            return words
         }
+        var words = WordBuilder()
+        words.result.reserveCapacity(min(16, text.utf8.count / 2 + 1))
         var word = String.UnicodeScalarView()
         var seen = 0
         for scalar in text.unicodeScalars {
@@ -56,6 +41,78 @@ public struct Tokenizer: Sendable {
             }
         }
         words.flushWord(&word, tokenizer: self)
+        return words.result
+    }
+
+    /// The words of a text read from its UTF-8, as the scalar loop of `tokens` reads them, for texts made of ASCII,
+    /// the Latin-1 letters U+00C0-U+00FF, the apostrophes U+00B4, U+2018 and U+2019 and the hyphens U+2010 and
+    /// U+2011; nil at the first other byte (the caller then reads the text scalar by scalar).
+    private func bytePathTokens(_ bytes: UnsafeBufferPointer<UInt8>) -> [Token]? {
+        var words = WordBuilder()
+        // Room for a question's usual dozen words at once, instead of growing the list word by word.
+        words.result.reserveCapacity(min(16, bytes.count / 2 + 1))
+        var word: [UInt8] = []
+        word.reserveCapacity(32)
+        var wordIsASCII = true
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            if byte < 0x80 {
+                let isLetterOrDigit =
+                    (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+                if isLetterOrDigit {
+                    if words.pendingHyphen { words.flushPart(&word) }
+                    word.append(byte)
+                } else if byte == 0x27 || byte == 0x60 {
+                    if !word.isEmpty || words.parts.isEmpty { word.append(0x27) }
+                } else if byte == 0x2D {
+                    if word.isEmpty {
+                        words.flushWord(&word, ascii: wordIsASCII, tokenizer: self)
+                        wordIsASCII = true
+                    } else {
+                        words.pendingHyphen = true
+                    }
+                } else {
+                    words.flushWord(&word, ascii: wordIsASCII, tokenizer: self)
+                    wordIsASCII = true
+                }
+                continue
+            }
+            let second = index < bytes.count ? bytes[index] : 0
+            if byte == 0xC3 && second >= 0x80 && second <= 0xBF {
+                // U+00C0-U+00FF: letters, but for × (U+00D7) and ÷ (U+00F7), which separate words.
+                index += 1
+                if second == 0x97 || second == 0xB7 {
+                    words.flushWord(&word, ascii: wordIsASCII, tokenizer: self)
+                    wordIsASCII = true
+                } else {
+                    if words.pendingHyphen { words.flushPart(&word) }
+                    word.append(byte)
+                    word.append(second)
+                    wordIsASCII = false
+                }
+            } else if byte == 0xC2 && second == 0xB4 {
+                index += 1
+                if !word.isEmpty || words.parts.isEmpty { word.append(0x27) }
+            } else if byte == 0xE2 && second == 0x80 && index + 1 < bytes.count
+                && ((0x90...0x91).contains(bytes[index + 1]) || (0x98...0x99).contains(bytes[index + 1]))
+            {
+                let third = bytes[index + 1]
+                index += 2
+                if third >= 0x98 {
+                    if !word.isEmpty || words.parts.isEmpty { word.append(0x27) }
+                } else if word.isEmpty {
+                    words.flushWord(&word, ascii: wordIsASCII, tokenizer: self)
+                    wordIsASCII = true
+                } else {
+                    words.pendingHyphen = true
+                }
+            } else {
+                return nil
+            }
+        }
+        words.flushWord(&word, ascii: wordIsASCII, tokenizer: self)
         return words.result
     }
 
@@ -79,10 +136,11 @@ public struct Tokenizer: Sendable {
             word = String.UnicodeScalarView()
         }
 
-        mutating func flushWord(_ word: inout [UInt8], tokenizer: Tokenizer) {
-            // The usual case, one part without an apostrophe: no elision or expansion applies, so the token is made
-            // straight from the bytes (what `appendWord` makes of it, in one pass).
-            if parts.isEmpty && !word.isEmpty && !word.contains(0x27) {
+        /// `ascii`: the word's bytes are all ASCII.
+        mutating func flushWord(_ word: inout [UInt8], ascii: Bool, tokenizer: Tokenizer) {
+            // The usual case, one ASCII part without an apostrophe: no elision or expansion applies, so the token is
+            // made straight from the bytes (what `appendWord` makes of it, in one pass).
+            if ascii && parts.isEmpty && !word.isEmpty && !word.contains(0x27) {
                 pendingHyphen = false
                 result.append(Token(asciiWord: word))
                 word.removeAll(keepingCapacity: true)

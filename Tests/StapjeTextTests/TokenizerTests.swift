@@ -89,6 +89,26 @@ struct TokenizerFastPathTests {
         }
     }
 
+    /// French and Dutch letters (U+00C0-U+00FF, with × and ÷ among them), typographic apostrophes and hyphens
+    /// also take the byte path; mixed with ASCII signs, elisions and hyphenated words, they must give what the
+    /// scalar path gives.
+    @Test func latin1TextGivesTheSameTokensAsTheGeneralPath() {
+        var random = SeededGenerator(seed: 2027)
+        let scalars =
+            Array("abcdeklmnstzABCKLMZ0129 '`-.,?!:;@/\t\"".unicodeScalars)
+            + (0xC0...0xFF).compactMap(Unicode.Scalar.init)
+            + Array("\u{B4}\u{2018}\u{2019}\u{2010}\u{2011}\u{A0}\u{B5}\u{2013}".unicodeScalars)
+        let tokenizer = Tokenizer()
+        for _ in 0..<5000 {
+            let text = String(String.UnicodeScalarView(random.draw(0...40, from: scalars)))
+            #expect(tokenizer.tokens(text) == tokenizer.tokens(text + " €"), "\(text)")
+        }
+        for text in ["l’école", "aujourd’hui", "e‐mail", "sms‑code", "prix×2", "où‐est", "c´est", "ÀÉÎÕÜ"] {
+            #expect(tokenizer.tokens(text) == tokenizer.tokens(text + " €"), "\(text)")
+        }
+        #expect(tokenizer.tokens("l’école").map(\.lower) == ["le", "école"])
+    }
+
     @Test func lowerCasingOnBytesEqualsTheStandardLibrary() {
         var random = SeededGenerator(seed: 11)
         let letters = Array("aAzZmM09'-éÉİßΣ")
