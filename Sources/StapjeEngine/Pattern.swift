@@ -130,14 +130,25 @@ final class Pattern: Sendable {
             Int32(steps.count), Int32(branches.count), Int32(required.count), top.lowerBound, top.upperBound,
         ]
         code.reserveCapacity(Code.header + 2 * required.count + 3 * (steps.count + branches.count) + words.count)
-        for range in required { code += [range.lowerBound, range.upperBound] }
-        for step in steps { code += [step.kind.rawValue + (step.optional ? 4 : 0), step.lower, step.upper] }
+        // One value at a time: an array literal for each step would be an allocation of its own.
+        for range in required {
+            code.append(range.lowerBound)
+            code.append(range.upperBound)
+        }
+        for step in steps {
+            code.append(step.kind.rawValue + (step.optional ? 4 : 0))
+            code.append(step.lower)
+            code.append(step.upper)
+        }
         for range in branches {
             if let first = range.first, steps[Int(first)].kind == .word {
-                code += [words[Int(steps[Int(first)].lower)], first + 1, range.upperBound]
+                code.append(words[Int(steps[Int(first)].lower)])
+                code.append(first + 1)
             } else {
-                code += [-1, range.lowerBound, range.upperBound]
+                code.append(-1)
+                code.append(range.lowerBound)
             }
+            code.append(range.upperBound)
         }
         code += words
         self.code = code
@@ -185,9 +196,12 @@ final class Pattern: Sendable {
     static func simplified(_ element: Element) -> Element {
         guard case .choice(let options, let optional) = element else { return element }
         var words: [Int32] = []
+        words.reserveCapacity(options.count)
         for option in options {
             guard option.count == 1, case .word(let id) = option[0] else {
-                return .choice(options.map { $0.map(simplified) }, optional: optional)
+                // Options are rebuilt only when one holds a choice (the only element `simplified` changes).
+                let nested = options.contains { $0.contains { if case .choice = $0 { true } else { false } } }
+                return nested ? .choice(options.map { $0.map(simplified) }, optional: optional) : element
             }
             words.append(id)
         }
@@ -346,7 +360,7 @@ final class Pattern: Sendable {
                         index += 1
                         continue
                     }
-                    elements += stem(text).map(Element.word)
+                    for id in stem(text) { elements.append(.word(id)) }
                 }
             }
             if let closer { throw SyntaxError(message: "missing '\(Self.shown(closer))'") }
