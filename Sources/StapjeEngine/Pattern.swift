@@ -28,15 +28,6 @@ final class Pattern: Sendable {
         let upper: Int32
     }
 
-    /// One option of a choice: its first word when that is a plain word (-1 otherwise), and the rest of its
-    /// steps as a range of steps. Most options (a concept's phrases) start with a word the question lacks: that
-    /// word is tested from here, without reading the option's steps.
-    struct Branch: Sendable {
-        let firstWord: Int32
-        let lower: Int32
-        let upper: Int32
-    }
-
     let source: String
     /// The whole program in one block of integers (see `Code`): matching a pattern reads one or two cache lines,
     /// where an object with an array each for steps, words and branches cost a memory access for each. The rule
@@ -49,6 +40,9 @@ final class Pattern: Sendable {
     ///   question lacking all stems of one such step cannot match (`mayMatch`);
     /// - then the steps (three each: kind + 4 if optional, lower, upper), the branches (three each: first word,
     ///   lower, upper) and the words (stem ids). Ranges count steps, branches and words from their own start.
+    ///   A branch is one option of a choice: its first word when that is a plain word (-1 otherwise) and the rest
+    ///   of its steps; most options (a concept's phrases) start with a word the question lacks, which is tested
+    ///   from the branch without reading the option's steps.
     enum Code {
         static let header = 5
 
@@ -126,11 +120,14 @@ final class Pattern: Sendable {
             guard !step.optional, step.kind == .word || step.kind == .anyWord else { return nil }
             return step.lower..<step.upper
         }
-        var code: [Int32] = [
-            Int32(steps.count), Int32(branches.count), Int32(required.count), top.lowerBound, top.upperBound,
-        ]
+        var code: [Int32] = []
         code.reserveCapacity(Code.header + 2 * required.count + 3 * (steps.count + branches.count) + words.count)
         // One value at a time: an array literal for each step would be an allocation of its own.
+        code.append(Int32(steps.count))
+        code.append(Int32(branches.count))
+        code.append(Int32(required.count))
+        code.append(top.lowerBound)
+        code.append(top.upperBound)
         for range in required {
             code.append(range.lowerBound)
             code.append(range.upperBound)
