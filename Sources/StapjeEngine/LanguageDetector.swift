@@ -31,17 +31,10 @@ struct LanguageDetector: Sendable {
         return (clue.content | clue.stop) & others != 0
     }
 
+    /// The language found (nil: no clue and no prior), and how, with every language's points.
     struct Detection {
         var language: Language?
-        /// Each language's points, in the order of `languages` (the slots past them are 0).
-        var points: SIMD4<Double>
-        var languages: [Language]
-        var choice: LanguageChoice
-
-        /// The points of `language` (0 for a language without content).
-        func score(_ language: Language) -> Double {
-            languages.firstIndex(of: language).map { points[$0] } ?? 0
-        }
+        var evidence: LanguageEvidence
     }
 
     func detect(_ tokens: [Token], prior: Language?) -> Detection {
@@ -63,11 +56,13 @@ struct LanguageDetector: Sendable {
             best = index
         }
         guard let best, points[best] > 0 else {
-            return Detection(language: prior, points: points, languages: languages, choice: .noClue)
+            return Detection(
+                language: prior, evidence: LanguageEvidence(choice: .noClue, languages: languages, points: points))
         }
         let language = languages[best]
         return Detection(
-            language: language, points: points, languages: languages,
-            choice: .fits(language, session: language == prior))
+            language: language,
+            evidence: LanguageEvidence(
+                choice: .fits(language, session: language == prior), languages: languages, points: points))
     }
 }

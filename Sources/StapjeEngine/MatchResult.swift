@@ -125,7 +125,7 @@ public struct Explanation: Sendable, Hashable, Codable {
 
     /// The detection score of `language` (0 when it was not scored).
     public func languageScore(_ language: Language) -> Double {
-        detection.languages.firstIndex(of: language).map { detection.points[$0] } ?? 0
+        detection.score(language)
     }
 
     /// How the language was chosen.
@@ -201,6 +201,16 @@ struct LanguageEvidence: Sendable, Hashable {
     /// No detection: the language was given.
     static func given(_ choice: LanguageChoice) -> LanguageEvidence {
         LanguageEvidence(choice: choice, languages: [], points: SIMD4())
+    }
+
+    /// The points of `language` (0 for a language that was not scored).
+    func score(_ language: Language) -> Double {
+        languages.firstIndex(of: language).map { points[$0] } ?? 0
+    }
+
+    /// The same points, chosen as `choice` says.
+    func chosen(_ choice: LanguageChoice) -> LanguageEvidence {
+        LanguageEvidence(choice: choice, languages: languages, points: points)
     }
 }
 

@@ -154,15 +154,13 @@ public struct Matcher: Sendable {
         }
         let detection = detector.detect(text, prior: context.language)
         let first = detection.language ?? fallbackLanguage
-        let evidence = LanguageEvidence(
-            choice: detection.choice, languages: detection.languages, points: detection.points)
+        let evidence = detection.evidence
         guard let model = models[first] ?? models[fallbackLanguage] ?? models.values.first else {
             return MatchResult(
                 kind: .fallback, intent: nil, confidence: 0, language: fallbackLanguage, alternatives: [],
                 explanation: Explanation(
                     tokens: [], notes: AnalysisNotes(),
-                    detection: LanguageEvidence(
-                        choice: .noContent, languages: detection.languages, points: detection.points),
+                    detection: evidence.chosen(.noContent),
                     coverage: 0, reason: .noRules))
         }
         var best = model.evaluate(
@@ -171,14 +169,12 @@ public struct Matcher: Sendable {
         guard best.kind == .fallback, !excluded else { return best }
         // A question whose words fit two languages equally ("app gsm") may be tried in the other one, and wins only
         // with a real answer or clarification. A question that is clearly in one language is never re-read.
-        let topScore = detection.score(model.language)
-        for language in languages where language != model.language && detection.score(language) >= topScore {
+        let topScore = evidence.score(model.language)
+        for language in languages where language != model.language && evidence.score(language) >= topScore {
             guard let other = models[language] else { continue }
             let attempt = other.evaluate(
                 text, context: context, configuration: configuration, detector: detector,
-                detection: LanguageEvidence(
-                    choice: .retried(detection.choice, first: model.language, tried: language),
-                    languages: detection.languages, points: detection.points))
+                detection: evidence.chosen(.retried(evidence.choice, first: model.language, tried: language)))
             if attempt.kind != .fallback && attempt.confidence > best.confidence {
                 best = attempt
             }
@@ -729,14 +725,6 @@ final class LanguageModel: Sendable {
         evidence.total = entry.total
         if entry.example >= 0 { evidence.bestExample = exampleTexts[Int(entry.example)] }
         return Candidate(id: intent.id, score: entry.score, evidence: evidence)
-    }
-
-    static func decide(
-        _ candidates: [Candidate], configuration: EngineConfiguration, empty: Bool
-    ) -> (MatchKind, [String], Decision) {
-        decide(
-            candidates.map { (id: $0.id, score: $0.score, total: $0.evidence.total) }, configuration: configuration,
-            empty: empty)
     }
 
     /// Answer, clarify or fall back, for the best intents (best first) with their scores and evidence totals.

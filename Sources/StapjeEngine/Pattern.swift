@@ -46,12 +46,22 @@ final class Pattern: Sendable {
     enum Code {
         static let header = 5
 
-        /// Where the steps, branches and words of the block at `o` start.
+        /// Where the steps, branches and words of the block at `code` start, from its start.
         @inline(__always)
         static func bases(_ code: UnsafePointer<Int32>) -> (steps: Int, branches: Int, words: Int) {
             let steps = header + 2 * Int(code[2])
             let branches = steps + 3 * Int(code[0])
             return (steps, branches, branches + 3 * Int(code[1]))
+        }
+
+        /// How many required steps the block at `code` has.
+        @inline(__always)
+        static func requiredCount(_ code: UnsafePointer<Int32>) -> Int { Int(code[2]) }
+
+        /// The words of required step `step` of the block at `code`, as a range from the start of its words.
+        @inline(__always)
+        static func required(_ step: Int, _ code: UnsafePointer<Int32>) -> Range<Int> {
+            Int(code[header + 2 * step])..<Int(code[header + 2 * step + 1])
         }
     }
 
@@ -59,12 +69,8 @@ final class Pattern: Sendable {
     var requiredWords: [[Int32]] {
         code.withUnsafeBufferPointer { buffer in
             let code = buffer.baseAddress!
-            let words = Code.bases(code).words
-            return (0..<Int(code[2])).map { step in
-                Array(
-                    buffer[
-                        (words + Int(code[Code.header + 2 * step]))..<(words + Int(code[Code.header + 2 * step + 1]))])
-            }
+            let words = UnsafeBufferPointer(rebasing: buffer[Code.bases(code).words...])
+            return (0..<Code.requiredCount(code)).map { Array(words[Code.required($0, code)]) }
         }
     }
 
@@ -210,8 +216,7 @@ final class Pattern: Sendable {
     /// Matching runs on sets of positions held as bits (at most 63 words): a word moves every position where it
     /// occurs one step on, a wildcard opens every later position, a choice unites its options. Each step is
     /// visited once, so a pattern costs a few dozen bit operations, with no backtracking and no allocation.
-    /// Unanchored patterns may start and end anywhere; `whole` demands they start at 0 and end at `count`.
-    /// Whether the pattern matches the question (anywhere in it, or over all of it when `whole`). A question
+    /// Unanchored patterns may start and end anywhere; `whole` demands they start at 0 and end at `count`. A question
     /// lacking a required step's stems gets 0 from that step; `RuleIndex` rules such patterns out before calling.
     func matches(_ occurrences: Occurrences, whole: Bool) -> Bool {
         code.withUnsafeBufferPointer { Self.matches($0.baseAddress!, occurrences, whole: whole) }
@@ -227,10 +232,9 @@ final class Pattern: Sendable {
     /// False when the question lacks every stem of one of the required steps of the block at `code`.
     static func mayMatch(_ code: UnsafePointer<Int32>, _ occurrences: Occurrences) -> Bool {
         let words = code + Code.bases(code).words
-        for step in 0..<Int(code[2]) {
+        for step in 0..<Code.requiredCount(code) {
             var present = false
-            for index in Int(code[Code.header + 2 * step])..<Int(code[Code.header + 2 * step + 1])
-            where occurrences.has(words[index]) {
+            for index in Code.required(step, code) where occurrences.has(words[index]) {
                 present = true
                 break
             }

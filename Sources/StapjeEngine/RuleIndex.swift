@@ -209,41 +209,32 @@ struct RuleIndex: Sendable {
     private func hits(_ occurrences: Occurrences, message: Occurrences, hits: Hits, found: inout BitSet) -> Hits {
         var hits = hits
         let triedBase = keywordCount + excludeCount
-        for id in occurrences.presentIDs {
-            let start = starts[Int(id)]
-            let end = starts[Int(id) + 1]
-            for index in Int(start.keywords)..<Int(end.keywords) {
-                let entry = keywordEntries[index]
-                let slot = Int(keywordBase[Int(entry.intent)] + entry.cue)
-                guard !found[slot], occurrences.contains(phraseWords, Int(entry.start)..<Int(entry.end)) else {
-                    continue
-                }
-                found[slot] = true
-                hits.addKeyword(entry, weight: keywordWeights[slot])
-            }
-            for index in Int(start.excludes)..<Int(end.excludes) {
-                let entry = excludeEntries[index]
-                let slot = keywordCount + Int(excludeBase[Int(entry.intent)] + entry.cue)
-                guard !found[slot], occurrences.contains(phraseWords, Int(entry.start)..<Int(entry.end)) else {
-                    continue
-                }
-                found[slot] = true
-                hits.addExclude(entry)
-            }
-        }
-        for cue in messageCues where message.has(cue.first) {
-            let entry = cue.entry
+        /// Records a keyword or exclude cue once, when its phrase is among `words`.
+        func take(_ entry: CueEntry, exclude: Bool, in words: Occurrences) {
             let slot =
-                cue.exclude
+                exclude
                 ? keywordCount + Int(excludeBase[Int(entry.intent)] + entry.cue)
                 : Int(keywordBase[Int(entry.intent)] + entry.cue)
-            guard !found[slot], message.contains(phraseWords, Int(entry.start)..<Int(entry.end)) else { continue }
+            guard !found[slot], words.contains(phraseWords, Int(entry.start)..<Int(entry.end)) else { return }
             found[slot] = true
-            if cue.exclude {
+            if exclude {
                 hits.addExclude(entry)
             } else {
                 hits.addKeyword(entry, weight: keywordWeights[slot])
             }
+        }
+        for id in occurrences.presentIDs {
+            let start = starts[Int(id)]
+            let end = starts[Int(id) + 1]
+            for index in Int(start.keywords)..<Int(end.keywords) {
+                take(keywordEntries[index], exclude: false, in: occurrences)
+            }
+            for index in Int(start.excludes)..<Int(end.excludes) {
+                take(excludeEntries[index], exclude: true, in: occurrences)
+            }
+        }
+        for cue in messageCues where message.has(cue.first) {
+            take(cue.entry, exclude: cue.exclude, in: message)
         }
         patternCode.withUnsafeBufferPointer { buffer in
             // No patterns (content of examples alone): nothing to try.

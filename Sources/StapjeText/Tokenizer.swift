@@ -56,64 +56,62 @@ public struct Tokenizer: Sendable {
         var wordIsASCII = true
         var index = 0
         while index < bytes.count {
-            let byte = bytes[index]
-            index += 1
-            if byte < 0x80 {
-                let isLetterOrDigit =
-                    (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
-                if isLetterOrDigit {
-                    if words.pendingHyphen { words.flushPart(&word) }
-                    word.append(byte)
-                } else if byte == 0x27 || byte == 0x60 {
-                    if !word.isEmpty || words.parts.isEmpty { word.append(0x27) }
-                } else if byte == 0x2D {
-                    if word.isEmpty {
-                        words.flushWord(&word, ascii: wordIsASCII, tokenizer: self)
-                        wordIsASCII = true
-                    } else {
-                        words.pendingHyphen = true
-                    }
-                } else {
-                    words.flushWord(&word, ascii: wordIsASCII, tokenizer: self)
-                    wordIsASCII = true
-                }
-                continue
-            }
-            let second = index < bytes.count ? bytes[index] : 0
-            if byte == 0xC3 && second >= 0x80 && second <= 0xBF {
-                // U+00C0-U+00FF: letters, but for × (U+00D7) and ÷ (U+00F7), which separate words.
-                index += 1
-                if second == 0x97 || second == 0xB7 {
-                    words.flushWord(&word, ascii: wordIsASCII, tokenizer: self)
-                    wordIsASCII = true
-                } else {
-                    if words.pendingHyphen { words.flushPart(&word) }
-                    word.append(byte)
-                    word.append(second)
+            guard let (kind, length) = Self.byteClass(bytes, at: index) else { return nil }
+            // What the scalar loop does with a scalar of this kind.
+            switch kind {
+            case .letter:
+                if words.pendingHyphen { words.flushPart(&word) }
+                // One byte, or two for a Latin-1 letter (appended one by one: a slice costs more than the letter).
+                word.append(bytes[index])
+                if length > 1 {
+                    word.append(bytes[index + 1])
                     wordIsASCII = false
                 }
-            } else if byte == 0xC2 && second == 0xB4 {
-                index += 1
+            case .apostrophe:
                 if !word.isEmpty || words.parts.isEmpty { word.append(0x27) }
-            } else if byte == 0xE2 && second == 0x80 && index + 1 < bytes.count
-                && ((0x90...0x91).contains(bytes[index + 1]) || (0x98...0x99).contains(bytes[index + 1]))
-            {
-                let third = bytes[index + 1]
-                index += 2
-                if third >= 0x98 {
-                    if !word.isEmpty || words.parts.isEmpty { word.append(0x27) }
-                } else if word.isEmpty {
-                    words.flushWord(&word, ascii: wordIsASCII, tokenizer: self)
-                    wordIsASCII = true
-                } else {
-                    words.pendingHyphen = true
-                }
-            } else {
-                return nil
+            case .hyphen where !word.isEmpty:
+                words.pendingHyphen = true
+            case .hyphen, .separator:
+                words.flushWord(&word, ascii: wordIsASCII, tokenizer: self)
+                wordIsASCII = true
             }
+            index += length
         }
         words.flushWord(&word, ascii: wordIsASCII, tokenizer: self)
         return words.result
+    }
+
+    /// What the scalar loop of `tokens` makes of a scalar.
+    private enum ScalarKind {
+        case letter, apostrophe, hyphen, separator
+    }
+
+    /// The kind and UTF-8 length of the scalar at `index`, for the scalars `bytePathTokens` reads; nil for others.
+    @inline(__always)
+    private static func byteClass(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (ScalarKind, Int)? {
+        let byte = bytes[index]
+        if byte < 0x80 {
+            switch byte {
+            case 0x61...0x7A, 0x41...0x5A, 0x30...0x39: return (.letter, 1)
+            case 0x27, 0x60: return (.apostrophe, 1)
+            case 0x2D: return (.hyphen, 1)
+            default: return (.separator, 1)
+            }
+        }
+        let second = index + 1 < bytes.count ? bytes[index + 1] : 0
+        switch (byte, second) {
+        // U+00C0-U+00FF: letters, but for × (U+00D7) and ÷ (U+00F7), which separate words.
+        case (0xC3, 0x97), (0xC3, 0xB7): return (.separator, 2)
+        case (0xC3, 0x80...0xBF): return (.letter, 2)
+        case (0xC2, 0xB4): return (.apostrophe, 2)
+        case (0xE2, 0x80) where index + 2 < bytes.count:
+            switch bytes[index + 2] {
+            case 0x90, 0x91: return (.hyphen, 3)
+            case 0x98, 0x99: return (.apostrophe, 3)
+            default: return nil
+            }
+        default: return nil
+        }
     }
 
     /// The parts of the hyphenated word being read, and the tokens so far.

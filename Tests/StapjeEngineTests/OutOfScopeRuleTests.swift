@@ -43,16 +43,11 @@ struct OutOfScopeRuleTests {
 
     /// When a rule and a topic are close, only the topic can be offered.
     @Test func aRuleIsNeverOfferedAsAChoice() {
-        func candidate(_ id: String, _ score: Double, _ total: Double) -> Candidate {
-            var evidence = Evidence()
-            evidence.total = total
-            return Candidate(id: id, score: score, evidence: evidence)
-        }
-        let candidates = [candidate("oos.costs", 0.55, 1.3), candidate("id.eid-pin", 0.5, 1.1)]
+        let candidates = [(id: "oos.costs", score: 0.55, total: 1.3), (id: "id.eid-pin", score: 0.5, total: 1.1)]
         let (kind, offered, _) = LanguageModel.decide(candidates, configuration: EngineConfiguration(), empty: false)
         #expect(kind == .fallback)
         #expect(offered.isEmpty)
-        let reversed = [candidate("id.eid-pin", 0.55, 1.3), candidate("oos.costs", 0.5, 1.1)]
+        let reversed = [(id: "id.eid-pin", score: 0.55, total: 1.3), (id: "oos.costs", score: 0.5, total: 1.1)]
         let (otherKind, otherOffered, _) = LanguageModel.decide(
             reversed, configuration: EngineConfiguration(), empty: false)
         #expect(otherKind == .clarify)
