@@ -326,7 +326,7 @@ final class Pattern: Sendable {
                     let close = byte == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "]")
                     let options = try alternatives(until: close)
                     depth -= 1
-                    if byte == UInt8(ascii: "(") && options.contains(where: \.isEmpty) {
+                    if byte == UInt8(ascii: "(") && options.contains(where: { $0.isEmpty }) {
                         throw SyntaxError(
                             message: "a choice in ( ) has an option made only of small words, which are ignored; "
                                 + "use [ ] if it is optional, or another word")
