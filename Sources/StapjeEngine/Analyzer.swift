@@ -122,7 +122,12 @@ struct Analyzer: Sendable {
     func finished(typos: TypoIndex, stemIDs: [String: Int32]) -> Analyzer {
         var copy = self
         copy.typos = typos
-        for (word, entry) in entries { copy.entries[word]?.stemID = stemIDs[entry.stem] ?? -1 }
+        // `mapValues` keeps the table's layout: no word is hashed again.
+        copy.entries = entries.mapValues { entry in
+            var entry = entry
+            entry.stemID = stemIDs[entry.stem] ?? -1
+            return entry
+        }
         return copy
     }
 

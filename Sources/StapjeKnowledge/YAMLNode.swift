@@ -183,6 +183,9 @@ struct YAMLComposer {
     /// reported them).
     static func refuseDuplicates(_ pairs: [(key: YAMLNode, value: YAMLNode)]) throws(YAMLProblem) {
         guard pairs.count > 1 else { return }
+        // Most mappings have a handful of keys: comparing them pairwise costs less than hashing each, and only a
+        // mapping with a repeated key goes on to the look-up that names them all.
+        if pairs.count <= 16 && !hasRepeatedKey(pairs) { return }
         var firstUse: [String: YAMLNode] = [:]
         firstUse.reserveCapacity(pairs.count)
         var duplicates: Set<String> = []
@@ -194,5 +197,13 @@ struct YAMLComposer {
         let names = duplicates.sorted()
         throw .syntax(
             line: firstUse[names[0]]?.line ?? 1, "the key \(names.joined(separator: ", ")) appears twice")
+    }
+
+    private static func hasRepeatedKey(_ pairs: [(key: YAMLNode, value: YAMLNode)]) -> Bool {
+        for later in pairs.indices.dropFirst() {
+            guard let text = pairs[later].key.string else { continue }
+            for earlier in pairs.indices[..<later] where pairs[earlier].key.string == text { return true }
+        }
+        return false
     }
 }
