@@ -470,8 +470,9 @@ final class LanguageModel: Sendable {
                 var patterns: [Pattern] = []
                 var messagePatterns: [Pattern] = []
                 for source in rule.patterns {
-                    if !rule.whole && Pattern.readsSmallWords(source.value) {
-                        // Only the reading with small words: the one without them would drop the `+` words.
+                    if Pattern.readsSmallWords(source.value) {
+                        // Only the reading with small words: the one without them would drop the `+` words (also in
+                        // a whole-message rule, whose other patterns match with either reading).
                         do {
                             messagePatterns.append(
                                 try Pattern.compile(source.value, stem: wholePhrase, concept: wholeConcept))

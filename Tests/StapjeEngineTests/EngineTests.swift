@@ -236,6 +236,30 @@ struct EngineTests {
         #expect(warnings.first?.message.hasPrefix("'get back' counts as 'back' alone") == true)
     }
 
+    /// A whole-message pattern matches with the question's small words or without them, but one that names a small
+    /// word with `+` only with them: "+i +am done" is "i am done", never "ok done" (which the next step takes).
+    @Test func aWholeMessagePatternWithAMarkedSmallWordNeedsIt() {
+        let bundle = ContentBundle(
+            languages: [.en],
+            intents: [
+                .en: [
+                    Fixture.rules(
+                        "chat.goodbye", .en, patterns: ["[ok] +i +am (done | finished)", "bye"],
+                        examples: ["bye"], whole: true),
+                    Fixture.rules(
+                        "nav.next", .en, patterns: ["[ok] (done | next)"], examples: ["next"], whole: true),
+                    Fixture.rules("trains.times", .en, keywords: ["train": 3], examples: ["when does the train leave"]),
+                ]
+            ])
+        let matcher = Matcher(bundle: bundle)
+        #expect(matcher.diagnostics.isEmpty)
+        let next = matcher.match("ok done")
+        #expect(next.intent == "nav.next" && next.kind == .answer, "\(next.explanation.decision)")
+        let goodbye = matcher.match("ok i am done")
+        #expect(goodbye.explanation.candidates.first?.id == "chat.goodbye")
+        #expect(goodbye.explanation.candidates.first?.evidence.patterns.isEmpty == false)
+    }
+
     /// A number that a rule names (a helpline: 1700) is a word of the question like any other; other numbers are
     /// no words at all, so they neither fire a rule nor count as unknown.
     @Test func aNumberCountsWhenARuleNamesIt() {
