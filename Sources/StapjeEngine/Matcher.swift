@@ -332,9 +332,21 @@ final class LanguageModel: Sendable {
             self.concepts = concepts
             self.vocabulary = vocabulary
             self.words = words
+            // Phrases a person may type without their spaces: keywords, excludes and concept phrases.
+            var phrases: [[String]] = []
+            func addPhrase(_ text: String) {
+                guard !text.hasPrefix("@"), text.utf8.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "-") })
+                else { return }
+                phrases.append(words.tokens(text).filter { !$0.isNumber }.map(\.folded))
+            }
+            for rule in sortedRules {
+                rule.keywords.forEach { addPhrase($0.phrase) }
+                rule.exclude.forEach { addPhrase($0.value) }
+            }
+            for concept in concepts.values { concept.phrases.forEach(addPhrase) }
             self.analyzer = Analyzer(
                 language: language, vocabulary: vocabulary, words: lowerWords, exactWords: excludeOnly,
-                keepSmallWords: exampleOnly, buildingTypos: false)
+                keepSmallWords: exampleOnly, buildingTypos: false, phrases: phrases)
             self.exampleOnly = exampleOnly
         }
 

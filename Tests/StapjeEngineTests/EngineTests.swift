@@ -136,6 +136,34 @@ struct EngineTests {
         #expect(english.explanation.tokens.contains { $0.folded == "weekend" })
     }
 
+    /// A phrase of the content typed without its spaces is read as the phrase, in every language; a typo in it is
+    /// corrected towards the glued phrase first.
+    @Test func aPhraseTypedWithoutItsSpacesIsReadAsThePhrase() {
+        let french = MatchContext(language: .fr, explicitLanguage: true)
+        let glued = matcher.match("motdepasse oublié", context: french)
+        #expect(glued.intent == "account.passwords")
+        #expect(glued.explanation.notes.compounds == ["motdepasse → mot + de + passe"])
+        #expect(glued.explanation.tokens.map(\.folded).prefix(3) == ["mot", "de", "passe"])
+        let typo = matcher.match("motdepase oublié", context: french)
+        #expect(typo.explanation.notes.corrections == ["motdepase → motdepasse"])
+        #expect(typo.intent == "account.passwords")
+    }
+
+    /// Two phrases that glue into the same letters ("car pet", "carp et") leave that word unknown: no guess.
+    @Test func twoPhrasesGluedAlikeAreNeitherOfThem() {
+        let bundle = ContentBundle(
+            languages: [.en],
+            intents: [
+                .en: [
+                    Fixture.rules("a.one", .en, keywords: ["car pet": 3], examples: ["my car pet"]),
+                    Fixture.rules("a.two", .en, keywords: ["carp et": 3], examples: ["a carp et al"]),
+                ]
+            ])
+        let result = Matcher(bundle: bundle).match("carpet", context: MatchContext(language: .en, explicitLanguage: true))
+        #expect(result.explanation.notes.compounds.isEmpty)
+        #expect(result.explanation.tokens.map(\.folded) == ["carpet"])
+    }
+
     /// A word another language's content uses is a real word, not a typo: "salut" in a Dutch question is left as
     /// it is, not made into the Dutch "saluut" one letter away.
     @Test func aWordOfAnotherLanguageIsNotCorrected() {
