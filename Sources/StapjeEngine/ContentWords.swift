@@ -62,6 +62,9 @@ struct ContentWords: Sendable {
     /// piece (its other rules are about apostrophes, hyphens and other scripts). Most pieces are like that
     /// ("solliciteren", "(online", "vdab?"), and the tokenizer costs more than the rest of splitting.
     private static func split(_ bytes: UnsafeBufferPointer<UInt8>, _ tokenizer: Tokenizer) -> [Token] {
+        if let blanked = blankingConceptNames(bytes) {
+            return blanked.withUnsafeBufferPointer { split($0, tokenizer) }
+        }
         var words: [Token] = []
         var start = -1
         for index in 0...bytes.count {
@@ -80,6 +83,38 @@ struct ContentWords: Sendable {
             }
         }
         return words
+    }
+
+    /// The piece with the names of the concepts it refers to (`@jobs-apply`, `(@phone`) made blanks, or nil when it
+    /// refers to none: a concept's name is no word of the content ("jobs", "apply" would otherwise count as words of
+    /// every language, for the language detector and the typo index alike). An `@` inside a word ("info@vdab.be")
+    /// is no reference.
+    private static func blankingConceptNames(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var blanked: [UInt8]?
+        var index = 0
+        while index < bytes.count {
+            let startsName =
+                bytes[index] == UInt8(ascii: "@")
+                && (index == 0 || [UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "|")].contains(bytes[index - 1]))
+            guard startsName else {
+                index += 1
+                continue
+            }
+            if blanked == nil { blanked = Array(bytes) }
+            repeat {
+                blanked![index] = 0x20
+                index += 1
+            } while index < bytes.count && isNameByte(bytes[index])
+        }
+        return blanked
+    }
+
+    /// Letters, digits, `-` and `_`: what a concept's name is made of.
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x61...0x7A, 0x41...0x5A, 0x30...0x39, UInt8(ascii: "-"), UInt8(ascii: "_"): true
+        default: false
+        }
     }
 
     /// The words of `text` when every piece of it was split before, as `Tokenizer.tokens(text)` gives them; nil

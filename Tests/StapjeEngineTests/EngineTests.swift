@@ -149,6 +149,34 @@ struct EngineTests {
         #expect(typo.intent == "account.passwords")
     }
 
+    /// The name of a concept (`@safety-report`) is no word of the content: "report" stays unknown to Dutch content
+    /// that only names the concept, and gives no clue that a question is Dutch; an `@` inside a word is no name.
+    @Test func aConceptsNameIsNoWordOfTheContent() {
+        let location = Fixture.location
+        let bundle = ContentBundle(
+            languages: [.nl, .en],
+            intents: [
+                .nl: [
+                    Fixture.rules(
+                        "safety.report", .nl, keywords: ["@safety-report": 3, "phishing": 2],
+                        patterns: ["(@safety-report | doorsturen) * phishing"],
+                        examples: ["phishing melden", "mail naar verdacht@safeonweb.be sturen"])
+                ],
+                .en: [Fixture.rules("safety.report", .en, keywords: ["report": 4], examples: ["report phishing"])],
+            ],
+            concepts: [
+                .nl: ["safety-report": ConceptSet(name: "safety-report", language: .nl, phrases: ["melden"], location: location)]
+            ])
+        let matcher = Matcher(bundle: bundle)
+        #expect(matcher.diagnostics.isEmpty)
+        let dutch = matcher.match("report", context: MatchContext(language: .nl, explicitLanguage: true))
+        #expect(dutch.explanation.tokens.first?.isKnown == false)
+        let detected = matcher.match("report phishing")
+        #expect(detected.language == .en)
+        let address = matcher.match("safeonweb", context: MatchContext(language: .nl, explicitLanguage: true))
+        #expect(address.explanation.tokens.first?.isKnown == true)
+    }
+
     /// Two phrases that glue into the same letters ("car pet", "carp et") leave that word unknown: no guess.
     @Test func twoPhrasesGluedAlikeAreNeitherOfThem() {
         let bundle = ContentBundle(
