@@ -40,9 +40,9 @@ struct Analyzer: Sendable {
     let knownStems: Set<String>
     /// Words known only as typed (see `init`): found as themselves and as parts of compounds, never by correction.
     let exactWords: Set<String>
-    /// The content's phrases of several words written without their spaces ("motdepasse", "taxonweb"), each with its
-    /// words: a person who leaves the spaces out typed the phrase (see `init`).
-    let gluedPhrases: [String: [String]]
+    /// The content's phrases of several words written without their spaces ("motdepasse", "adressemail"), each with
+    /// its words: a person who leaves the spaces out typed the phrase (see `gluedPhrases(_:except:)`).
+    private(set) var gluedPhrases: [String: [String]] = [:]
     /// What is known of every word the content uses (lower-cased, accents kept, and folded): its stem, so Snowball
     /// runs only on new words, and whether it is a small word and a known one, so a known word costs one lookup.
     private(set) var entries: [String: Entry]
@@ -73,13 +73,9 @@ struct Analyzer: Sendable {
     ///   - exactWords: folded words known only as typed: never the result of a typo correction.
     ///   - buildingTypos: false to leave the typo index empty, for a compiler that builds it on another core
     ///     (over `contentWords(_:)`) and adds it with `finished(typos:stemIDs:)`.
-    ///   - phrases: the folded words of the content's phrases (keywords, excludes, concept phrases). Those of two
-    ///     words or more are also known glued together, as starters type them when they leave out a space: an unknown
-    ///     "motdepasse" or "adressemail" is read as "mot de passe" or "adresse mail", and a typo in such a word is
-    ///     corrected towards it ("taksonweb" → "taxonweb"). Two phrases glued into the same letters are left out.
     init(
         language: Language, vocabulary: Set<String>, words: Set<String> = [], exactWords: Set<String> = [],
-        keepSmallWords: Bool = false, buildingTypos: Bool = true, phrases: [[String]] = []
+        keepSmallWords: Bool = false, buildingTypos: Bool = true
     ) {
         self.language = language
         self.stemmer = Stemmer(language: language)
@@ -87,8 +83,7 @@ struct Analyzer: Sendable {
         self.stopWords = stopWords
         self.fillers = StopWords.fillers(for: language)
         let content = vocabulary.filter { !stopWords.contains($0) }
-        self.gluedPhrases = Self.glued(phrases, except: vocabulary)
-        self.typos = TypoIndex(vocabulary: buildingTypos ? content.union(gluedPhrases.keys) : [])
+        self.typos = TypoIndex(vocabulary: buildingTypos ? content : [])
         let stemmer = Stemmer(language: language)
         // Every word is stemmed once, into a list: the stems of the content words are needed before the entries.
         let stems = words.union(vocabulary).map { (word: $0, stem: stemmer.stem($0)) }
@@ -120,30 +115,35 @@ struct Analyzer: Sendable {
         self.entries = entries
     }
 
-    /// The words the typo index corrects to: those of `vocabulary` but the small words, and the glued phrases.
+    /// The words of `vocabulary` the typo index corrects to: all but the small words.
     func contentWords(_ vocabulary: Set<String>) -> Set<String> {
-        vocabulary.filter { !stopWords.contains($0) }.union(gluedPhrases.keys)
+        vocabulary.filter { !stopWords.contains($0) }
     }
 
-    /// Phrases of two words or more by their letters without spaces, of at least five letters, that are no word
-    /// of the content themselves and that no other phrase glues into.
-    private static func glued(_ phrases: [[String]], except vocabulary: Set<String>) -> [String: [String]] {
+    /// Phrases of two words or more by their letters without spaces ("motdepasse"), as starters type them when they
+    /// leave the spaces out: an unknown word that is such a phrase is read as its words. Only phrases of at least
+    /// five bytes (about five letters) that are no word of the content themselves, and that no other phrase glues
+    /// into (no guess). Typed exactly: a glued phrase with a typo in it is left alone (a typo index over these long
+    /// words cost a tenth of compiling).
+    static func gluedPhrases(_ phrases: [[String]], except vocabulary: Set<String>) -> [String: [String]] {
         var glued: [String: [String]] = [:]
+        glued.reserveCapacity(phrases.count)
         var clashes: Set<String> = []
         for words in phrases where words.count >= 2 {
             let key = words.joined()
-            guard key.unicodeScalars.count >= 5, !vocabulary.contains(key) else { continue }
+            guard key.utf8.count >= 5, !vocabulary.contains(key) else { continue }
             if let seen = glued.updateValue(words, forKey: key), seen != words { clashes.insert(key) }
         }
         for key in clashes { glued[key] = nil }
         return glued
     }
 
-    /// This analyzer finished: with `typos` as its typo index, and every known word's stem id from the finished
-    /// stem table.
-    func finished(typos: TypoIndex, stemIDs: [String: Int32]) -> Analyzer {
+    /// This analyzer finished: with `typos` as its typo index, every known word's stem id from the finished stem
+    /// table, and the phrases it reads when typed without their spaces (`gluedPhrases(_:except:)`).
+    func finished(typos: TypoIndex, stemIDs: [String: Int32], gluedPhrases: [String: [String]] = [:]) -> Analyzer {
         var copy = self
         copy.typos = typos
+        copy.gluedPhrases = gluedPhrases
         // `mapValues` keeps the table's layout: no word is hashed again.
         copy.entries = entries.mapValues { entry in
             var entry = entry
@@ -197,7 +197,7 @@ struct Analyzer: Sendable {
             }
             if !token.isNumber, let words = gluedPhrases[token.folded] {
                 notes.compounds.append("\(token.folded) → \(words.joined(separator: " + "))")
-                appendGlued(words, of: token, correctedFrom: nil, to: &result)
+                appendGlued(words, of: token, to: &result)
                 continue
             }
             let stop = isStop(token)
@@ -229,11 +229,6 @@ struct Analyzer: Sendable {
             switch typos.lookup(token.folded) {
             case .corrected(let word, _):
                 notes.corrections.append("\(token.folded) → \(word)")
-                if let words = gluedPhrases[word] {
-                    notes.compounds.append("\(word) → \(words.joined(separator: " + "))")
-                    appendGlued(words, of: token, correctedFrom: token.folded, to: &result)
-                    continue
-                }
                 result.append(
                     AnalyzedToken(
                         original: token.original, folded: word, stem: entries[word]?.stem ?? stemmer.stem(word),
@@ -253,16 +248,14 @@ struct Analyzer: Sendable {
     }
 
     /// The words of a glued phrase, each as the content writes it.
-    private func appendGlued(
-        _ words: [String], of token: Token, correctedFrom: String?, to result: inout [AnalyzedToken]
-    ) {
+    private func appendGlued(_ words: [String], of token: Token, to result: inout [AnalyzedToken]) {
         let glued = words.joined()
         for word in words {
             let entry = entries[word]
             result.append(
                 AnalyzedToken(
                     original: token.original, folded: word, stem: entry?.stem ?? stemmer.stem(word),
-                    isStop: entry?.isStop ?? stopWords.contains(word), isKnown: true, correctedFrom: correctedFrom,
+                    isStop: entry?.isStop ?? stopWords.contains(word), isKnown: true, correctedFrom: nil,
                     compoundOf: glued))
         }
     }

@@ -239,12 +239,12 @@ final class LanguageModel: Sendable {
 
     /// Puts a language together from its source and the parts the jobs built (in any order).
     init(_ source: Source, parts: [Part], diagnostics: inout [Diagnostic]) {
-        var typos: TypoIndex?
+        var typos: (index: TypoIndex, glued: [String: [String]])?
         var ruleSet: RuleSet?
         var examples: (index: VectorIndex, texts: PackedTexts)?
         for part in parts {
             switch part {
-            case .typos(let index): typos = index
+            case .typos(let index, let glued): typos = (index, glued)
             case .rules(let rules): ruleSet = rules
             case .examples(let index, let texts): examples = (index, texts)
             }
@@ -253,7 +253,8 @@ final class LanguageModel: Sendable {
         let rules = ruleSet!
         diagnostics += rules.diagnostics
         self.language = source.language
-        self.analyzer = source.analyzer.finished(typos: typos!, stemIDs: rules.stemIDs)
+        self.analyzer = source.analyzer.finished(
+            typos: typos!.index, stemIDs: rules.stemIDs, gluedPhrases: typos!.glued)
         self.intents = rules.intents
         self.kinds = rules.intents.map { IntentKind(whole: $0.whole, hasRules: $0.hasRules) }
         self.index = examples!.index
@@ -270,7 +271,7 @@ final class LanguageModel: Sendable {
 
     /// What one job built.
     enum Part: Sendable {
-        case typos(TypoIndex)
+        case typos(TypoIndex, glued: [String: [String]])
         case rules(RuleSet)
         case examples(VectorIndex, texts: PackedTexts)
     }
@@ -332,21 +333,9 @@ final class LanguageModel: Sendable {
             self.concepts = concepts
             self.vocabulary = vocabulary
             self.words = words
-            // Phrases a person may type without their spaces: keywords, excludes and concept phrases.
-            var phrases: [[String]] = []
-            func addPhrase(_ text: String) {
-                guard !text.hasPrefix("@"), text.utf8.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "-") })
-                else { return }
-                phrases.append(words.tokens(text).filter { !$0.isNumber }.map(\.folded))
-            }
-            for rule in sortedRules {
-                rule.keywords.forEach { addPhrase($0.phrase) }
-                rule.exclude.forEach { addPhrase($0.value) }
-            }
-            for concept in concepts.values { concept.phrases.forEach(addPhrase) }
             self.analyzer = Analyzer(
                 language: language, vocabulary: vocabulary, words: lowerWords, exactWords: excludeOnly,
-                keepSmallWords: exampleOnly, buildingTypos: false, phrases: phrases)
+                keepSmallWords: exampleOnly, buildingTypos: false)
             self.exampleOnly = exampleOnly
         }
 
@@ -356,10 +345,29 @@ final class LanguageModel: Sendable {
 
         func build(_ job: Job) -> Part {
             switch job {
-            case .typos: .typos(TypoIndex(vocabulary: analyzer.contentWords(vocabulary)))
+            case .typos: .typos(TypoIndex(vocabulary: analyzer.contentWords(vocabulary)), glued: gluedPhrases())
             case .rules: .rules(compileRules())
             case .examples: examples()
             }
+        }
+
+        /// The phrases a person may type without their spaces: those of the keywords, excludes and concepts
+        /// (`Analyzer.gluedPhrases(_:except:)`).
+        func gluedPhrases() -> [String: [String]] {
+            var phrases: [[String]] = []
+            func add(_ text: String) {
+                let bytes = text.utf8
+                guard bytes.first != UInt8(ascii: "@"),
+                    bytes.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "-") })
+                else { return }
+                phrases.append(tokens(text).compactMap { $0.isNumber ? nil : $0.folded })
+            }
+            for rule in rules {
+                rule.keywords.forEach { add($0.phrase) }
+                rule.exclude.forEach { add($0.value) }
+            }
+            for concept in concepts.values { concept.phrases.forEach(add) }
+            return Analyzer.gluedPhrases(phrases, except: vocabulary)
         }
 
         /// The example index: features of every example, each tagged with its intent.

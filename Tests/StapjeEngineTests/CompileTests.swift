@@ -25,7 +25,8 @@ struct CompileTests {
     @Test func aConceptsNameGivesNoWordsButAnAddressDoes() {
         var words = ContentWords()
         #expect(words.tokens("@jobs-apply * (@phone | site) [@x_y]").map(\.folded) == ["site"])
-        #expect(words.tokens("mail info@vdab.be").map(\.folded) == Tokenizer().tokens("mail info@vdab.be").map(\.folded))
+        #expect(
+            words.tokens("mail info@vdab.be").map(\.folded) == Tokenizer().tokens("mail info@vdab.be").map(\.folded))
     }
 
     /// The text with `@` and the name after it made blanks where the `@` starts a word (as rules refer to concepts).

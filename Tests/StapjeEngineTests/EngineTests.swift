@@ -136,8 +136,8 @@ struct EngineTests {
         #expect(english.explanation.tokens.contains { $0.folded == "weekend" })
     }
 
-    /// A phrase of the content typed without its spaces is read as the phrase, in every language; a typo in it is
-    /// corrected towards the glued phrase first.
+    /// A phrase of the content typed without its spaces is read as the phrase, in every language (exactly: the
+    /// typo index does not hold these long words).
     @Test func aPhraseTypedWithoutItsSpacesIsReadAsThePhrase() {
         let french = MatchContext(language: .fr, explicitLanguage: true)
         let glued = matcher.match("motdepasse oublié", context: french)
@@ -145,8 +145,7 @@ struct EngineTests {
         #expect(glued.explanation.notes.compounds == ["motdepasse → mot + de + passe"])
         #expect(glued.explanation.tokens.map(\.folded).prefix(3) == ["mot", "de", "passe"])
         let typo = matcher.match("motdepase oublié", context: french)
-        #expect(typo.explanation.notes.corrections == ["motdepase → motdepasse"])
-        #expect(typo.intent == "account.passwords")
+        #expect(typo.explanation.notes.compounds.isEmpty)
     }
 
     /// The name of a concept (`@safety-report`) is no word of the content: "report" stays unknown to Dutch content
@@ -165,7 +164,10 @@ struct EngineTests {
                 .en: [Fixture.rules("safety.report", .en, keywords: ["report": 4], examples: ["report phishing"])],
             ],
             concepts: [
-                .nl: ["safety-report": ConceptSet(name: "safety-report", language: .nl, phrases: ["melden"], location: location)]
+                .nl: [
+                    "safety-report": ConceptSet(
+                        name: "safety-report", language: .nl, phrases: ["melden"], location: location)
+                ]
             ])
         let matcher = Matcher(bundle: bundle)
         #expect(matcher.diagnostics.isEmpty)
@@ -187,7 +189,8 @@ struct EngineTests {
                     Fixture.rules("a.two", .en, keywords: ["carp et": 3], examples: ["a carp et al"]),
                 ]
             ])
-        let result = Matcher(bundle: bundle).match("carpet", context: MatchContext(language: .en, explicitLanguage: true))
+        let result = Matcher(bundle: bundle).match(
+            "carpet", context: MatchContext(language: .en, explicitLanguage: true))
         #expect(result.explanation.notes.compounds.isEmpty)
         #expect(result.explanation.tokens.map(\.folded) == ["carpet"])
     }
