@@ -200,13 +200,17 @@ final class CompiledIntent: Sendable {
     let exclude: [Cue]
     /// Keywords or patterns read without small words (its patterns themselves live in the rule index).
     let hasRules: Bool
+    /// For a whole-message intent, the stem ids of every word its examples, keywords and patterns use (sorted):
+    /// a short message made of these words alone is this kind of message (`LanguageModel.evidence`).
+    let vocabulary: [Int32]
 
-    init(id: String, whole: Bool, keywords: [Cue], exclude: [Cue], hasPatterns: Bool) {
+    init(id: String, whole: Bool, keywords: [Cue], exclude: [Cue], hasPatterns: Bool, vocabulary: [Int32] = []) {
         self.id = id
         self.whole = whole
         self.keywords = keywords
         self.exclude = exclude
         self.hasRules = !keywords.isEmpty || hasPatterns
+        self.vocabulary = vocabulary
     }
 
     /// An intent's patterns, while compiling: `ordinary` are matched against the question's words without small
@@ -480,6 +484,37 @@ final class LanguageModel: Sendable {
                 return CompiledIntent.Cue(label: label, phrases: [stems], weight: weight, message: message)
             }
 
+            /// The stems of every word a whole-message rule writes (examples, keywords, patterns, the concepts they
+            /// name), small words aside; they get ids like the rules' own stems.
+            func vocabulary(of rule: IntentRules) -> [Int32] {
+                var ids = Set<Int32>()
+                func add(_ text: String) {
+                    for token in tokens(text) where !token.isNumber && !analyzer.isStop(token) {
+                        ids.insert(table.id(analyzer.stem(token)))
+                    }
+                }
+                func addPattern(_ source: String) {
+                    // A pattern's words, its syntax aside; `@name` stands for the concept's phrases.
+                    let syntax = Set(" \t*()[]|+".unicodeScalars)
+                    for piece in source.unicodeScalars.split(whereSeparator: { syntax.contains($0) }) {
+                        if piece.first == "@" {
+                            concepts[String(String.UnicodeScalarView(piece.dropFirst()))]?.phrases.forEach(add)
+                        } else {
+                            add(String(String.UnicodeScalarView(piece)))
+                        }
+                    }
+                }
+                rule.examples.forEach { add($0.value) }
+                for keyword in rule.keywords {
+                    if keyword.phrase.hasPrefix("@") {
+                        concepts[String(keyword.phrase.dropFirst())]?.phrases.forEach(add)
+                    } else {
+                        add(keyword.phrase)
+                    }
+                }
+                rule.patterns.forEach { addPattern($0.value) }
+                return ids.sorted()
+            }
             var intents: [CompiledIntent] = []
             var intentPatterns: [CompiledIntent.Patterns] = []
             for rule in rules {
@@ -518,7 +553,7 @@ final class LanguageModel: Sendable {
                 intents.append(
                     CompiledIntent(
                         id: rule.id, whole: rule.whole, keywords: keywords, exclude: exclude,
-                        hasPatterns: !patterns.isEmpty))
+                        hasPatterns: !patterns.isEmpty, vocabulary: rule.whole ? vocabulary(of: rule) : []))
                 intentPatterns.append(CompiledIntent.Patterns(ordinary: patterns, message: messagePatterns))
             }
             return RuleSet(
@@ -541,6 +576,9 @@ final class LanguageModel: Sendable {
         var messageIDs: [Int32] = []
         var words = 0
         var knownWords = 0
+        // Whether the question could be a whole-message intent's own words: at most five words, each of them a word
+        // the rules use (an unknown word, even "mop", may be what the question is about).
+        var uncoverable = false
         ids.reserveCapacity(tokens.count)
         messageIDs.reserveCapacity(tokens.count)
         for (token, known) in zip(tokens, known) where !token.stem.isEmpty {
@@ -555,9 +593,11 @@ final class LanguageModel: Sendable {
             } else if token.isKnown {
                 knownWords += 1
             }
+            if id < 0 { uncoverable = true }
             ids.append(id)
             words += 1
         }
+        let coverable = !uncoverable && words > 0 && words <= 5
         let occurrences = Occurrences(ids: ids)
         let messageOccurrences = Occurrences(ids: messageIDs)
         let coverage = words == 0 ? 0 : Double(knownWords) / Double(words)
@@ -582,7 +622,8 @@ final class LanguageModel: Sendable {
                     guard best > 0 || keywordWeight > 0 || patternCount > 0 else { continue }
                     let found = Found(
                         best: best, centroid: Double(similarities.centroid[position]), keywordWeight: keywordWeight,
-                        keywords: keywordWeight > 0, patterns: patternCount > 0, excluded: intentHits.exclude >= 0)
+                        keywords: keywordWeight > 0, patterns: patternCount > 0, excluded: intentHits.exclude >= 0,
+                        covered: coverable && kinds[position].whole && Self.covers(intents[position].vocabulary, ids))
                     let (total, contextBoost) = Self.evidence(
                         kinds[position], id: intents[position].id, found, exampleOnly: exampleOnly,
                         occurrenceCount: occurrences.count, coverage: coverage, context: context)
@@ -680,11 +721,13 @@ final class LanguageModel: Sendable {
             intent.hasRules || !exampleOnly ? 3 * (0.6 * best + 0.4 * centroid) : 3 * (0.2 * best + 0.8 * centroid)
         var total: Double
         if intent.whole {
-            // Short conversation commands: only a pattern over the whole question, or a near-copy of an example
-            // in at most two words, all of them known ("who will win the next election" is no "next", "I lost my
-            // dog in the park" no "I'm lost").
+            // Short conversation commands: only a pattern over the whole question, a near-copy of an example in at
+            // most two words, all of them known ("who will win the next election" is no "next", "I lost my dog in
+            // the park" no "I'm lost"), or at most five words that are all the intent's own ("ta réponse sert à
+            // rien": every word is one its examples or patterns use; "vertel eens een mop" is not, "mop" is no word
+            // of nav.repeat's).
             let nearCopy = best >= 0.9 && coverage >= 1 && occurrenceCount <= 2
-            total = found.patterns ? 4.5 : (nearCopy ? 3 * best : 0)
+            total = found.patterns ? 4.5 : (nearCopy || found.covered ? 3 * best : 0)
         } else if !intent.hasRules {
             total = similarity
         } else if !found.keywords && !found.patterns {
@@ -706,6 +749,19 @@ final class LanguageModel: Sendable {
         return (total * (0.5 + 0.5 * coverage), contextBoost)
     }
 
+    /// Whether every word of a question (stem ids) is in a whole-message intent's vocabulary.
+    static func covers(_ vocabulary: [Int32], _ ids: [Int32]) -> Bool {
+        ids.allSatisfy { id in
+            var low = 0
+            var high = vocabulary.count
+            while low < high {
+                let middle = (low + high) / 2
+                if vocabulary[middle] < id { low = middle + 1 } else { high = middle }
+            }
+            return low < vocabulary.count && vocabulary[low] == id
+        }
+    }
+
     /// What scoring needs to know of an intent, in a flat array (`kinds`) beside the intent objects.
     struct IntentKind: Sendable {
         let whole: Bool
@@ -720,6 +776,8 @@ final class LanguageModel: Sendable {
         var keywords: Bool
         var patterns: Bool
         var excluded: Bool
+        /// A whole-message intent whose own words make up the whole question (`covers`).
+        var covered = false
     }
 
     /// The score (0 to 1) for an evidence total.

@@ -295,6 +295,30 @@ struct EngineTests {
         #expect(warnings.first?.message.hasPrefix("'get back' counts as 'back' alone") == true)
     }
 
+    /// A short message made only of a whole-message intent's own words (from its examples, keywords and patterns)
+    /// is that intent even when no pattern covers it; one word from elsewhere ("train") and it is not.
+    @Test func aShortMessageOfAWholeIntentsOwnWordsIsThatIntent() {
+        let bundle = ContentBundle(
+            languages: [.en],
+            intents: [
+                .en: [
+                    Fixture.rules(
+                        "chat.thanks", .en, patterns: ["(thanks | thank you) [a lot]"],
+                        examples: ["thanks", "thank you so much", "that is very kind"], whole: true),
+                    Fixture.rules(
+                        "trains.times", .en, keywords: ["train": 3, "timetable": 3],
+                        examples: ["when does the next train leave", "train timetable to ghent"]),
+                ]
+            ])
+        let matcher = Matcher(bundle: bundle)
+        let english = MatchContext(language: .en, explicitLanguage: true)
+        let kind = matcher.match("very kind, thanks a lot", context: english)
+        #expect(kind.intent == "chat.thanks" && kind.kind == .answer, "\(kind.explanation.decision)")
+        #expect(kind.explanation.candidates.first?.evidence.patterns.isEmpty == true)
+        let train = matcher.match("kind thanks for the train", context: english)
+        #expect(train.intent != "chat.thanks")
+    }
+
     /// A whole-message pattern matches with the question's small words or without them, but one that names a small
     /// word with `+` only with them: "+i +am done" is "i am done", never "ok done" (which the next step takes).
     @Test func aWholeMessagePatternWithAMarkedSmallWordNeedsIt() {
