@@ -485,34 +485,33 @@ final class LanguageModel: Sendable {
             }
 
             /// The stems of every word a whole-message rule writes (examples, keywords, patterns, the concepts they
-            /// name), small words aside; they get ids like the rules' own stems.
+            /// name), small words aside: the stem ids `phrase` gives (and caches), so they are the rules' own ids.
             func vocabulary(of rule: IntentRules) -> [Int32] {
                 var ids = Set<Int32>()
                 func add(_ text: String) {
-                    for token in tokens(text) where !token.isNumber && !analyzer.isStop(token) {
-                        ids.insert(table.id(analyzer.stem(token)))
-                    }
-                }
-                func addPattern(_ source: String) {
-                    // A pattern's words, its syntax aside; `@name` stands for the concept's phrases.
-                    let syntax = Set(" \t*()[]|+".unicodeScalars)
-                    for piece in source.unicodeScalars.split(whereSeparator: { syntax.contains($0) }) {
-                        if piece.first == "@" {
-                            concepts[String(String.UnicodeScalarView(piece.dropFirst()))]?.phrases.forEach(add)
-                        } else {
-                            add(String(String.UnicodeScalarView(piece)))
-                        }
+                    if text.utf8.first == UInt8(ascii: "@") {
+                        conceptPhrases[String(text.dropFirst())]?.forEach { ids.formUnion($0) }
+                    } else {
+                        ids.formUnion(phrase(text))
                     }
                 }
                 rule.examples.forEach { add($0.value) }
-                for keyword in rule.keywords {
-                    if keyword.phrase.hasPrefix("@") {
-                        concepts[String(keyword.phrase.dropFirst())]?.phrases.forEach(add)
-                    } else {
-                        add(keyword.phrase)
+                rule.keywords.forEach { add($0.phrase) }
+                for source in rule.patterns {
+                    // A pattern's words one by one, its syntax aside; `@name` stands for the concept's phrases.
+                    var bytes = Array(source.value.utf8)
+                    for index in bytes.indices {
+                        switch bytes[index] {
+                        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "*"), UInt8(ascii: "("),
+                            UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "|"), UInt8(ascii: "+"):
+                            bytes[index] = UInt8(ascii: " ")
+                        default: break
+                        }
+                    }
+                    for piece in bytes.split(separator: UInt8(ascii: " ")) {
+                        add(String(decoding: piece, as: UTF8.self))
                     }
                 }
-                rule.patterns.forEach { addPattern($0.value) }
                 return ids.sorted()
             }
             var intents: [CompiledIntent] = []
