@@ -503,7 +503,8 @@ final class LanguageModel: Sendable {
                     for index in bytes.indices {
                         switch bytes[index] {
                         case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "*"), UInt8(ascii: "("),
-                            UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "|"), UInt8(ascii: "+"):
+                            UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "|"),
+                            UInt8(ascii: "+"):
                             bytes[index] = UInt8(ascii: " ")
                         default: break
                         }
