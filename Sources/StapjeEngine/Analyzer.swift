@@ -249,14 +249,13 @@ struct Analyzer: Sendable {
 
     /// The words of a glued phrase, each as the content writes it.
     private func appendGlued(_ words: [String], of token: Token, to result: inout [AnalyzedToken]) {
-        let glued = words.joined()
         for word in words {
             let entry = entries[word]
             result.append(
                 AnalyzedToken(
                     original: token.original, folded: word, stem: entry?.stem ?? stemmer.stem(word),
                     isStop: entry?.isStop ?? stopWords.contains(word), isKnown: true, correctedFrom: nil,
-                    compoundOf: glued))
+                    compoundOf: token.folded))
         }
     }
 
