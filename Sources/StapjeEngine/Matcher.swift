@@ -200,7 +200,7 @@ final class CompiledIntent: Sendable {
     let exclude: [Cue]
     /// Keywords or patterns read without small words (its patterns themselves live in the rule index).
     let hasRules: Bool
-    /// For a whole-message intent, the stem ids of every word its examples, keywords and patterns use (sorted):
+    /// For a whole-message intent, the stem ids of every word its examples and keywords use (sorted):
     /// a short message made of these words alone is this kind of message (`LanguageModel.evidence`).
     let vocabulary: [Int32]
 
@@ -484,8 +484,9 @@ final class LanguageModel: Sendable {
                 return CompiledIntent.Cue(label: label, phrases: [stems], weight: weight, message: message)
             }
 
-            /// The stems of every word a whole-message rule writes (examples, keywords, patterns, the concepts they
-            /// name), small words aside: the stem ids `phrase` gives (and caches), so they are the rules' own ids.
+            /// The stems of the words of a whole-message rule's examples and keywords (and the concepts they name),
+            /// small words aside: the stem ids `phrase` gives (and caches), so they are the rules' own ids. Not its
+            /// patterns': they list many optional words ("donnez" would make "mes données" its words).
             func vocabulary(of rule: IntentRules) -> [Int32] {
                 var ids = Set<Int32>()
                 func add(_ text: String) {
@@ -497,22 +498,6 @@ final class LanguageModel: Sendable {
                 }
                 rule.examples.forEach { add($0.value) }
                 rule.keywords.forEach { add($0.phrase) }
-                for source in rule.patterns {
-                    // A pattern's words one by one, its syntax aside; `@name` stands for the concept's phrases.
-                    var bytes = Array(source.value.utf8)
-                    for index in bytes.indices {
-                        switch bytes[index] {
-                        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "*"), UInt8(ascii: "("),
-                            UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "|"),
-                            UInt8(ascii: "+"):
-                            bytes[index] = UInt8(ascii: " ")
-                        default: break
-                        }
-                    }
-                    for piece in bytes.split(separator: UInt8(ascii: " ")) {
-                        add(String(decoding: piece, as: UTF8.self))
-                    }
-                }
                 return ids.sorted()
             }
             var intents: [CompiledIntent] = []
@@ -724,7 +709,7 @@ final class LanguageModel: Sendable {
             // Short conversation commands: only a pattern over the whole question, a near-copy of an example in at
             // most two words, all of them known ("who will win the next election" is no "next", "I lost my dog in
             // the park" no "I'm lost"), or at most five words that are all the intent's own ("ta réponse sert à
-            // rien": every word is one its examples or patterns use; "vertel eens een mop" is not, "mop" is no word
+            // rien": every word is one its examples or keywords use; "vertel eens een mop" is not, "mop" is no word
             // of nav.repeat's).
             let nearCopy = best >= 0.9 && coverage >= 1 && occurrenceCount <= 2
             total = found.patterns ? 4.5 : (nearCopy || found.covered ? 3 * best : 0)
