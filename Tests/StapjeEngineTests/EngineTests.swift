@@ -319,6 +319,26 @@ struct EngineTests {
         #expect(train.intent != "chat.thanks")
     }
 
+    /// A whole-message intent's own words are those of its examples and keywords, not the many optional words of
+    /// its patterns: "donnez" in a pattern does not make "mes données" (the same stem) its words.
+    @Test func aWholeIntentsPatternWordsAreNotItsOwnWords() {
+        let bundle = ContentBundle(
+            languages: [.fr],
+            intents: [
+                .fr: [
+                    Fixture.rules(
+                        "chat.capabilities", .fr, patterns: ["[montrez | donnez] menu"],
+                        examples: ["j'ai besoin d'aide", "menu"], whole: true),
+                    Fixture.rules(
+                        "email.use", .fr, keywords: ["mail": 3], examples: ["lire mes mails sur mon téléphone"]),
+                ]
+            ])
+        let matcher = Matcher(bundle: bundle)
+        let french = MatchContext(language: .fr, explicitLanguage: true)
+        #expect(matcher.match("j'ai besoin de mes données", context: french).intent != "chat.capabilities")
+        #expect(matcher.match("besoin d'aide", context: french).intent == "chat.capabilities")
+    }
+
     /// A whole-message pattern matches with the question's small words or without them, but one that names a small
     /// word with `+` only with them: "+i +am done" is "i am done", never "ok done" (which the next step takes).
     @Test func aWholeMessagePatternWithAMarkedSmallWordNeedsIt() {
