@@ -72,7 +72,7 @@ struct Analyzer: Sendable {
     ///     words down.
     ///   - exactWords: folded words known only as typed: never the result of a typo correction.
     ///   - buildingTypos: false to leave the typo index empty, for a compiler that builds it on another core
-    ///     (over `contentWords(_:)`) and adds it with `finished(typos:stemIDs:)`.
+    ///     (over `contentWords(_:)`) and adds it with `finished(typos:stemIDs:gluedPhrases:)`.
     init(
         language: Language, vocabulary: Set<String>, words: Set<String> = [], exactWords: Set<String> = [],
         keepSmallWords: Bool = false, buildingTypos: Bool = true
@@ -140,7 +140,7 @@ struct Analyzer: Sendable {
 
     /// This analyzer finished: with `typos` as its typo index, every known word's stem id from the finished stem
     /// table, and the phrases it reads when typed without their spaces (`gluedPhrases(_:except:)`).
-    func finished(typos: TypoIndex, stemIDs: [String: Int32], gluedPhrases: [String: [String]] = [:]) -> Analyzer {
+    func finished(typos: TypoIndex, stemIDs: [String: Int32], gluedPhrases: [String: [String]]) -> Analyzer {
         var copy = self
         copy.typos = typos
         copy.gluedPhrases = gluedPhrases

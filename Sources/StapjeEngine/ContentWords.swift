@@ -87,16 +87,14 @@ struct ContentWords: Sendable {
 
     /// The piece with the names of the concepts it refers to (`@jobs-apply`, `(@phone`) made blanks, or nil when it
     /// refers to none: a concept's name is no word of the content ("jobs", "apply" would otherwise count as words of
-    /// every language, for the language detector and the typo index alike). An `@` inside a word ("info@vdab.be")
-    /// is no reference.
+    /// every language, for the language detector and the typo index alike). A name starts with an `@` at the start
+    /// of the piece or after a sign of the pattern syntax and ends where the pattern parser ends it
+    /// (`Pattern.isSyntax`); an `@` inside a word ("info@vdab.be") is no reference.
     private static func blankingConceptNames(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         var blanked: [UInt8]?
         var index = 0
         while index < bytes.count {
-            let startsName =
-                bytes[index] == UInt8(ascii: "@")
-                && (index == 0 || [UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "|")].contains(bytes[index - 1]))
-            guard startsName else {
+            guard bytes[index] == UInt8(ascii: "@"), index == 0 || Pattern.isSyntax(bytes[index - 1]) else {
                 index += 1
                 continue
             }
@@ -104,17 +102,9 @@ struct ContentWords: Sendable {
             repeat {
                 blanked![index] = 0x20
                 index += 1
-            } while index < bytes.count && isNameByte(bytes[index])
+            } while index < bytes.count && !Pattern.isSyntax(bytes[index])
         }
         return blanked
-    }
-
-    /// Letters, digits, `-` and `_`: what a concept's name is made of.
-    private static func isNameByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case 0x61...0x7A, 0x41...0x5A, 0x30...0x39, UInt8(ascii: "-"), UInt8(ascii: "_"): true
-        default: false
-        }
     }
 
     /// The words of `text` when every piece of it was split before, as `Tokenizer.tokens(text)` gives them; nil

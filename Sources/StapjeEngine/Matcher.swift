@@ -200,11 +200,11 @@ final class CompiledIntent: Sendable {
     let exclude: [Cue]
     /// Keywords or patterns read without small words (its patterns themselves live in the rule index).
     let hasRules: Bool
-    /// For a whole-message intent, the stem ids of every word its examples and keywords use (sorted):
-    /// a short message made of these words alone is this kind of message (`LanguageModel.evidence`).
-    let vocabulary: [Int32]
+    /// For a whole-message intent, the stem ids of every word its examples and keywords use: a short message made of
+    /// these words alone is this kind of message (`LanguageModel.evidence`).
+    let vocabulary: Set<Int32>
 
-    init(id: String, whole: Bool, keywords: [Cue], exclude: [Cue], hasPatterns: Bool, vocabulary: [Int32] = []) {
+    init(id: String, whole: Bool, keywords: [Cue], exclude: [Cue], hasPatterns: Bool, vocabulary: Set<Int32> = []) {
         self.id = id
         self.whole = whole
         self.keywords = keywords
@@ -487,7 +487,7 @@ final class LanguageModel: Sendable {
             /// The stems of the words of a whole-message rule's examples and keywords (and the concepts they name),
             /// small words aside: the stem ids `phrase` gives (and caches), so they are the rules' own ids. Not its
             /// patterns': they list many optional words ("donnez" would make "mes données" its words).
-            func vocabulary(of rule: IntentRules) -> [Int32] {
+            func vocabulary(of rule: IntentRules) -> Set<Int32> {
                 var ids = Set<Int32>()
                 func add(_ text: String) {
                     if text.utf8.first == UInt8(ascii: "@") {
@@ -498,7 +498,7 @@ final class LanguageModel: Sendable {
                 }
                 rule.examples.forEach { add($0.value) }
                 rule.keywords.forEach { add($0.phrase) }
-                return ids.sorted()
+                return ids
             }
             var intents: [CompiledIntent] = []
             var intentPatterns: [CompiledIntent.Patterns] = []
@@ -608,7 +608,7 @@ final class LanguageModel: Sendable {
                     let found = Found(
                         best: best, centroid: Double(similarities.centroid[position]), keywordWeight: keywordWeight,
                         keywords: keywordWeight > 0, patterns: patternCount > 0, excluded: intentHits.exclude >= 0,
-                        covered: coverable && kinds[position].whole && Self.covers(intents[position].vocabulary, ids))
+                        covered: coverable && kinds[position].whole && intents[position].vocabulary.isSuperset(of: ids))
                     let (total, contextBoost) = Self.evidence(
                         kinds[position], id: intents[position].id, found, exampleOnly: exampleOnly,
                         occurrenceCount: occurrences.count, coverage: coverage, context: context)
@@ -734,19 +734,6 @@ final class LanguageModel: Sendable {
         return (total * (0.5 + 0.5 * coverage), contextBoost)
     }
 
-    /// Whether every word of a question (stem ids) is in a whole-message intent's vocabulary.
-    static func covers(_ vocabulary: [Int32], _ ids: [Int32]) -> Bool {
-        ids.allSatisfy { id in
-            var low = 0
-            var high = vocabulary.count
-            while low < high {
-                let middle = (low + high) / 2
-                if vocabulary[middle] < id { low = middle + 1 } else { high = middle }
-            }
-            return low < vocabulary.count && vocabulary[low] == id
-        }
-    }
-
     /// What scoring needs to know of an intent, in a flat array (`kinds`) beside the intent objects.
     struct IntentKind: Sendable {
         let whole: Bool
@@ -761,7 +748,7 @@ final class LanguageModel: Sendable {
         var keywords: Bool
         var patterns: Bool
         var excluded: Bool
-        /// A whole-message intent whose own words make up the whole question (`covers`).
+        /// A whole-message intent whose own words (`CompiledIntent.vocabulary`) make up the whole question.
         var covered = false
     }
 

@@ -162,6 +162,17 @@ final class Pattern: Sendable {
         let message: String
     }
 
+    /// True for the bytes that end a word of a pattern: blanks and the pattern syntax ` \t*()[]|@` (also where a
+    /// concept's name `@name` ends, for `ContentWords`).
+    static func isSyntax(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "*"), UInt8(ascii: "("), UInt8(ascii: ")"),
+            UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "|"), UInt8(ascii: "@"):
+            true
+        default: false
+        }
+    }
+
     /// True when a word of `source` is marked with `+` ("+hoeveel * terugbetaald"): the pattern is then matched
     /// against the question with its small words (only articles and "please" left out), as whole-message patterns
     /// are, so "how much" and "combien" can tell a question about an amount from one about a refund.
@@ -170,7 +181,7 @@ final class Pattern: Sendable {
         return source.withUTF8 { bytes in
             var previous = UInt8(ascii: " ")
             for byte in bytes {
-                if previous == UInt8(ascii: "+") && !Parser.isSyntax(byte) && byte != UInt8(ascii: "+") { return true }
+                if previous == UInt8(ascii: "+") && !Pattern.isSyntax(byte) && byte != UInt8(ascii: "+") { return true }
                 previous = byte
             }
             return false
@@ -338,7 +349,7 @@ final class Pattern: Sendable {
                 case UInt8(ascii: "+"):
                     // `+word`: the word counts even when it is a small word (see `readsSmallWords`).
                     index += 1
-                    guard index < bytes.count, !Self.isSyntax(bytes[index]), bytes[index] != UInt8(ascii: "+") else {
+                    guard index < bytes.count, !Pattern.isSyntax(bytes[index]), bytes[index] != UInt8(ascii: "+") else {
                         throw SyntaxError(message: "write '+' right before a small word that must be there: +hoeveel")
                     }
                 case UInt8(ascii: "@"):
@@ -386,22 +397,12 @@ final class Pattern: Sendable {
         /// The word from here to the next sign or blank.
         mutating func word() -> String {
             let start = index
-            while index < bytes.count && !Self.isSyntax(bytes[index]) { index += 1 }
+            while index < bytes.count && !Pattern.isSyntax(bytes[index]) { index += 1 }
             return String(decoding: bytes[start..<index], as: UTF8.self)
         }
 
         /// An ASCII sign as text, for a message.
         static func shown(_ byte: UInt8) -> Character { Character(Unicode.Scalar(byte)) }
-
-        /// True for the bytes that end a word: blanks and the pattern syntax ` \t*()[]|@`.
-        static func isSyntax(_ byte: UInt8) -> Bool {
-            switch byte {
-            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "*"), UInt8(ascii: "("), UInt8(ascii: ")"),
-                UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "|"), UInt8(ascii: "@"):
-                true
-            default: false
-            }
-        }
     }
 }
 

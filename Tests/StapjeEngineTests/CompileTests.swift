@@ -29,17 +29,19 @@ struct CompileTests {
             words.tokens("mail info@vdab.be").map(\.folded) == Tokenizer().tokens("mail info@vdab.be").map(\.folded))
     }
 
-    /// The text with `@` and the name after it made blanks where the `@` starts a word (as rules refer to concepts).
+    /// The text with `@` and the name after it made blanks where the `@` starts a word (as rules refer to concepts):
+    /// at the start or after a sign of the pattern syntax, up to the next such sign.
     static func withoutConceptNames(_ text: String) -> String {
+        let signs: Set<Character> = [" ", "\t", "*", "(", ")", "[", "]", "|", "@"]
         var result: [Character] = []
         var inName = false
         for character in text {
-            if inName, character.isLetter || character.isNumber || character == "-" || character == "_" {
+            if inName, !signs.contains(character) {
                 result.append(" ")
                 continue
             }
             inName = false
-            if character == "@", result.last.map({ " ([|".contains($0) }) ?? true {
+            if character == "@", result.last.map({ signs.contains($0) }) ?? true {
                 inName = true
                 result.append(" ")
                 continue
