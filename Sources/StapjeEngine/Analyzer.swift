@@ -45,7 +45,7 @@ struct Analyzer: Sendable {
     private(set) var gluedPhrases: [String: [String]] = [:]
     /// What is known of every word the content uses (lower-cased, accents kept, and folded): its stem, so Snowball
     /// runs only on new words, and whether it is a small word and a known one, so a known word costs one lookup.
-    private(set) var entries: [String: Entry]
+    private(set) var entries: WordTable<Entry>
 
     struct Entry: Sendable {
         let stem: String
@@ -91,7 +91,7 @@ struct Analyzer: Sendable {
         for (word, stem) in stems where content.contains(word) { knownStems.insert(stem) }
         self.knownStems = knownStems
         self.exactWords = exactWords
-        var entries = [String: Entry](minimumCapacity: stems.count)
+        var entries = WordTable<Entry>(minimumCapacity: stems.count)
         // A content word typed without its accents takes the content word's stem: Snowball reads accents as
         // suffixes ("données" -> "don", "donnees" -> "donne"), so folding the stem afterwards is not enough. Also when
         // the content writes the unaccented spelling too ("donnees mobiles"), unless it stands for several stems.

@@ -8,13 +8,13 @@ import StapjeText
 struct LanguageDetector: Sendable {
     /// For every word any language knows: which languages have it as a stop word and which use it in content, as
     /// bits by position in `languages`. One lookup a word instead of two for every language.
-    private let clues: [String: (stop: UInt8, content: UInt8)]
+    private let clues: WordTable<(stop: UInt8, content: UInt8)>
     private let languages: [Language]
 
     /// - Parameter vocabularies: the folded words of each language's content (read here, not kept).
     init(vocabularies: [Language: Set<String>]) {
         let languages = vocabularies.keys.sorted()
-        var clues: [String: (stop: UInt8, content: UInt8)] = [:]
+        var clues = WordTable<(stop: UInt8, content: UInt8)>()
         for (index, language) in languages.enumerated() {
             let bit = UInt8(1) << UInt8(index)
             for word in vocabularies[language] ?? [] { clues[word, default: (0, 0)].content |= bit }

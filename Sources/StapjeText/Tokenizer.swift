@@ -205,7 +205,7 @@ public struct Tokenizer: Sendable {
         var text = raw
         while text.hasSuffix("'") { text.removeLast() }
         guard !text.isEmpty, text != "'" else { return }
-        let lower = text.lowercased()
+        let lower = Self.lowercased(text)
         if let expansion = Self.wholeWordExpansions[lower] {
             for word in expansion { result.append(Token(original: text, lower: word)) }
             return
@@ -259,8 +259,23 @@ extension Tokenizer {
     /// `word.lowercased()` for a word with a scalar beyond ASCII: within Latin-1 (French and Dutch letters), each
     /// scalar from a table of the standard library's own answers; beyond it, the standard library.
     static func lowercasedBeyondASCII(_ word: String) -> String {
-        TextFolding.mappedWithinLatin1(word, latin1Lower) ?? word.lowercased()
+        if let lower = TextFolding.mappedWithinLatin1(word, latin1Lower) { return lower }
+        let lower = word.lowercased()
+        return lower.unicodeScalars.contains(where: TextFolding.isCombiningMark) ? composed(lower) : lower
     }
+
+    /// `word` with every letter typed as a base and combining accents ("e" + U+0301) written as the one scalar the
+    /// content's files use ("é"), where Latin-1 or Latin Extended-A has it: the engine compares words by their
+    /// bytes, and these two spellings are the same word.
+    static func composed(_ word: String) -> String {
+        String(word.map { $0.unicodeScalars.count > 1 ? precomposed[$0] ?? $0 : $0 })
+    }
+
+    /// The precomposed letters of Latin-1 and Latin Extended-A, each found by any canonically equal character (a
+    /// `Character` compares and hashes by canonical equivalence).
+    static let precomposed: [Character: Character] = Dictionary(
+        (0xC0...0x17F).compactMap(Unicode.Scalar.init).map { (Character($0), Character($0)) },
+        uniquingKeysWith: { first, _ in first })
 
     /// The lower-cased UTF-8 of every Latin-1 scalar, as `String.lowercased()` gives it.
     static let latin1Lower: [[UInt8]] = (0..<256).map { value in

@@ -486,3 +486,13 @@ struct PathologicalInputTests {
         #expect(result.explanation.notes.corrections.isEmpty)
     }
 }
+
+/// A question typed with its accents as combining marks ("e" + U+0301) is the same question.
+@Test func combiningAccentsMatchAsComposedOnes() {
+    let matcher = Fixture.matcher
+    let composed = matcher.match("mot de passe oublié")
+    let typed = matcher.match("mot de passe oublie\u{301}")
+    #expect(typed.intent == composed.intent)
+    #expect(typed.confidence == composed.confidence)
+    #expect(typed.kind == composed.kind)
+}
