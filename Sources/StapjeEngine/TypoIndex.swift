@@ -145,7 +145,11 @@ struct TypoIndex: Sendable {
         if known.contains(word) { return .known }
         let length = word.unicodeScalars.count
         let budget = Self.budget(length)
-        if length == Self.swappableLength { return swapped(word) }
+        if length == Self.swappableLength {
+            let outcome = swapped(word)
+            if case .unknown = outcome { return undoubled(word) }
+            return outcome
+        }
         // No content word is this long; a pasted blob must not cost quadratic work in its length.
         guard budget > 0, length <= Self.longestCorrectable else { return .unknown }
         var best = Int.max
@@ -170,9 +174,31 @@ struct TypoIndex: Sendable {
             }
         }
         switch candidates.count {
-        case 0: return .unknown
+        case 0: return undoubled(word)
         case 1: return .corrected(to: candidates[0], distance: best)
         default: return .ambiguous(candidates.sorted())
+        }
+    }
+
+    /// The content words made by typing one letter of `word` once instead of twice ("spamm", "maill"): a key held
+    /// or struck twice keeps every letter in place. For words no edit budget reaches (a short content word gets
+    /// none, so "spamm" is never one edit from "spam" otherwise); ambiguous when more than one.
+    private func undoubled(_ word: String) -> Outcome {
+        let scalars = Array(word.unicodeScalars)
+        guard scalars.count > 2, scalars.count <= Self.longestCorrectable else { return .unknown }
+        var found: [String] = []
+        for position in 1..<scalars.count where scalars[position] == scalars[position - 1] {
+            var letters = scalars
+            letters.remove(at: position)
+            var candidate = String.UnicodeScalarView()
+            candidate.append(contentsOf: letters)
+            let text = String(candidate)
+            if known.contains(text) && !found.contains(text) { found.append(text) }
+        }
+        switch found.count {
+        case 0: return .unknown
+        case 1: return .corrected(to: found[0], distance: 1)
+        default: return .ambiguous(found.sorted())
         }
     }
 

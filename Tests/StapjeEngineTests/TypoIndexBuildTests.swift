@@ -53,11 +53,14 @@ struct TypoIndexBuildTests {
         ("crad", .corrected(to: "card", distance: 1)), ("cadr", .corrected(to: "card", distance: 1)),
         ("acrd", .unknown), ("cart", .unknown), ("cad", .unknown), ("frmo", .corrected(to: "from", distance: 1)),
         ("abcd", .ambiguous(["abdc", "acbd"])),
+        // A letter typed twice, where no edit budget reaches (a content word of four letters or fewer gets none).
+        ("spamm", .corrected(to: "spam", distance: 1)), ("maill", .corrected(to: "mail", distance: 1)),
+        ("appp", .corrected(to: "app", distance: 1)), ("aabb", .ambiguous(["aab", "abb"])),
     ])
     func lookupsFindTheNearestWord(word: String, outcome: TypoIndex.Outcome) {
         let index = TypoIndex(vocabulary: [
             "solliciteren", "wachtwoord", "paspoort", "trein", "lekker", "lekkere", "iemand", "carte", "sommes",
-            "card", "form", "from", "acbd", "abdc",
+            "card", "form", "from", "acbd", "abdc", "spam", "mail", "app", "aab", "abb",
         ])
         #expect(index.lookup(word) == outcome)
     }
