@@ -44,6 +44,9 @@ public enum StopWords {
         "zeker", "mee", "af", "erin", "ermee", "daarmee", "daarvoor", "waarmee", "waarop", "ge",
         "gij", "da", "t", "k", "men", "zich", "zelf", "mezelf", "allemaal", "moeten", "vandaag", "nou",
         "precies", "gewoon", "eigenlijk", "soms", "altijd", "veel", "weinig", "meer", "beetje",
+        // Flemish spoken forms: "kunde gij" (kun je), "hebde" (heb je), "zijde" (ben je), "mijne gsm", "ne mail" (een
+        // mail), "efkes" (even).
+        "kunde", "hebde", "zijde", "weette", "moete", "gade", "mijne", "ne", "nen", "efkes", "effe",
     ]
 
     static let french: Set<String> = [
