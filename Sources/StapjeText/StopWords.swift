@@ -45,8 +45,8 @@ public enum StopWords {
         "gij", "da", "t", "k", "men", "zich", "zelf", "mezelf", "allemaal", "moeten", "vandaag", "nou",
         "precies", "gewoon", "eigenlijk", "soms", "altijd", "veel", "weinig", "meer", "beetje",
         // Flemish spoken forms: "kunde gij" (kun je), "hebde" (heb je), "zijde" (ben je), "mijne gsm", "ne mail" (een
-        // mail), "efkes" (even).
-        "kunde", "hebde", "zijde", "weette", "moete", "gade", "mijne", "ne", "nen", "efkes", "effe",
+        // mail), "efkes" (even), "wa" (wat).
+        "kunde", "hebde", "zijde", "weette", "moete", "gade", "mijne", "ne", "nen", "efkes", "effe", "wa",
     ]
 
     static let french: Set<String> = [

@@ -140,7 +140,12 @@ public struct Tokenizer: Sendable {
             // made straight from the bytes (what `appendWord` makes of it, in one pass).
             if ascii && parts.isEmpty && !word.isEmpty && !word.contains(0x27) {
                 pendingHyphen = false
-                result.append(Token(asciiWord: word))
+                let token = Token(asciiWord: word)
+                if let words = Tokenizer.shortForm(token.lower.utf8) {
+                    for part in words { result.append(Token(original: token.original, lower: part)) }
+                } else {
+                    result.append(token)
+                }
                 word.removeAll(keepingCapacity: true)
                 return
             }
@@ -195,11 +200,44 @@ public struct Tokenizer: Sendable {
         "i'm": ["i", "am"], "c'est": ["ce", "est"], "s'il": ["si", "il"],
     ]
 
+    /// Words typed the short way, without apostrophe or with letters left out (SMS and chat spelling), as the
+    /// words they stand for: French "jai" (j'ai), "cest" (c'est), "jsp" (je sais pas), "pk" (pourquoi), "bcp"; Dutch
+    /// "kheb" ('k heb), "wrm" (waarom), "ff" (even). Only forms that are no word of another of the three languages.
+    static let shortForms: [String: [String]] = [
+        "jai": ["je", "ai"], "jsuis": ["je", "suis"], "chui": ["je", "suis"], "chuis": ["je", "suis"],
+        "jveux": ["je", "veux"], "jpeux": ["je", "peux"], "jsais": ["je", "sais"], "jsp": ["je", "sais", "pas"],
+        "jdois": ["je", "dois"], "jme": ["je", "me"], "jvais": ["je", "vais"], "jarrive": ["je", "arrive"],
+        "jaimerais": ["je", "aimerais"], "jvoudrais": ["je", "voudrais"], "jcomprends": ["je", "comprends"],
+        "cest": ["ce", "est"], "cetait": ["ce", "était"], "qd": ["quand"], "pk": ["pourquoi"], "pq": ["pourquoi"],
+        "pkoi": ["pourquoi"], "pourkoi": ["pourquoi"], "koi": ["quoi"], "bcp": ["beaucoup"], "tjr": ["toujours"],
+        "tjrs": ["toujours"], "mtn": ["maintenant"], "dsl": ["désolé"], "bjr": ["bonjour"],
+        "bsr": ["bonsoir"], "ajd": ["aujourdhui"], "auj": ["aujourdhui"],
+        "kheb": ["ik", "heb"], "kweet": ["ik", "weet"], "kwil": ["ik", "wil"], "kben": ["ik", "ben"],
+        "kzou": ["ik", "zou"], "wrm": ["waarom"], "hvl": ["hoeveel"], "mss": ["misschien"], "ff": ["even"],
+    ]
+
+    /// The first letters and the longest of `shortForms`' words: most words are neither, and skip the table.
+    static let shortFormInitials: Set<UInt8> = Set(shortForms.keys.compactMap(\.utf8.first))
+    static let longestShortForm = shortForms.keys.map(\.utf8.count).max() ?? 0
+
+    /// The words a lower-case word without apostrophe stands for, when it is one of `shortForms`.
+    static func shortForm(_ lower: some Collection<UInt8>) -> [String]? {
+        guard lower.count <= longestShortForm, let first = lower.first, shortFormInitials.contains(first) else {
+            return nil
+        }
+        return shortForms[String(decoding: lower, as: UTF8.self)]
+    }
+
     fileprivate func appendWord(_ raw: String, to result: inout [Token]) {
         // Most words have no apostrophe: no elision, clitic or expansion can apply (every expansion is spelt with
-        // one), so the word is only lower-cased.
+        // one), so the word is only lower-cased, or read as the words of its short form.
         guard raw.utf8.contains(0x27) else {
-            result.append(Token(original: raw, lower: Self.lowercased(raw)))
+            let lower = Self.lowercased(raw)
+            if let words = Self.shortForm(lower.utf8) {
+                for word in words { result.append(Token(original: raw, lower: word)) }
+                return
+            }
+            result.append(Token(original: raw, lower: lower))
             return
         }
         var text = raw

@@ -25,6 +25,22 @@ struct TokenizerTests {
         #expect(words(text) == expected)
     }
 
+    /// SMS and chat spellings read as the words they stand for, on the byte path (ASCII) and on the scalar path (a
+    /// letter beyond ASCII in the text) alike; a word that only starts like one stays itself.
+    @Test(arguments: [
+        ("jai oublie mon mdp", ["je", "ai", "oublie", "mon", "mdp"]),
+        ("CEST bon jsp", ["ce", "est", "bon", "je", "sais", "pas"]),
+        ("pk ça marche pas", ["pourquoi", "ça", "marche", "pas"]),
+        ("kheb da nie gedaan", ["ik", "heb", "da", "nie", "gedaan"]),
+        ("jaimerais un rdv", ["je", "aimerais", "un", "rdv"]),
+        ("jaimes jardin pkx", ["jaimes", "jardin", "pkx"]),
+    ])
+    func shortFormsAreTheirWords(text: String, expected: [String]) {
+        #expect(words(text) == expected)
+        #expect(words(text + " é").dropLast() == expected[...])
+        #expect(Tokenizer().tokens(text).first?.original.lowercased() == text.split(separator: " ").first?.lowercased())
+    }
+
     @Test func keepsTheOriginalAndFoldsAccents() {
         let tokens = Tokenizer().tokens("Créer un COMPTE Forem, ça coûte?")
         #expect(tokens.map(\.folded) == ["creer", "un", "compte", "forem", "ca", "coute"])
