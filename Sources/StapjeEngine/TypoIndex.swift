@@ -145,11 +145,7 @@ struct TypoIndex: Sendable {
         if known.contains(word) { return .known }
         let length = word.unicodeScalars.count
         let budget = Self.budget(length)
-        if length == Self.swappableLength {
-            let outcome = swapped(word)
-            if case .unknown = outcome { return undoubled(word) }
-            return outcome
-        }
+        if length == Self.swappableLength { return swapped(word) }
         // No content word is this long; a pasted blob must not cost quadratic work in its length.
         guard budget > 0, length <= Self.longestCorrectable else { return .unknown }
         var best = Int.max
@@ -181,11 +177,13 @@ struct TypoIndex: Sendable {
     }
 
     /// The content words made by typing one letter of `word` once instead of twice ("spamm", "maill"): a key held
-    /// or struck twice keeps every letter in place. For words no edit budget reaches (a short content word gets
-    /// none, so "spamm" is never one edit from "spam" otherwise); ambiguous when more than one.
+    /// or struck twice keeps every letter in place. For words no edit budget reaches (a content word of four letters
+    /// gets none, so "spamm" is never one edit from "spam" otherwise); ambiguous when more than one. Typed words of
+    /// five letters or more only: many real four-letter words have a double letter and become another word
+    /// without it ("teen" / "ten", "meet" / "met", "maan" / "man").
     private func undoubled(_ word: String) -> Outcome {
         let scalars = Array(word.unicodeScalars)
-        guard scalars.count > 2, scalars.count <= Self.longestCorrectable else { return .unknown }
+        guard scalars.count > Self.swappableLength, scalars.count <= Self.longestCorrectable else { return .unknown }
         var found: [String] = []
         for position in 1..<scalars.count where scalars[position] == scalars[position - 1] {
             var letters = scalars
