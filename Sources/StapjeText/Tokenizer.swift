@@ -141,7 +141,7 @@ public struct Tokenizer: Sendable {
             if ascii && parts.isEmpty && !word.isEmpty && !word.contains(0x27) {
                 pendingHyphen = false
                 let token = Token(asciiWord: word)
-                if let words = Tokenizer.shortForm(token.lower.utf8) {
+                if let words = Tokenizer.shortForm(token.lower) {
                     for part in words { result.append(Token(original: token.original, lower: part)) }
                 } else {
                     result.append(token)
@@ -203,7 +203,7 @@ public struct Tokenizer: Sendable {
     /// Words typed the short way, without apostrophe or with letters left out (SMS and chat spelling), as the
     /// words they stand for: French "jai" (j'ai), "cest" (c'est), "jsp" (je sais pas), "pk" (pourquoi), "bcp"; Dutch
     /// "kheb" ('k heb), "wrm" (waarom), "ff" (even). Only forms that are no word of another of the three languages.
-    static let shortForms: [String: [String]] = [
+    static let shortFormList: KeyValuePairs<String, [String]> = [
         "jai": ["je", "ai"], "jsuis": ["je", "suis"], "chui": ["je", "suis"], "chuis": ["je", "suis"],
         "jveux": ["je", "veux"], "jpeux": ["je", "peux"], "jsais": ["je", "sais"], "jsp": ["je", "sais", "pas"],
         "jdois": ["je", "dois"], "jme": ["je", "me"], "jvais": ["je", "vais"], "jarrive": ["je", "arrive"],
@@ -216,16 +216,20 @@ public struct Tokenizer: Sendable {
         "kzou": ["ik", "zou"], "wrm": ["waarom"], "hvl": ["hoeveel"], "mss": ["misschien"], "ff": ["even"],
     ]
 
-    /// The first letters and the longest of `shortForms`' words: most words are neither, and skip the table.
-    static let shortFormInitials: Set<UInt8> = Set(shortForms.keys.compactMap(\.utf8.first))
-    static let longestShortForm = shortForms.keys.map(\.utf8.count).max() ?? 0
+    /// `shortFormList` by the length of each word in bytes: a question's word is compared with the few of its
+    /// length (small strings compare by their bits), so no word is hashed.
+    static let shortFormsByLength: [[(word: String, words: [String])]] = {
+        var table = Array(repeating: [(word: String, words: [String])](), count: 16)
+        for (word, words) in shortFormList { table[word.utf8.count].append((word, words)) }
+        return table
+    }()
 
-    /// The words a lower-case word without apostrophe stands for, when it is one of `shortForms`.
-    static func shortForm(_ lower: some Collection<UInt8>) -> [String]? {
-        guard lower.count <= longestShortForm, let first = lower.first, shortFormInitials.contains(first) else {
-            return nil
-        }
-        return shortForms[String(decoding: lower, as: UTF8.self)]
+    /// The words a lower-case word without apostrophe stands for, when it is one of `shortFormList`.
+    static func shortForm(_ lower: String) -> [String]? {
+        let length = lower.utf8.count
+        guard length < shortFormsByLength.count else { return nil }
+        for entry in shortFormsByLength[length] where entry.word == lower { return entry.words }
+        return nil
     }
 
     fileprivate func appendWord(_ raw: String, to result: inout [Token]) {
@@ -233,7 +237,7 @@ public struct Tokenizer: Sendable {
         // one), so the word is only lower-cased, or read as the words of its short form.
         guard raw.utf8.contains(0x27) else {
             let lower = Self.lowercased(raw)
-            if let words = Self.shortForm(lower.utf8) {
+            if let words = Self.shortForm(lower) {
                 for word in words { result.append(Token(original: raw, lower: word)) }
                 return
             }
