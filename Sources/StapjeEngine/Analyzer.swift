@@ -140,7 +140,7 @@ struct Analyzer: Sendable {
 
     /// This analyzer finished: with `typos` as its typo index, every known word's stem id from the finished stem
     /// table, and the phrases it reads when typed without their spaces (`gluedPhrases(_:except:)`).
-    func finished(typos: TypoIndex, stemIDs: [String: Int32], gluedPhrases: [String: [String]]) -> Analyzer {
+    func finished(typos: TypoIndex, stemIDs: WordTable<Int32>, gluedPhrases: [String: [String]]) -> Analyzer {
         var copy = self
         copy.typos = typos
         copy.gluedPhrases = gluedPhrases

@@ -235,7 +235,7 @@ final class LanguageModel: Sendable {
     let index: VectorIndex
     let exampleTexts: PackedTexts
     /// The id of every stem a rule uses.
-    let stemIDs: [String: Int32]
+    let stemIDs: WordTable<Int32>
     /// True when no intent has keywords or patterns: decided with `exampleOnlyThreshold`.
     let exampleOnly: Bool
     /// The rules each stem can set off.
@@ -283,7 +283,7 @@ final class LanguageModel: Sendable {
     /// The compiled rules of a language.
     struct RuleSet: Sendable {
         let intents: [CompiledIntent]
-        let stemIDs: [String: Int32]
+        let stemIDs: WordTable<Int32>
         let index: RuleIndex
         let diagnostics: [Diagnostic]
     }
@@ -410,8 +410,8 @@ final class LanguageModel: Sendable {
             // Every stem a rule uses gets a small id, so matching compares integers and indexes arrays.
             let table = StemTable()
             // Patterns and concepts repeat the same words many times: each text is analysed once.
-            var phrases: [String: [Int32]] = [:]
-            var wholePhrases: [String: [Int32]] = [:]
+            var phrases = WordTable<[Int32]>()
+            var wholePhrases = WordTable<[Int32]>()
             func phrase(_ text: String) -> [Int32] {
                 if let known = phrases[text] { return known }
                 // The stems of `analyzer.contentTokens`, without making the whole analysed tokens.
@@ -854,7 +854,7 @@ final class Slots<Value: Sendable>: @unchecked Sendable {
 
 /// Gives each stem a small id while rules are compiled (used only during compilation, on one thread).
 final class StemTable {
-    private(set) var ids: [String: Int32] = [:]
+    private(set) var ids = WordTable<Int32>()
 
     func id(_ stem: String) -> Int32 {
         if let id = ids[stem] { return id }
