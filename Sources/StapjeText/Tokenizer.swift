@@ -219,7 +219,8 @@ public struct Tokenizer: Sendable {
     /// `shortFormList` by the length of each word in bytes: a question's word is compared with the few of its
     /// length (small strings compare by their bits), so no word is hashed.
     static let shortFormsByLength: [[(word: String, words: [String])]] = {
-        var table = Array(repeating: [(word: String, words: [String])](), count: 16)
+        let longest = shortFormList.map(\.key.utf8.count).max() ?? 0
+        var table = Array(repeating: [(word: String, words: [String])](), count: longest + 1)
         for (word, words) in shortFormList { table[word.utf8.count].append((word, words)) }
         return table
     }()
