@@ -612,9 +612,9 @@ final class LanguageModel: Sendable {
                     let (total, contextBoost) = Self.evidence(
                         kinds[position], id: intents[position].id, found, exampleOnly: exampleOnly,
                         occurrenceCount: occurrences.count, coverage: coverage, context: context)
-                    // Rounded so that float noise from summation order can never reorder two equal intents.
-                    let rounded = (total * 1e6).rounded() / 1e6
                     guard total > 0.02 else { continue }
+                    // Rounded so that float noise from summation order can never reorder two equal intents.
+                    let rounded = Self.roundedToMillionths(total)
                     let score = Self.score(rounded)
                     // Positions rise, so an equal score never goes before one already kept.
                     var slot = scored.count
@@ -750,6 +750,15 @@ final class LanguageModel: Sendable {
         var excluded: Bool
         /// A whole-message intent whose own words (`CompiledIntent.vocabulary`) make up the whole question.
         var covered = false
+    }
+
+    /// `(value * 1e6).rounded() / 1e6` for a positive value, the halves away from zero, without the C library's
+    /// `round` (a call for every intent a question reaches): truncation is one instruction, and the part it drops is
+    /// exact.
+    static func roundedToMillionths(_ value: Double) -> Double {
+        let scaled = value * 1e6
+        let whole = Double(Int64(scaled))
+        return (scaled - whole >= 0.5 ? whole + 1 : whole) / 1e6
     }
 
     /// The score (0 to 1) for an evidence total.
