@@ -12,17 +12,21 @@ public enum StopWords {
         }
     }
 
-    /// Articles, politeness and hesitation: the only words ignored in whole-message patterns ("next please").
+    /// Articles, politeness and hesitation: the only words ignored in whole-message patterns ("next please", "wait,
+    /// again please").
     public static func fillers(for language: Language) -> Set<String> {
         switch language {
         case .nl:
             [
                 "de", "het", "een", "aub", "alstublieft", "alsjeblieft", "asjeblieft", "astublieft", "eh", "euh", "hm",
-                "pls",
+                "pls", "wacht",
             ]
         case .fr:
-            ["le", "la", "les", "l", "un", "une", "svp", "stp", "si", "il", "vous", "plait", "euh", "bah", "ben", "hm"]
-        case .en: ["the", "a", "an", "please", "pls", "plz", "uh", "um", "hm"]
+            [
+                "le", "la", "les", "l", "un", "une", "svp", "stp", "si", "il", "vous", "plait", "euh", "bah", "ben", "hm",
+                "attends", "attendez",
+            ]
+        case .en: ["the", "a", "an", "please", "pls", "plz", "uh", "um", "hm", "wait"]
         }
     }
 
