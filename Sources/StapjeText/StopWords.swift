@@ -23,7 +23,8 @@ public enum StopWords {
             ]
         case .fr:
             [
-                "le", "la", "les", "l", "un", "une", "svp", "stp", "si", "il", "vous", "plait", "euh", "bah", "ben", "hm",
+                "le", "la", "les", "l", "un", "une", "svp", "stp", "si", "il", "vous", "plait", "euh", "bah", "ben",
+                "hm",
                 "attends", "attendez",
             ]
         case .en: ["the", "a", "an", "please", "pls", "plz", "uh", "um", "hm", "wait"]
