@@ -12,8 +12,9 @@ public enum StopWords {
         }
     }
 
-    /// Articles, politeness and hesitation: the only words ignored in whole-message patterns ("next please", "wait,
-    /// again please").
+    /// Articles, politeness and hesitation: the only words ignored in whole-message patterns ("next please", "wacht,
+    /// nog eens"). Also the only small words of example-only content (CLINC150), where English "wait" means something
+    /// ("how long is the wait"): English whole-message rules name it themselves.
     public static func fillers(for language: Language) -> Set<String> {
         switch language {
         case .nl:
@@ -27,7 +28,7 @@ public enum StopWords {
                 "hm",
                 "attends", "attendez",
             ]
-        case .en: ["the", "a", "an", "please", "pls", "plz", "uh", "um", "hm", "wait"]
+        case .en: ["the", "a", "an", "please", "pls", "plz", "uh", "um", "hm"]
         }
     }
 
