@@ -188,16 +188,10 @@ struct TypoIndex: Sendable {
         for position in 1..<scalars.count where scalars[position] == scalars[position - 1] {
             var letters = scalars
             letters.remove(at: position)
-            var candidate = String.UnicodeScalarView()
-            candidate.append(contentsOf: letters)
-            let text = String(candidate)
+            let text = Self.word(letters)
             if known.contains(text) && !found.contains(text) { found.append(text) }
         }
-        switch found.count {
-        case 0: return .unknown
-        case 1: return .corrected(to: found[0], distance: 1)
-        default: return .ambiguous(found.sorted())
-        }
+        return Self.oneEdit(found)
     }
 
     /// Words this long get no edit (too many real words lie one edit apart), but two neighbouring letters typed
@@ -212,16 +206,26 @@ struct TypoIndex: Sendable {
         for position in 1..<(scalars.count - 1) where scalars[position] != scalars[position + 1] {
             var letters = scalars
             letters.swapAt(position, position + 1)
-            var candidate = String.UnicodeScalarView()
-            candidate.append(contentsOf: letters)
-            let text = String(candidate)
+            let text = Self.word(letters)
             if known.contains(text) { found.append(text) }
         }
+        return Self.oneEdit(found)
+    }
+
+    /// The outcome for the content words found one edit from a typed word: a correction when there is one,
+    /// ambiguous when more.
+    private static func oneEdit(_ found: [String]) -> Outcome {
         switch found.count {
-        case 0: return .unknown
-        case 1: return .corrected(to: found[0], distance: 1)
-        default: return .ambiguous(found.sorted())
+        case 0: .unknown
+        case 1: .corrected(to: found[0], distance: 1)
+        default: .ambiguous(found.sorted())
         }
+    }
+
+    private static func word(_ letters: [Unicode.Scalar]) -> String {
+        var word = String.UnicodeScalarView()
+        word.append(contentsOf: letters)
+        return String(word)
     }
 
     /// The words that have `variant` among their deletion variants.

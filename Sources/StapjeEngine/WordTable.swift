@@ -1,6 +1,7 @@
 /// A hash table from words to values that hashes and compares a word's UTF-8 bytes.
 ///
-/// The analyzer and the language detector look every word of a question up, several times. A `[String: Value]`
+/// The analyzer and the language detector look every word of a question up, several times, and the rule compiler
+/// every word of the content (its stem table and phrase caches). A `[String: Value]`
 /// pays for Unicode: SipHash over the word's normalised (NFC) scalars, and a comparison that normalises too, several
 /// hundred instructions for an accented word. The words here come from the tokenizer, already lower-cased and
 /// composed, so equal words have equal bytes and the bytes are all a lookup needs: FNV-1a over them and a byte
@@ -15,7 +16,7 @@ struct WordTable<Value: Sendable>: Sendable {
     private var ends: [Int32] = []
     private var bytes: [UInt8] = []
     /// The values, by entry.
-    private(set) var values: [Value] = []
+    private var values: [Value] = []
 
     init(minimumCapacity: Int = 0) {
         var size = 16
@@ -28,7 +29,7 @@ struct WordTable<Value: Sendable>: Sendable {
 
     /// The value of `word`, or nil. Setting nil is not supported (the tables only grow).
     subscript(word: String) -> Value? {
-        get { Self.withBytes(of: word) { entry(for: $0, hash: Self.hash($0)) }.map { values[$0] } }
+        get { Self.withBytes(of: word) { probe($0, hash: Self.hash($0)).entry }.map { values[$0] } }
         set {
             guard let newValue else { preconditionFailure("WordTable cannot remove a word") }
             updateValue(newValue, forKey: word)
@@ -46,14 +47,10 @@ struct WordTable<Value: Sendable>: Sendable {
     mutating func updateValue(_ value: Value, forKey word: String) -> Value? {
         Self.withBytes(of: word) { word in
             let hash = Self.hash(word)
-            var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
-            while slots[slot] != 0 {
-                let index = Int(slots[slot]) - 1
-                if hashes[index] == hash && matches(index, word) {
-                    defer { values[index] = value }
-                    return values[index]
-                }
-                slot = (slot + 1) & (slots.count - 1)
+            let (slot, entry) = probe(word, hash: hash)
+            if let entry {
+                defer { values[entry] = value }
+                return values[entry]
             }
             slots[slot] = Int32(values.count + 1)
             hashes.append(hash)
@@ -78,13 +75,13 @@ struct WordTable<Value: Sendable>: Sendable {
         self.values = values
     }
 
-    /// The entry holding `word`, if any.
-    private func entry(for word: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
+    /// The entry holding `word` and its slot, or nil and the empty slot where `word` would go.
+    private func probe(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (slot: Int, entry: Int?) {
         var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
         while true {
             let stored = Int(slots[slot])
-            if stored == 0 { return nil }
-            if hashes[stored - 1] == hash && matches(stored - 1, word) { return stored - 1 }
+            if stored == 0 { return (slot, nil) }
+            if hashes[stored - 1] == hash && matches(stored - 1, word) { return (slot, stored - 1) }
             slot = (slot + 1) & (slots.count - 1)
         }
     }

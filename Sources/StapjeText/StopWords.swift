@@ -25,8 +25,7 @@ public enum StopWords {
         case .fr:
             [
                 "le", "la", "les", "l", "un", "une", "svp", "stp", "si", "il", "vous", "plait", "euh", "bah", "ben",
-                "hm",
-                "attends", "attendez",
+                "hm", "attends", "attendez",
             ]
         case .en: ["the", "a", "an", "please", "pls", "plz", "uh", "um", "hm"]
         }

@@ -21,6 +21,11 @@ enum Fixture {
             examples: examples.map { Located($0, location) }, whole: whole, location: location)
     }
 
+    /// A bundle of one language with these rules.
+    static func bundle(_ language: Language, _ rules: [IntentRules]) -> ContentBundle {
+        ContentBundle(languages: [language], intents: [language: rules])
+    }
+
     static let matcher: Matcher = {
         let nl = [
             rules(
@@ -181,13 +186,11 @@ struct EngineTests {
 
     /// Two phrases that glue into the same letters ("car pet", "carp et") leave that word unknown: no guess.
     @Test func twoPhrasesGluedAlikeAreNeitherOfThem() {
-        let bundle = ContentBundle(
-            languages: [.en],
-            intents: [
-                .en: [
-                    Fixture.rules("a.one", .en, keywords: ["car pet": 3], examples: ["my car pet"]),
-                    Fixture.rules("a.two", .en, keywords: ["carp et": 3], examples: ["a carp et al"]),
-                ]
+        let bundle = Fixture.bundle(
+            .en,
+            [
+                Fixture.rules("a.one", .en, keywords: ["car pet": 3], examples: ["my car pet"]),
+                Fixture.rules("a.two", .en, keywords: ["carp et": 3], examples: ["a carp et al"]),
             ])
         let result = Matcher(bundle: bundle).match(
             "carpet", context: MatchContext(language: .en, explicitLanguage: true))
@@ -217,14 +220,12 @@ struct EngineTests {
     @Test(arguments: [["données"], ["données", "donnees"]])
     func anUnaccentedWordHasTheAccentedWordsStem(spellings: [String]) {
         #expect(Stemmer(language: .fr).stem("données") != Stemmer(language: .fr).stem("donnees"))
-        let bundle = ContentBundle(
-            languages: [.fr],
-            intents: [
-                .fr: [
-                    Fixture.rules(
-                        "phone.mobile-data", .fr, patterns: spellings.map { "\($0) mobiles" },
-                        examples: ["économiser mes données mobiles"])
-                ]
+        let bundle = Fixture.bundle(
+            .fr,
+            [
+                Fixture.rules(
+                    "phone.mobile-data", .fr, patterns: spellings.map { "\($0) mobiles" },
+                    examples: ["économiser mes données mobiles"])
             ])
         let matcher = Matcher(bundle: bundle)
         let typed = matcher.match("donnees mobiles")
@@ -236,17 +237,15 @@ struct EngineTests {
     /// read in the question with its small words, so "how much" can tell a question about an amount from one about
     /// a refund that did not come.
     @Test func aSmallWordMarkedWithPlusCounts() {
-        let bundle = ContentBundle(
-            languages: [.en],
-            intents: [
-                .en: [
-                    Fixture.rules(
-                        "health.refund", .en, keywords: ["refund": 4], exclude: ["+how +long"],
-                        examples: ["my refund did not come"]),
-                    Fixture.rules(
-                        "oos.amounts", .en, keywords: ["+how +much": 2], patterns: ["+how +much * refund"],
-                        examples: ["what is the amount of the benefit"]),
-                ]
+        let bundle = Fixture.bundle(
+            .en,
+            [
+                Fixture.rules(
+                    "health.refund", .en, keywords: ["refund": 4], exclude: ["+how +long"],
+                    examples: ["my refund did not come"]),
+                Fixture.rules(
+                    "oos.amounts", .en, keywords: ["+how +much": 2], patterns: ["+how +much * refund"],
+                    examples: ["what is the amount of the benefit"]),
             ])
         let matcher = Matcher(bundle: bundle)
         #expect(matcher.diagnostics.isEmpty)
@@ -263,14 +262,12 @@ struct EngineTests {
         #expect(evidence("my refund, how do I get it", "health.refund")?.excludedBy == nil)
         // Unmarked, small words are still ignored; a lone `+` is an error.
         let broken = Matcher(
-            bundle: ContentBundle(
-                languages: [.en],
-                intents: [
-                    .en: [
-                        Fixture.rules(
-                            "health.refund", .en, keywords: ["how much": 2], patterns: ["refund + much"],
-                            examples: ["my refund did not come"])
-                    ]
+            bundle: Fixture.bundle(
+                .en,
+                [
+                    Fixture.rules(
+                        "health.refund", .en, keywords: ["how much": 2], patterns: ["refund + much"],
+                        examples: ["my refund did not come"])
                 ]))
         #expect(broken.diagnostics.count == 2)
         #expect(broken.diagnostics.allSatisfy { $0.message.contains("+") })
@@ -279,16 +276,14 @@ struct EngineTests {
     /// A phrase that small words shrink to one word ("get back" is "back" alone) gets a warning naming the word it
     /// counts as; marked with `+`, written as one word with a hyphen, or a keyword of a whole-message intent, none.
     @Test func aPhraseThatCountsAsOneWordIsWarnedAbout() {
-        let bundle = ContentBundle(
-            languages: [.en],
-            intents: [
-                .en: [
-                    Fixture.rules(
-                        "gov.tax", .en, keywords: ["tax return": 4, "e-mail": 1], exclude: ["get back", "+get out"],
-                        examples: ["fill in my tax return online"]),
-                    Fixture.rules(
-                        "nav.next", .en, keywords: ["go on": 1], patterns: ["next"], examples: ["next"], whole: true),
-                ]
+        let bundle = Fixture.bundle(
+            .en,
+            [
+                Fixture.rules(
+                    "gov.tax", .en, keywords: ["tax return": 4, "e-mail": 1], exclude: ["get back", "+get out"],
+                    examples: ["fill in my tax return online"]),
+                Fixture.rules(
+                    "nav.next", .en, keywords: ["go on": 1], patterns: ["next"], examples: ["next"], whole: true),
             ])
         let warnings = Matcher(bundle: bundle).diagnostics.filter { $0.severity == .warning }
         #expect(warnings.count == 1)
@@ -298,17 +293,15 @@ struct EngineTests {
     /// A short message made only of a whole-message intent's own words (from its examples, keywords and patterns)
     /// is that intent even when no pattern covers it; one word from elsewhere ("train") and it is not.
     @Test func aShortMessageOfAWholeIntentsOwnWordsIsThatIntent() {
-        let bundle = ContentBundle(
-            languages: [.en],
-            intents: [
-                .en: [
-                    Fixture.rules(
-                        "chat.thanks", .en, patterns: ["(thanks | thank you) [a lot]"],
-                        examples: ["thanks", "thank you so much", "that is very kind"], whole: true),
-                    Fixture.rules(
-                        "trains.times", .en, keywords: ["train": 3, "timetable": 3],
-                        examples: ["when does the next train leave", "train timetable to ghent"]),
-                ]
+        let bundle = Fixture.bundle(
+            .en,
+            [
+                Fixture.rules(
+                    "chat.thanks", .en, patterns: ["(thanks | thank you) [a lot]"],
+                    examples: ["thanks", "thank you so much", "that is very kind"], whole: true),
+                Fixture.rules(
+                    "trains.times", .en, keywords: ["train": 3, "timetable": 3],
+                    examples: ["when does the next train leave", "train timetable to ghent"]),
             ])
         let matcher = Matcher(bundle: bundle)
         let english = MatchContext(language: .en, explicitLanguage: true)
@@ -322,16 +315,14 @@ struct EngineTests {
     /// A whole-message intent's own words are those of its examples and keywords, not the many optional words of
     /// its patterns: "donnez" in a pattern does not make "mes données" (the same stem) its words.
     @Test func aWholeIntentsPatternWordsAreNotItsOwnWords() {
-        let bundle = ContentBundle(
-            languages: [.fr],
-            intents: [
-                .fr: [
-                    Fixture.rules(
-                        "chat.capabilities", .fr, patterns: ["[montrez | donnez] menu"],
-                        examples: ["j'ai besoin d'aide", "menu"], whole: true),
-                    Fixture.rules(
-                        "email.use", .fr, keywords: ["mail": 3], examples: ["lire mes mails sur mon téléphone"]),
-                ]
+        let bundle = Fixture.bundle(
+            .fr,
+            [
+                Fixture.rules(
+                    "chat.capabilities", .fr, patterns: ["[montrez | donnez] menu"],
+                    examples: ["j'ai besoin d'aide", "menu"], whole: true),
+                Fixture.rules(
+                    "email.use", .fr, keywords: ["mail": 3], examples: ["lire mes mails sur mon téléphone"]),
             ])
         let matcher = Matcher(bundle: bundle)
         let french = MatchContext(language: .fr, explicitLanguage: true)
@@ -342,17 +333,15 @@ struct EngineTests {
     /// A whole-message pattern matches with the question's small words or without them, but one that names a small
     /// word with `+` only with them: "+i +am done" is "i am done", never "ok done" (which the next step takes).
     @Test func aWholeMessagePatternWithAMarkedSmallWordNeedsIt() {
-        let bundle = ContentBundle(
-            languages: [.en],
-            intents: [
-                .en: [
-                    Fixture.rules(
-                        "chat.goodbye", .en, patterns: ["[ok] +i +am (done | finished)", "bye"],
-                        examples: ["bye"], whole: true),
-                    Fixture.rules(
-                        "nav.next", .en, patterns: ["[ok] (done | next)"], examples: ["next"], whole: true),
-                    Fixture.rules("trains.times", .en, keywords: ["train": 3], examples: ["when does the train leave"]),
-                ]
+        let bundle = Fixture.bundle(
+            .en,
+            [
+                Fixture.rules(
+                    "chat.goodbye", .en, patterns: ["[ok] +i +am (done | finished)", "bye"],
+                    examples: ["bye"], whole: true),
+                Fixture.rules(
+                    "nav.next", .en, patterns: ["[ok] (done | next)"], examples: ["next"], whole: true),
+                Fixture.rules("trains.times", .en, keywords: ["train": 3], examples: ["when does the train leave"]),
             ])
         let matcher = Matcher(bundle: bundle)
         #expect(matcher.diagnostics.isEmpty)
@@ -366,14 +355,12 @@ struct EngineTests {
     /// A number that a rule names (a helpline: 1700) is a word of the question like any other; other numbers are
     /// no words at all, so they neither fire a rule nor count as unknown.
     @Test func aNumberCountsWhenARuleNamesIt() {
-        let bundle = ContentBundle(
-            languages: [.nl],
-            intents: [
-                .nl: [
-                    Fixture.rules(
-                        "help.where", .nl, keywords: ["1700": 5, "hulplijn": 3],
-                        examples: ["waar vind ik hulp bij de computer"])
-                ]
+        let bundle = Fixture.bundle(
+            .nl,
+            [
+                Fixture.rules(
+                    "help.where", .nl, keywords: ["1700": 5, "hulplijn": 3],
+                    examples: ["waar vind ik hulp bij de computer"])
             ])
         let matcher = Matcher(bundle: bundle)
         let named = matcher.match("1700")
@@ -388,14 +375,12 @@ struct EngineTests {
     /// "mooie" stays an unknown word instead of becoming "movie", yet "movie" typed as such still excludes, also
     /// as part of a compound.
     @Test func anExcludeOnlyWordIsNoCorrectionTarget() {
-        let bundle = ContentBundle(
-            languages: [.nl],
-            intents: [
-                .nl: [
-                    Fixture.rules(
-                        "phone.video-call", .nl, keywords: ["video": 3], exclude: ["movie"],
-                        examples: ["video bellen met mijn kleinkinderen"])
-                ]
+        let bundle = Fixture.bundle(
+            .nl,
+            [
+                Fixture.rules(
+                    "phone.video-call", .nl, keywords: ["video": 3], exclude: ["movie"],
+                    examples: ["video bellen met mijn kleinkinderen"])
             ])
         let matcher = Matcher(bundle: bundle)
         let pretty = matcher.match("mooie video")
@@ -411,13 +396,11 @@ struct EngineTests {
 
     @Test func scoringDoesNotDependOnFileOrder() {
         let rules = Fixture.matcher
-        let bundle = ContentBundle(
-            languages: [.nl],
-            intents: [
-                .nl: [
-                    Fixture.rules("b.two", .nl, keywords: ["kaart": 2], examples: ["kaart kwijt"]),
-                    Fixture.rules("a.one", .nl, keywords: ["kaart": 2], examples: ["kaart kwijt"]),
-                ]
+        let bundle = Fixture.bundle(
+            .nl,
+            [
+                Fixture.rules("b.two", .nl, keywords: ["kaart": 2], examples: ["kaart kwijt"]),
+                Fixture.rules("a.one", .nl, keywords: ["kaart": 2], examples: ["kaart kwijt"]),
             ])
         let reversed = ContentBundle(
             languages: [.nl], intents: [.nl: Array(bundle.intents[.nl]!.reversed())])
