@@ -173,19 +173,24 @@ struct Analyzer: Sendable {
     /// - Parameter otherLanguage: whether another language's content uses a word: such a word is a real word, not a
     ///   typo of this language's, and is never corrected.
     /// - Parameter ids: set to each analysed word's `WordIDs` when it was known as typed, nil otherwise.
+    ///
+    /// `clauses` gets a bit for every result position that starts a clause after the first (`Token.startsClause`;
+    /// positions beyond 63 are left out).
     func analyze(
-        _ tokens: [Token], notes: inout AnalysisNotes, ids: inout [WordIDs?],
+        _ tokens: [Token], notes: inout AnalysisNotes, ids: inout [WordIDs?], clauses: inout UInt64,
         otherLanguage: (String) -> Bool = { _ in false }
     ) -> [AnalyzedToken] {
         var result: [AnalyzedToken] = []
         result.reserveCapacity(tokens.count)
         ids.removeAll(keepingCapacity: true)
         ids.reserveCapacity(tokens.count)
+        clauses = 0
         // Words analysed the long way (corrections, compound parts, unknown words) get no ids: the caller looks
         // them up.
         defer { ids += repeatElement(nil, count: result.count - ids.count) }
         for token in tokens {
             ids += repeatElement(nil, count: result.count - ids.count)
+            if token.startsClause && result.count < 64 { clauses |= 1 << UInt64(result.count) }
             let entry = token.isNumber ? nil : entries[token.lower]
             if let entry, entry.isKnown {
                 result.append(

@@ -196,6 +196,8 @@ final class CompiledIntent: Sendable {
 
     let id: String
     let whole: Bool
+    /// The whole-message patterns may also cover some clauses of a message (`IntentRules.clauses`).
+    let clauses: Bool
     let keywords: [Cue]
     let exclude: [Cue]
     /// Keywords or patterns read without small words (its patterns themselves live in the rule index).
@@ -204,9 +206,13 @@ final class CompiledIntent: Sendable {
     /// these words alone is this kind of message (`LanguageModel.evidence`).
     let vocabulary: Set<Int32>
 
-    init(id: String, whole: Bool, keywords: [Cue], exclude: [Cue], hasPatterns: Bool, vocabulary: Set<Int32> = []) {
+    init(
+        id: String, whole: Bool, clauses: Bool = false, keywords: [Cue], exclude: [Cue], hasPatterns: Bool,
+        vocabulary: Set<Int32> = []
+    ) {
         self.id = id
         self.whole = whole
+        self.clauses = whole && clauses
         self.keywords = keywords
         self.exclude = exclude
         self.hasRules = !keywords.isEmpty || hasPatterns
@@ -537,7 +543,7 @@ final class LanguageModel: Sendable {
                 }
                 intents.append(
                     CompiledIntent(
-                        id: rule.id, whole: rule.whole, keywords: keywords, exclude: exclude,
+                        id: rule.id, whole: rule.whole, clauses: rule.clauses, keywords: keywords, exclude: exclude,
                         hasPatterns: !patterns.isEmpty, vocabulary: rule.whole ? vocabulary(of: rule) : []))
                 intentPatterns.append(CompiledIntent.Patterns(ordinary: patterns, message: messagePatterns))
             }
@@ -554,9 +560,13 @@ final class LanguageModel: Sendable {
     ) -> MatchResult {
         var notes = AnalysisNotes()
         var known: [Analyzer.WordIDs?] = []
-        let tokens = analyzer.analyze(text, notes: &notes, ids: &known) {
+        var clauses: UInt64 = 0
+        let tokens = analyzer.analyze(text, notes: &notes, ids: &known, clauses: &clauses) {
             detector.isKnown($0, otherThan: language)
         }
+        // Where the message's clauses start, as positions of `messageIDs` (whole-message patterns may match one).
+        var messageClauses: UInt64 = 0
+        var clausePending = false
         var ids: [Int32] = []
         var messageIDs: [Int32] = []
         var words = 0
@@ -566,9 +576,15 @@ final class LanguageModel: Sendable {
         var uncoverable = false
         ids.reserveCapacity(tokens.count)
         messageIDs.reserveCapacity(tokens.count)
-        for (token, known) in zip(tokens, known) where !token.stem.isEmpty {
+        for (position, (token, known)) in zip(tokens, known).enumerated() {
+            if position < 64 && clauses & (1 << UInt64(position)) != 0 { clausePending = true }
+            guard !token.stem.isEmpty else { continue }
             let id = known?.stemID ?? stemIDs[token.stem] ?? -1
-            if !(known?.isFiller ?? analyzer.fillers.contains(token.folded)) { messageIDs.append(id) }
+            if !(known?.isFiller ?? analyzer.fillers.contains(token.folded)) {
+                if clausePending && messageIDs.count < 63 { messageClauses |= 1 << UInt64(messageIDs.count) }
+                clausePending = false
+                messageIDs.append(id)
+            }
             guard !token.isStop else { continue }
             if token.folded.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
                 // A number is no word of the question ("800 euro"), unless a rule names it: a helpline such as
@@ -584,7 +600,7 @@ final class LanguageModel: Sendable {
         }
         let coverable = !uncoverable && words > 0 && words <= 5
         let occurrences = Occurrences(ids: ids)
-        let messageOccurrences = Occurrences(ids: messageIDs)
+        let messageOccurrences = Occurrences(ids: messageIDs, clauses: messageClauses)
         let coverage = words == 0 ? 0 : Double(knownWords) / Double(words)
         // What every intent set off and its similarities, in memory of this call (on the stack when small).
         return withScratch { hitsSpace, similarities in
@@ -604,10 +620,13 @@ final class LanguageModel: Sendable {
                     let keywordWeight = intentHits.keywordWeight
                     let patternCount = intentHits.patternCount
                     // With no similar example and no rule set off, an intent has no evidence at all.
-                    guard best > 0 || keywordWeight > 0 || patternCount > 0 else { continue }
+                    guard best > 0 || keywordWeight > 0 || patternCount > 0 || intentHits.clauseCount > 0 else {
+                        continue
+                    }
                     let found = Found(
                         best: best, centroid: Double(similarities.centroid[position]), keywordWeight: keywordWeight,
-                        keywords: keywordWeight > 0, patterns: patternCount > 0, excluded: intentHits.exclude >= 0,
+                        keywords: keywordWeight > 0, patterns: patternCount > 0, clause: intentHits.clauseCount > 0,
+                        excluded: intentHits.exclude >= 0,
                         covered: coverable && kinds[position].whole && intents[position].vocabulary.isSuperset(of: ids))
                     let (total, contextBoost) = Self.evidence(
                         kinds[position], id: intents[position].id, found, exampleOnly: exampleOnly,
@@ -713,6 +732,10 @@ final class LanguageModel: Sendable {
             // of nav.repeat's).
             let nearCopy = best >= 0.9 && coverage >= 1 && occurrenceCount <= 2
             total = found.patterns ? 4.5 : (nearCopy || found.covered ? 3 * best : 0)
+            // A pattern over some clauses of a longer message ("thanks a lot, the wifi works now"): less than
+            // the whole message, so a topic the rest of it names strongly still wins ("merci, et comment je
+            // scanne ?").
+            if found.clause { total = max(total, 2.5) }
         } else if !intent.hasRules {
             total = similarity
         } else if !found.keywords && !found.patterns {
@@ -747,6 +770,8 @@ final class LanguageModel: Sendable {
         var keywordWeight: Double
         var keywords: Bool
         var patterns: Bool
+        /// A whole-message pattern matched one clause of the message ("merci, ça a marché").
+        var clause = false
         var excluded: Bool
         /// A whole-message intent whose own words (`CompiledIntent.vocabulary`) make up the whole question.
         var covered = false

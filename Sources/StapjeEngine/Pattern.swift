@@ -240,6 +240,15 @@ final class Pattern: Sendable {
         return whole ? ends & (1 << UInt64(occurrences.count)) != 0 : ends != 0
     }
 
+    /// True when the block at `code` matches one or more clauses of a message exactly, from the start of a clause
+    /// to the end of one ("merci" in "merci, ça marche"); false for a message of one clause (see `matches`).
+    static func matchesClause(_ code: UnsafePointer<Int32>, _ occurrences: Occurrences) -> Bool {
+        guard occurrences.clauseStarts != 1 else { return false }
+        let ends = advance(code, Code.bases(code), code[3]..<code[4], from: occurrences.clauseStarts, occurrences)
+        let clauseEnds = (occurrences.clauseStarts & ~1) | (1 << UInt64(occurrences.count))
+        return ends & clauseEnds != 0
+    }
+
     /// False when the question lacks every stem of one of the required steps of the block at `code`.
     static func mayMatch(_ code: UnsafePointer<Int32>, _ occurrences: Occurrences) -> Bool {
         let words = code + Code.bases(code).words
@@ -421,11 +430,17 @@ struct Occurrences {
     /// Bit `id & 255` is set for every id present.
     private var filter = SIMD4<UInt64>()
 
-    /// Builds the table from the stem ids of the question's words (-1 for a stem no rule uses).
-    init(ids source: [Int32]) {
+    /// Bit 0 and the position of every word that starts a clause after the first ("merci, ça marche": bits 0
+    /// and 1): where a whole-message pattern may match one part of a message.
+    let clauseStarts: UInt64
+
+    /// Builds the table from the stem ids of the question's words (-1 for a stem no rule uses); `clauses` marks
+    /// the words that start a clause.
+    init(ids source: [Int32], clauses: UInt64 = 0) {
         let count = min(source.count, 63)
         self.count = count
         self.allPositions = count == 63 ? UInt64.max : (1 << UInt64(count + 1)) - 1
+        self.clauseStarts = (clauses | 1) & allPositions & ~(1 << UInt64(count))
         ids.reserveCapacity(count)
         bits.reserveCapacity(count)
         for (position, id) in source.prefix(count).enumerated() where id >= 0 {

@@ -16,13 +16,15 @@ struct RuleIndex: Sendable {
 
     /// One pattern: its intent, its number in `patternSources`, where its program starts in `patternCode`, whether it
     /// reads the message with its small words, and whether it must cover all of it (the patterns of whole-message
-    /// intents).
+    /// intents) or may cover some of its clauses.
     struct PatternEntry: Sendable {
         let intent: Int32
         let pattern: Int32
         let code: Int32
         let message: Bool
         let whole: Bool
+        /// A whole-message pattern that may also cover one or more clauses of the message (`IntentRules.clauses`).
+        let clauses: Bool
     }
 
     let phraseWords: [Int32]
@@ -107,7 +109,7 @@ struct RuleIndex: Sendable {
             for (pattern, message) in own.ordinary.map({ ($0, false) }) + own.message.map({ ($0, true) }) {
                 let entry = PatternEntry(
                     intent: Int32(number), pattern: Int32(patternSources.count), code: Int32(patternCode.count),
-                    message: message, whole: intent.whole)
+                    message: message, whole: intent.whole, clauses: intent.clauses)
                 patternSources.append(pattern.source)
                 patternCode += pattern.code
                 for id in Set(pattern.anchorIDs) { patternEntries.append((id, entry)) }
@@ -148,6 +150,8 @@ struct RuleIndex: Sendable {
             var keywordWeight: Double = 0
             /// How many patterns matched.
             var patternCount: Int32 = 0
+            /// How many whole-message patterns matched one clause of the message, not all of it.
+            var clauseCount: Int32 = 0
             /// The first exclude cue found (in content order), or -1.
             var exclude: Int32 = -1
         }
@@ -252,6 +256,9 @@ struct RuleIndex: Sendable {
                         if Pattern.matches(program, current, whole: entry.whole) {
                             hits.patterns.append((entry.intent, entry.pattern))
                             hits.intents[Int(entry.intent)].patternCount += 1
+                        } else if entry.clauses && Pattern.matchesClause(program, current) {
+                            hits.patterns.append((entry.intent, entry.pattern))
+                            hits.intents[Int(entry.intent)].clauseCount += 1
                         }
                     }
                 }

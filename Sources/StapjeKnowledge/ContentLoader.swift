@@ -392,8 +392,12 @@ public struct ContentLoader: Sendable {
             switch key {
             case "intent":
                 break
-            case "whole":
-                rules.whole = value.bool ?? false
+            case "whole", "clauses":
+                guard let flag = value.bool else {
+                    yaml.error(line: value.line, "`\(key):` takes true or false")
+                    continue
+                }
+                if key == "whole" { rules.whole = flag } else { rules.clauses = flag }
             case "keywords":
                 for (phrase, weightNode) in yaml.pairs(value, what: "keywords") {
                     let location = yaml.location(weightNode)
@@ -422,8 +426,11 @@ public struct ContentLoader: Sendable {
             default:
                 yaml.error(
                     line: value.line,
-                    "unknown key '\(key)': use intent, keywords, exclude, patterns, examples, tests or whole")
+                    "unknown key '\(key)': use intent, keywords, exclude, patterns, examples, tests, whole or clauses")
             }
+        }
+        if rules.clauses && !rules.whole, let flag = pairs.first(where: { $0.0 == "clauses" })?.1 {
+            yaml.error(line: flag.line, "`clauses: true` is for whole-message intents: add `whole: true` or remove it")
         }
         return rules
     }

@@ -51,6 +51,9 @@ public struct IntentRules: Sendable {
     public var fallbackTests: [Located<String>]
     /// When true, a pattern fires only if it covers the whole question.
     public var whole: Bool
+    /// With `whole`: a pattern may also cover one or more clauses of a longer message, between `,` `.` `!` `?`
+    /// ("merci, ça a marché pour le train"), which counts less than the whole message.
+    public var clauses = false
     /// The file the rules were read from.
     public var location: SourceLocation
 

@@ -8,6 +8,9 @@ public struct Token: Sendable, Hashable {
     public var folded: String
     /// True when the word is only digits.
     public var isNumber: Bool
+    /// True when a mark that ends a clause (`,` `;` `!` `?`, or `.` `:` `…` before a space or the end) comes
+    /// between this word and an earlier one: "merci, ça marche" has two clauses, "www.vdab.be" and "1,5" one.
+    public var startsClause = false
 
     /// Creates a token from the text the person typed.
     public init(original: String, lower: String) {

@@ -26,7 +26,12 @@ public struct Tokenizer: Sendable {
         words.result.reserveCapacity(min(16, text.utf8.count / 2 + 1))
         var word = String.UnicodeScalarView()
         var seen = 0
-        for scalar in text.unicodeScalars {
+        var previous: Unicode.Scalar = " "
+        var scalars = text.unicodeScalars.makeIterator()
+        var next = scalars.next()
+        while let scalar = next {
+            next = scalars.next()
+            defer { previous = scalar }
             seen += 1
             if seen > maximumScalars { break }
             if Self.isWordScalar(scalar) {
@@ -38,6 +43,7 @@ public struct Tokenizer: Sendable {
                 if word.isEmpty { words.flushWord(&word, tokenizer: self) } else { words.pendingHyphen = true }
             } else {
                 words.flushWord(&word, tokenizer: self)
+                if Self.endsClause(scalar.value, before: previous.value, after: next?.value) { words.clauseBreak() }
             }
         }
         words.flushWord(&word, tokenizer: self)
@@ -74,6 +80,14 @@ public struct Tokenizer: Sendable {
             case .hyphen, .separator:
                 words.flushWord(&word, ascii: wordIsASCII, tokenizer: self)
                 wordIsASCII = true
+                let byte = bytes[index]
+                if byte < 0x80,
+                    Self.endsClause(
+                        UInt32(byte), before: index > 0 ? UInt32(bytes[index - 1]) : 0x20,
+                        after: index + 1 < bytes.count ? UInt32(bytes[index + 1]) : nil)
+                {
+                    words.clauseBreak()
+                }
             }
             index += length
         }
@@ -114,11 +128,40 @@ public struct Tokenizer: Sendable {
         }
     }
 
+    /// Whether the mark `value` (a separator between words) ends a clause, given the scalars before and after it
+    /// (nil at the end of the text): `,` `;` `!` `?` do, but for a comma between digits ("1,5"); `.` `:` and `…`
+    /// only before a space or the end, not inside "www.vdab.be" or "10:30"; a line break does.
+    static func endsClause(_ value: UInt32, before: UInt32, after: UInt32?) -> Bool {
+        func isDigit(_ value: UInt32?) -> Bool { value.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }
+        switch value {
+        case 0x2C: return !(isDigit(before) && isDigit(after))
+        case 0x3B, 0x21, 0x3F, 0x0A, 0x0D: return true
+        case 0x2E, 0x3A, 0x2026:
+            guard let after else { return true }
+            return after == 0x20 || after == 0x09 || after == 0x0A || after == 0x0D || after == 0xA0
+        default: return false
+        }
+    }
+
     /// The parts of the hyphenated word being read, and the tokens so far.
     private struct WordBuilder {
         var result: [Token] = []
         var parts: [String] = []
         var pendingHyphen = false
+        /// A clause ended after the last token: the next one starts a new clause.
+        var pendingClause = false
+
+        /// Marks that a clause ends here (when a word came before).
+        mutating func clauseBreak() {
+            if !result.isEmpty { pendingClause = true }
+        }
+
+        /// Marks the first of the tokens appended from `start` on as starting a clause, when one ended before it.
+        private mutating func markClause(from start: Int) {
+            guard pendingClause && result.count > start else { return }
+            result[start].startsClause = true
+            pendingClause = false
+        }
 
         mutating func flushPart(_ word: inout [UInt8]) {
             pendingHyphen = false
@@ -138,6 +181,8 @@ public struct Tokenizer: Sendable {
         mutating func flushWord(_ word: inout [UInt8], ascii: Bool, tokenizer: Tokenizer) {
             // The usual case, one ASCII part without an apostrophe: no elision or expansion applies, so the token is
             // made straight from the bytes (what `appendWord` makes of it, in one pass).
+            let start = result.count
+            defer { markClause(from: start) }
             if ascii && parts.isEmpty && !word.isEmpty && !word.contains(0x27) {
                 pendingHyphen = false
                 let token = Token(asciiWord: word)
@@ -154,6 +199,8 @@ public struct Tokenizer: Sendable {
         }
 
         mutating func flushWord(_ word: inout String.UnicodeScalarView, tokenizer: Tokenizer) {
+            let start = result.count
+            defer { markClause(from: start) }
             flushPart(&word)
             finishWord(tokenizer)
         }

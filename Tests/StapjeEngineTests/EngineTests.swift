@@ -10,15 +10,17 @@ enum Fixture {
 
     static func rules(
         _ id: String, _ language: Language, keywords: [String: Double] = [:], exclude: [String] = [],
-        patterns: [String] = [], examples: [String], whole: Bool = false
+        patterns: [String] = [], examples: [String], whole: Bool = false, clauses: Bool = false
     ) -> IntentRules {
-        IntentRules(
+        var rules = IntentRules(
             id: id, language: language,
             keywords: keywords.sorted { $0.key < $1.key }.map {
                 Keyword(phrase: $0.key, weight: $0.value, location: location)
             },
             exclude: exclude.map { Located($0, location) }, patterns: patterns.map { Located($0, location) },
             examples: examples.map { Located($0, location) }, whole: whole, location: location)
+        rules.clauses = clauses
+        return rules
     }
 
     /// A bundle of one language with these rules.
@@ -310,6 +312,35 @@ struct EngineTests {
         #expect(kind.explanation.candidates.first?.evidence.patterns.isEmpty == true)
         let train = matcher.match("kind thanks for the train", context: english)
         #expect(train.intent != "chat.thanks")
+    }
+
+    /// A whole-message intent marked `clauses` also answers when its pattern covers one clause of a longer message
+    /// ("merci, ça a marché pour le train"), but a topic the rest of the message asks about still wins; without the
+    /// mark, or inside one clause, the pattern does not fire.
+    @Test(arguments: [true, false])
+    func aClauseOfALongerMessageCanBeAWholeMessageIntent(clauses: Bool) {
+        let bundle = Fixture.bundle(
+            .fr,
+            [
+                Fixture.rules(
+                    "chat.thanks", .fr, patterns: ["merci [beaucoup]"], examples: ["merci", "merci beaucoup"],
+                    whole: true, clauses: clauses),
+                Fixture.rules(
+                    "trains.times", .fr, keywords: ["train": 3, "horaire": 3], patterns: ["(horaire | part) * train"],
+                    examples: ["quand part le prochain train", "horaire du train pour namur"]),
+            ])
+        let matcher = Matcher(bundle: bundle)
+        let french = MatchContext(language: .fr, explicitLanguage: true)
+        let thanks = matcher.match("merci beaucoup, ça a marché pour le train", context: french)
+        #expect((thanks.intent == "chat.thanks") == clauses, "\(thanks.explanation.decision)")
+        if clauses {
+            #expect(thanks.kind == .answer)
+            #expect(thanks.explanation.candidates.first?.evidence.patterns == ["merci [beaucoup]"])
+        }
+        // Without a clause break the pattern must cover the whole message, as before.
+        #expect(matcher.match("merci beaucoup ça a marché pour le train", context: french).intent != "chat.thanks")
+        let question = matcher.match("merci. Quand part le prochain train pour Namur ?", context: french)
+        #expect(question.intent == "trains.times" && question.kind == .answer, "\(question.explanation.decision)")
     }
 
     /// A whole-message intent's own words are those of its examples and keywords, not the many optional words of

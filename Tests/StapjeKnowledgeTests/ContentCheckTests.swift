@@ -30,6 +30,8 @@ struct ContentCheckTests {
         ("intents/nl/jobs.cv.yaml:1", "only 2 examples"),
         ("intents/nl/jobs.cv.yaml:4", "unknown concept '@nope'"),
         ("intents/nl/jobs.cv.yaml:7", "option made only of small words"),
+        ("intents/en/chat.greeting.yaml:2", "`whole:` takes true or false"),
+        ("intents/en/chat.greeting.yaml:3", "`clauses: true` is for whole-message intents"),
     ])
     func brokenContentIsReportedWithFileAndLine(location: String, message: String) {
         let report = ContentChecker(root: Self.brokenRoot).run()

@@ -41,6 +41,25 @@ struct TokenizerTests {
         #expect(Tokenizer().tokens(text).first?.original.lowercased() == text.split(separator: " ").first?.lowercased())
     }
 
+    /// `,` `;` `!` `?` end a clause, `.` `:` `…` only before a space or the end; a comma between digits, a dot in
+    /// an address and a colon in a time do not. The first word never starts a clause.
+    @Test(arguments: [
+        ("merci, ça marche", [false, true, false]),
+        ("Nee, dat is het niet. Dit helpt niet!", [false, true, false, false, false, true, false, false]),
+        ("ok. next", [false, true]),
+        ("hello!next", [false, true]),
+        (", begin", [false]),
+        ("www.vdab.be", [false, false, false]),
+        ("1,5 euro", [false, false, false]),
+        ("om 10:30 uur", [false, false, false, false]),
+        ("wacht… nog eens", [false, true, false]),
+        ("attends... encore", [false, true]),
+        ("l'horaire ? svp", [false, false, true]),
+    ])
+    func clauseMarks(text: String, expected: [Bool]) {
+        #expect(Tokenizer().tokens(text).map(\.startsClause) == expected, "\(text)")
+    }
+
     @Test func keepsTheOriginalAndFoldsAccents() {
         let tokens = Tokenizer().tokens("Créer un COMPTE Forem, ça coûte?")
         #expect(tokens.map(\.folded) == ["creer", "un", "compte", "forem", "ca", "coute"])
