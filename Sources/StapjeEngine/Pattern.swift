@@ -241,9 +241,8 @@ final class Pattern: Sendable {
     }
 
     /// True when the block at `code` matches one or more clauses of a message exactly, from the start of a clause
-    /// to the end of one ("merci" in "merci, ça marche"); false for a message of one clause (see `matches`).
+    /// to the end of one ("merci" in "merci, ça marche"); the whole message is such a run of clauses too.
     static func matchesClause(_ code: UnsafePointer<Int32>, _ occurrences: Occurrences) -> Bool {
-        guard occurrences.clauseStarts != 1 else { return false }
         let ends = advance(code, Code.bases(code), code[3]..<code[4], from: occurrences.clauseStarts, occurrences)
         let clauseEnds = (occurrences.clauseStarts & ~1) | (1 << UInt64(occurrences.count))
         return ends & clauseEnds != 0

@@ -253,12 +253,19 @@ struct RuleIndex: Sendable {
                         found[triedBase + Int(entry.pattern)] = true
                         let program = code + Int(entry.code)
                         guard Pattern.mayMatch(program, current) else { continue }
-                        if Pattern.matches(program, current, whole: entry.whole) {
+                        if entry.clauses && current.clauseStarts != 1 {
+                            // One pass from every clause start first: a pattern that ends at no clause's end covers
+                            // neither the whole message nor a clause (most patterns tried), and needs no second pass.
+                            guard Pattern.matchesClause(program, current) else { continue }
+                            hits.patterns.append((entry.intent, entry.pattern))
+                            if Pattern.matches(program, current, whole: true) {
+                                hits.intents[Int(entry.intent)].patternCount += 1
+                            } else {
+                                hits.intents[Int(entry.intent)].clauseCount += 1
+                            }
+                        } else if Pattern.matches(program, current, whole: entry.whole) {
                             hits.patterns.append((entry.intent, entry.pattern))
                             hits.intents[Int(entry.intent)].patternCount += 1
-                        } else if entry.clauses && Pattern.matchesClause(program, current) {
-                            hits.patterns.append((entry.intent, entry.pattern))
-                            hits.intents[Int(entry.intent)].clauseCount += 1
                         }
                     }
                 }
