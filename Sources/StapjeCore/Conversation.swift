@@ -457,15 +457,30 @@ public struct Conversation: Sendable {
     /// The language a switch request asks for: the one it names, or, when it says it does not speak the
     /// language it names ("ik spreek geen Frans", "je ne comprends pas le néerlandais"), the language of the
     /// negation itself, which is the language the person is writing in.
+    ///
+    /// Clause by clause: a clause that names a language without denying it wins over one that denies knowing one,
+    /// so "in het Frans aub, mijn man verstaat geen Vlaams" asks for French and "je parle pas bien français,
+    /// english please" for English.
     func targetLanguage(_ text: String) -> Language? {
-        let tokens = Tokenizer().tokens(text).map(\.folded)
-        let folded = Set(tokens)
-        if tokens.contains(where: Self.languageVerbs.contains),
-            let negation = tokens.lazy.compactMap({ Self.negations[$0] }).first
-        {
-            return negation
+        var clauses: [[String]] = [[]]
+        for token in Tokenizer().tokens(text) {
+            if token.startsClause { clauses.append([]) }
+            clauses[clauses.count - 1].append(token.folded)
         }
-        return lexicon.languages.first { $0.names.contains(where: folded.contains) }?.language
+        var denied: Language?
+        for clause in clauses {
+            if clause.contains(where: Self.languageVerbs.contains),
+                let negation = clause.lazy.compactMap({ Self.negations[$0] }).first
+            {
+                denied = denied ?? negation
+                continue
+            }
+            let words = Set(clause)
+            if let named = lexicon.languages.first(where: { $0.names.contains(where: words.contains) }) {
+                return named.language
+            }
+        }
+        return denied
     }
 
     /// Words that say "I live in": only with one of them does a place name change the region.

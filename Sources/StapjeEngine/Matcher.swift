@@ -436,6 +436,14 @@ final class LanguageModel: Sendable {
             var conceptPhrases: [String: [[Int32]]] = [:]
             for (name, concept) in concepts {
                 conceptPhrases[name] = concept.phrases.map(phrase).filter { !$0.isEmpty }
+                // A concept's phrases are read without small words: a `+word` would be silently dropped.
+                for marked in concept.phrases where Pattern.readsSmallWords(marked) {
+                    diagnostics.append(
+                        Diagnostic(
+                            .error, concept.location,
+                            "the concept '\(name)' has '\(marked)': a concept's phrases are read without small words, "
+                                + "so its + is lost; put the phrase in the intent's keywords, excludes or patterns"))
+                }
             }
             // Only whole-message patterns use concepts with small words kept: those are made when first asked for.
             var wholeConceptPhrases: [String: [[Int32]]] = [:]
@@ -513,6 +521,22 @@ final class LanguageModel: Sendable {
                     cue($0.phrase, weight: $0.weight, location: $0.location, scored: !rule.whole)
                 }
                 let exclude = rule.exclude.compactMap { cue($0.value, weight: 1, location: $0.location, scored: true) }
+                // An exclude whose stems lie inside one of the intent's own keywords cancels the intent wherever the
+                // keyword is found: French "taxi" is stemmed "tax", so it excluded "tax on web" from gov.tax.
+                for (source, cue) in zip(rule.exclude, exclude) where !cue.message {
+                    let clash = keywords.first { keyword in
+                        !keyword.message
+                            && keyword.phrases.contains { phrase in cue.phrases.contains { phrase.contains($0) } }
+                    }
+                    if let clash {
+                        diagnostics.append(
+                            Diagnostic(
+                                .warning, source.location,
+                                "the exclude '\(source.value)' has the same stem as a word of this intent's keyword "
+                                    + "'\(clash.label)', so it cancels the intent wherever that keyword is found; "
+                                    + "write a longer phrase the keyword does not contain, or another word"))
+                    }
+                }
                 var patterns: [Pattern] = []
                 var messagePatterns: [Pattern] = []
                 for source in rule.patterns {
@@ -565,8 +589,10 @@ final class LanguageModel: Sendable {
             detector.isKnown($0, otherThan: language)
         }
         // Where the message's clauses start, as positions of `messageIDs` (whole-message patterns may match one).
+        // (only the reading with small words: without them, a clause of a question shrinks to a word or two, "hoe
+        // begin ik" to "begin", which short commands' patterns cover).
         var messageClauses: UInt64 = 0
-        var clausePending = false
+        var messageClausePending = false
         var ids: [Int32] = []
         var messageIDs: [Int32] = []
         var words = 0
@@ -577,12 +603,12 @@ final class LanguageModel: Sendable {
         ids.reserveCapacity(tokens.count)
         messageIDs.reserveCapacity(tokens.count)
         for (position, (token, known)) in zip(tokens, known).enumerated() {
-            if position < 64 && clauses & (1 << UInt64(position)) != 0 { clausePending = true }
+            if position < 64 && clauses & (1 << UInt64(position)) != 0 { messageClausePending = true }
             guard !token.stem.isEmpty else { continue }
             let id = known?.stemID ?? stemIDs[token.stem] ?? -1
             if !(known?.isFiller ?? analyzer.fillers.contains(token.folded)) {
-                if clausePending && messageIDs.count < 63 { messageClauses |= 1 << UInt64(messageIDs.count) }
-                clausePending = false
+                if messageClausePending && messageIDs.count < 63 { messageClauses |= 1 << UInt64(messageIDs.count) }
+                messageClausePending = false
                 messageIDs.append(id)
             }
             guard !token.isStop else { continue }

@@ -77,6 +77,12 @@ struct SecretPhrases {
         "where", "which", "how", "when", "new", "old", "temporary", "gone", "unknown",
     ]
 
+    /// Pronouns that make up a whole value only when the clause asks about a secret ("welk wachtwoord is dat").
+    static let pronouns: Set<String> = [
+        "dat", "dit", "da", "het", "die", "deze", "ca", "cela", "ceci", "ce", "celui", "celle", "lequel", "laquelle",
+        "that", "this", "it", "those", "these",
+    ]
+
     /// "3 keer fout": a small count before one of these is about attempts, not a PIN.
     static let times: Set<String> = ["keer", "maal", "x", "fois", "times"]
 
@@ -240,6 +246,8 @@ struct SecretPhrases {
             if endsClause(last + 1) || (next.kind == .word && Self.clauseOpeners.contains(next.text)) { break }
             last += 1
         }
+        // "welk wachtwoord is dat?", "which password is it": a pronoun alone points at a secret, it gives none.
+        if first == last && token.kind == .word && Self.pronouns.contains(token.text) { return nil }
         return tokens[start].range.lowerBound..<tokens[last].range.upperBound
     }
 

@@ -292,6 +292,44 @@ struct EngineTests {
         #expect(warnings.first?.message.hasPrefix("'get back' counts as 'back' alone") == true)
     }
 
+    /// An exclude that stems like a word of one of the intent's own keywords would cancel the intent wherever the
+    /// keyword is found (French "taxi" is stemmed "tax"): a warning names both; a longer phrase, none.
+    @Test func anExcludeThatCancelsItsOwnKeywordIsWarnedAbout() {
+        func warnings(_ exclude: [String]) -> [String] {
+            let bundle = Fixture.bundle(
+                .fr,
+                [
+                    Fixture.rules(
+                        "gov.tax", .fr, keywords: ["tax on web": 4, "impôts": 3], exclude: exclude,
+                        examples: ["déclarer mes impôts sur tax on web"])
+                ])
+            return Matcher(bundle: bundle).diagnostics.filter { $0.severity == .warning }.map(\.message)
+        }
+        #expect(Stemmer(language: .fr).stem("taxi") == Stemmer(language: .fr).stem("tax"))
+        let clash = warnings(["taxi"])
+        #expect(clash.count == 1)
+        #expect(clash.first?.contains("'taxi'") == true && clash.first?.contains("'tax on web'") == true)
+        #expect(warnings(["chauffeur de taxi", "train"]).isEmpty)
+    }
+
+    /// A concept's phrases are read without small words, so a `+word` in one would be lost without a word: it is
+    /// an error that says where to put the phrase instead.
+    @Test func aPlusWordInAConceptIsAnError() {
+        let bundle = ContentBundle(
+            languages: [.nl],
+            intents: [.nl: [Fixture.rules("safety.banking", .nl, keywords: ["@bank-account": 3], examples: ["mijn rekening"])]],
+            concepts: [
+                .nl: [
+                    "bank-account": ConceptSet(
+                        name: "bank-account", language: .nl, phrases: ["rekening", "+op +mijn rekening"],
+                        location: Fixture.location)
+                ]
+            ])
+        let errors = Matcher(bundle: bundle).diagnostics.filter { $0.severity == .error }
+        #expect(errors.count == 1)
+        #expect(errors.first?.message.contains("'+op +mijn rekening'") == true)
+    }
+
     /// A short message made only of a whole-message intent's own words (from its examples, keywords and patterns)
     /// is that intent even when no pattern covers it; one word from elsewhere ("train") and it is not.
     @Test func aShortMessageOfAWholeIntentsOwnWordsIsThatIntent() {

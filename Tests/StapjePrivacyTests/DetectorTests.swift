@@ -121,6 +121,7 @@ struct DetectorTests {
         Case("wachtwoord = Geheim!", .secret, value: "Geheim"),  // "!" before the end closes the clause
         Case("1234 is mijn pincode", .secret, value: "1234"),
         Case("mijn code is 4455", .secret, value: "4455"),
+        Case("my password is this dog99", .secret, value: "this dog99"),  // a pronoun alone would be no secret
         Case("mijn itsme code is 12345", .secret, value: "12345"),
         Case("mijn wachtwoord is rood en blauw maar ik kan niet inloggen", .secret, value: "rood en blauw"),
         Case("mijn wachtwoord is p.ssw0rd. Waarom lukt het niet?", .secret, value: "p.ssw0rd"),
@@ -181,6 +182,9 @@ struct DetectorTests {
         "het kost € 1.250,00",
         "100 000 mensen",
         "mijn postcode is 9000",
+        "de appwinkel vraagt een wachtwoord, welk wachtwoord is dat?",
+        "which password is it",
+        "c'est quel mot de passe, celui-là ? le code pin c'est ça",
         "mon code postal est 59000",
         "Lille 59000",
         "foutcode 12345 op het scherm",
