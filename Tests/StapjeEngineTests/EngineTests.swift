@@ -317,7 +317,9 @@ struct EngineTests {
     @Test func aPlusWordInAConceptIsAnError() {
         let bundle = ContentBundle(
             languages: [.nl],
-            intents: [.nl: [Fixture.rules("safety.banking", .nl, keywords: ["@bank-account": 3], examples: ["mijn rekening"])]],
+            intents: [
+                .nl: [Fixture.rules("safety.banking", .nl, keywords: ["@bank-account": 3], examples: ["mijn rekening"])]
+            ],
             concepts: [
                 .nl: [
                     "bank-account": ConceptSet(
