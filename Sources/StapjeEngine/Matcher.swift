@@ -526,7 +526,9 @@ final class LanguageModel: Sendable {
                 for (source, cue) in zip(rule.exclude, exclude) where !cue.message {
                     let clash = keywords.first { keyword in
                         !keyword.message
-                            && keyword.phrases.contains { phrase in cue.phrases.contains { phrase.contains($0) } }
+                            && keyword.phrases.contains { phrase in
+                                cue.phrases.contains { LanguageModel.containsRun(phrase, $0) }
+                            }
                     }
                     if let clash {
                         diagnostics.append(
@@ -576,6 +578,18 @@ final class LanguageModel: Sendable {
                 index: RuleIndex(intents: intents, patterns: intentPatterns, stemCount: table.ids.count),
                 diagnostics: diagnostics)
         }
+    }
+
+    /// Whether `needle` occurs in `haystack` as consecutive elements (plain loops: the standard library's generic
+    /// `contains(_:)` for collections cost a billion instructions over the content's excludes and keywords).
+    static func containsRun(_ haystack: [Int32], _ needle: [Int32]) -> Bool {
+        guard !needle.isEmpty, needle.count <= haystack.count else { return false }
+        for start in 0...(haystack.count - needle.count) {
+            var offset = 0
+            while offset < needle.count && haystack[start + offset] == needle[offset] { offset += 1 }
+            if offset == needle.count { return true }
+        }
+        return false
     }
 
     func evaluate(
