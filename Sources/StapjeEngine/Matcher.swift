@@ -580,6 +580,24 @@ final class LanguageModel: Sendable {
         }
     }
 
+    /// Words that open a clause asking something, in the three languages (folded): "hoe", "comment", "how"; also
+    /// after a link word ("maar hoe", "et comment", "and how").
+    static let questionWords: Set<String> = [
+        "hoe", "wat", "waar", "wanneer", "welke", "welk", "waarom", "wie", "hoeveel", "comment", "ou", "quand",
+        "quel", "quelle", "quels", "quelles", "pourquoi", "combien", "how", "what", "where", "when", "which", "why",
+        "who",
+    ]
+
+    /// Verbs a question starts with ("kan ik", "puis-je", "can I"): only as a clause's first word, since a Dutch
+    /// statement puts its verb second ("nu kan ik verder").
+    static let questionVerbs: Set<String> = [
+        "kan", "kun", "kunt", "mag", "moet", "puis", "peux", "pouvez", "dois", "can", "could", "do", "does",
+        "should", "is", "are",
+    ]
+
+    /// Words that may come before the question word of a clause.
+    static let clauseLinks: Set<String> = ["maar", "en", "mais", "et", "but", "and"]
+
     /// Whether `needle` occurs in `haystack` as consecutive elements (plain loops: the standard library's generic
     /// `contains(_:)` for collections cost a billion instructions over the content's excludes and keywords).
     static func containsRun(_ haystack: [Int32], _ needle: [Int32]) -> Bool {
@@ -602,11 +620,15 @@ final class LanguageModel: Sendable {
         let tokens = analyzer.analyze(text, notes: &notes, ids: &known, clauses: &clauses) {
             detector.isKnown($0, otherThan: language)
         }
-        // Where the message's clauses start, as positions of `messageIDs` (whole-message patterns may match one).
-        // (only the reading with small words: without them, a clause of a question shrinks to a word or two, "hoe
-        // begin ik" to "begin", which short commands' patterns cover).
+        // Where the message's clauses start, as positions of `messageIDs`: a whole-message pattern may match one
+        // clause. Only in the reading with small words: without them a clause of a question shrinks to a word or
+        // two ("hoe begin ik" to "begin"), which the patterns of short commands cover.
         var messageClauses: UInt64 = 0
         var messageClausePending = false
+        // The clause starts whose clause asks something: a question word first, or after "maar", "et", "but"...
+        var messageQuestions: UInt64 = 0
+        var clauseOpening = true
+        var clauseFirstWord = true
         var ids: [Int32] = []
         var messageIDs: [Int32] = []
         var words = 0
@@ -622,7 +644,24 @@ final class LanguageModel: Sendable {
             let id = known?.stemID ?? stemIDs[token.stem] ?? -1
             if !(known?.isFiller ?? analyzer.fillers.contains(token.folded)) {
                 if messageClausePending && messageIDs.count < 63 { messageClauses |= 1 << UInt64(messageIDs.count) }
+                if messageClausePending || messageIDs.isEmpty {
+                    clauseOpening = true
+                    clauseFirstWord = true
+                }
                 messageClausePending = false
+                if clauseOpening && messageIDs.count < 63 {
+                    // The clause's start is the last start marked (position 0 for the first clause).
+                    let start = 63 - ((messageClauses | 1) & ((2 << UInt64(messageIDs.count)) - 1)).leadingZeroBitCount
+                    if Self.questionWords.contains(token.folded)
+                        || (clauseFirstWord && Self.questionVerbs.contains(token.folded))
+                    {
+                        messageQuestions |= 1 << UInt64(start)
+                        clauseOpening = false
+                    } else if !Self.clauseLinks.contains(token.folded) {
+                        clauseOpening = false
+                    }
+                    clauseFirstWord = false
+                }
                 messageIDs.append(id)
             }
             guard !token.isStop else { continue }
@@ -640,7 +679,7 @@ final class LanguageModel: Sendable {
         }
         let coverable = !uncoverable && words > 0 && words <= 5
         let occurrences = Occurrences(ids: ids)
-        let messageOccurrences = Occurrences(ids: messageIDs, clauses: messageClauses)
+        let messageOccurrences = Occurrences(ids: messageIDs, clauses: messageClauses, questions: messageQuestions)
         let coverage = words == 0 ? 0 : Double(knownWords) / Double(words)
         // What every intent set off and its similarities, in memory of this call (on the stack when small).
         return withScratch { hitsSpace, similarities in
@@ -660,12 +699,14 @@ final class LanguageModel: Sendable {
                     let keywordWeight = intentHits.keywordWeight
                     let patternCount = intentHits.patternCount
                     // With no similar example and no rule set off, an intent has no evidence at all.
-                    guard best > 0 || keywordWeight > 0 || patternCount > 0 || intentHits.clauseCount > 0 else {
-                        continue
-                    }
+                    guard
+                        best > 0 || keywordWeight > 0 || patternCount > 0 || intentHits.clauseCount > 0
+                            || intentHits.clauseBesideQuestionCount > 0
+                    else { continue }
                     let found = Found(
                         best: best, centroid: Double(similarities.centroid[position]), keywordWeight: keywordWeight,
                         keywords: keywordWeight > 0, patterns: patternCount > 0, clause: intentHits.clauseCount > 0,
+                        clauseBesideQuestion: intentHits.clauseBesideQuestionCount > 0,
                         excluded: intentHits.exclude >= 0,
                         covered: coverable && kinds[position].whole && intents[position].vocabulary.isSuperset(of: ids))
                     let (total, contextBoost) = Self.evidence(
@@ -776,6 +817,8 @@ final class LanguageModel: Sendable {
             // the whole message, so a topic the rest of it names strongly still wins ("merci, et comment je
             // scanne ?").
             if found.clause { total = max(total, 2.5) }
+            // Beside a clause that asks something ("merci, mais comment je l'imprime ?"), the question wins.
+            if found.clauseBesideQuestion { total = max(total, 1.0) }
         } else if !intent.hasRules {
             total = similarity
         } else if !found.keywords && !found.patterns {
@@ -812,6 +855,8 @@ final class LanguageModel: Sendable {
         var patterns: Bool
         /// A whole-message pattern matched one clause of the message ("merci, ça a marché").
         var clause = false
+        /// ... but left out a clause that asks something ("merci, mais comment je l'imprime ?").
+        var clauseBesideQuestion = false
         var excluded: Bool
         /// A whole-message intent whose own words (`CompiledIntent.vocabulary`) make up the whole question.
         var covered = false

@@ -248,6 +248,27 @@ final class Pattern: Sendable {
         return ends & clauseEnds != 0
     }
 
+    /// For a block that `matchesClause`: true when every run of clauses it covers leaves out a clause that asks
+    /// something ("merci" in "merci, mais comment je l'imprime ?"): the message is then a question with a word of
+    /// thanks, not thanks.
+    static func leavesAQuestion(_ code: UnsafePointer<Int32>, _ occurrences: Occurrences) -> Bool {
+        guard occurrences.questionStarts != 0 else { return false }
+        let clauseEnds = (occurrences.clauseStarts & ~1) | (1 << UInt64(occurrences.count))
+        var starts = occurrences.clauseStarts
+        while starts != 0 {
+            let start = starts.trailingZeroBitCount
+            starts &= starts &- 1
+            let ends =
+                advance(code, Code.bases(code), code[3]..<code[4], from: 1 << UInt64(start), occurrences) & clauseEnds
+            guard ends != 0 else { continue }
+            // The clauses from `start` up to the last end reached: a question outside them is left out.
+            let end = 63 - ends.leadingZeroBitCount
+            let covered = (end >= 63 ? UInt64.max : (1 << UInt64(end)) - 1) & ~((1 << UInt64(start)) - 1)
+            if occurrences.questionStarts & ~covered == 0 { return false }
+        }
+        return true
+    }
+
     /// False when the question lacks every stem of one of the required steps of the block at `code`.
     static func mayMatch(_ code: UnsafePointer<Int32>, _ occurrences: Occurrences) -> Bool {
         let words = code + Code.bases(code).words
@@ -432,14 +453,17 @@ struct Occurrences {
     /// Bit 0 and the position of every word that starts a clause after the first ("merci, ça marche": bits 0
     /// and 1): where a whole-message pattern may match one part of a message.
     let clauseStarts: UInt64
+    /// The clause starts of `clauseStarts` whose clause asks something ("merci, mais comment je l'imprime ?").
+    let questionStarts: UInt64
 
     /// Builds the table from the stem ids of the question's words (-1 for a stem no rule uses); `clauses` marks
-    /// the words that start a clause.
-    init(ids source: [Int32], clauses: UInt64 = 0) {
+    /// the words that start a clause, `questions` those of them whose clause asks something.
+    init(ids source: [Int32], clauses: UInt64 = 0, questions: UInt64 = 0) {
         let count = min(source.count, 63)
         self.count = count
         self.allPositions = count == 63 ? UInt64.max : (1 << UInt64(count + 1)) - 1
         self.clauseStarts = (clauses | 1) & allPositions & ~(1 << UInt64(count))
+        self.questionStarts = questions & clauseStarts
         ids.reserveCapacity(count)
         bits.reserveCapacity(count)
         for (position, id) in source.prefix(count).enumerated() where id >= 0 {

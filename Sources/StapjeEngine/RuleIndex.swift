@@ -152,6 +152,8 @@ struct RuleIndex: Sendable {
             var patternCount: Int32 = 0
             /// How many whole-message patterns matched one clause of the message, not all of it.
             var clauseCount: Int32 = 0
+            /// How many of those left out a clause that asks something (`Pattern.leavesAQuestion`).
+            var clauseBesideQuestionCount: Int32 = 0
             /// The first exclude cue found (in content order), or -1.
             var exclude: Int32 = -1
         }
@@ -260,6 +262,8 @@ struct RuleIndex: Sendable {
                             hits.patterns.append((entry.intent, entry.pattern))
                             if Pattern.matches(program, current, whole: true) {
                                 hits.intents[Int(entry.intent)].patternCount += 1
+                            } else if Pattern.leavesAQuestion(program, current) {
+                                hits.intents[Int(entry.intent)].clauseBesideQuestionCount += 1
                             } else {
                                 hits.intents[Int(entry.intent)].clauseCount += 1
                             }

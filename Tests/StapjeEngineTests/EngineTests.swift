@@ -381,6 +381,13 @@ struct EngineTests {
         #expect(matcher.match("merci beaucoup ça a marché pour le train", context: french).intent != "chat.thanks")
         let question = matcher.match("merci. Quand part le prochain train pour Namur ?", context: french)
         #expect(question.intent == "trains.times" && question.kind == .answer, "\(question.explanation.decision)")
+        // Beside a clause that asks something, a word of thanks is a courtesy: the question is answered even when
+        // its own evidence is modest ("mais quand part le train", no pattern of trains.times's).
+        let courtesy = matcher.match("merci beaucoup, mais quand part le train ?", context: french)
+        #expect(courtesy.intent == "trains.times" && courtesy.kind == .answer, "\(courtesy.explanation.decision)")
+        // A statement after the thanks is no question ("maintenant ça marche").
+        let statement = matcher.match("merci beaucoup, maintenant ça marche", context: french)
+        #expect((statement.intent == "chat.thanks") == clauses, "\(statement.explanation.decision)")
     }
 
     /// A whole-message intent's own words are those of its examples and keywords, not the many optional words of
