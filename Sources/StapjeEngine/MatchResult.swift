@@ -189,6 +189,9 @@ struct RankedIntent: Sendable, Hashable {
     /// The keyword cues found and the patterns matched, in content order, as ranges of `Explanation.cues`.
     let keywords: Range<Int32>
     let patterns: Range<Int32>
+    /// For a whole-message intent whose patterns covered only some clauses of the message: whether beside a clause
+    /// that asks something (`Pattern.leavesAQuestion`); nil otherwise.
+    var clauseBesideQuestion: Bool? = nil
 }
 
 /// How the language of a question was chosen, and the points detection gave each language.

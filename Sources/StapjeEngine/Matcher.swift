@@ -734,12 +734,16 @@ final class LanguageModel: Sendable {
                 hits.appendKeywords(of: position, to: &cues)
                 let patterns = Int32(cues.count)
                 hits.appendPatterns(of: position, to: &cues)
+                let intentHits = hits.intents[position]
+                let clauseOnly =
+                    intentHits.patternCount == 0 && intentHits.clauseCount + intentHits.clauseBesideQuestionCount > 0
                 return RankedIntent(
                     position: entry.position, score: entry.score, total: entry.total, contextBoost: entry.contextBoost,
                     best: Double(similarities.best[position]), centroid: Double(similarities.centroid[position]),
-                    keywordWeight: hits.intents[position].keywordWeight, exclude: hits.intents[position].exclude,
+                    keywordWeight: intentHits.keywordWeight, exclude: intentHits.exclude,
                     example: similarities.bestExample[position], keywords: keywords..<patterns,
-                    patterns: patterns..<Int32(cues.count))
+                    patterns: patterns..<Int32(cues.count),
+                    clauseBesideQuestion: clauseOnly ? intentHits.clauseCount == 0 : nil)
             }
             var thresholds = configuration
             if exampleOnly {
@@ -886,8 +890,12 @@ final class LanguageModel: Sendable {
             intent.keywords[Int($0)].label
         }
         evidence.keywordWeight = entry.keywordWeight
+        // A whole-message pattern that covered only part of the message says so (it counts less: `evidence`).
+        let scope = entry.clauseBesideQuestion.map {
+            $0 ? " (one clause, beside a clause that asks something)" : " (one clause of the message)"
+        }
         for pattern in cues[Int(entry.patterns.lowerBound)..<Int(entry.patterns.upperBound)] {
-            let source = rules.patternSources[Int(pattern)]
+            let source = rules.patternSources[Int(pattern)] + (scope ?? "")
             if !evidence.patterns.contains(source) { evidence.patterns.append(source) }
         }
         if entry.exclude >= 0 { evidence.excludedBy = intent.exclude[Int(entry.exclude)].label }
