@@ -627,6 +627,7 @@ final class LanguageModel: Sendable {
         var messageClausePending = false
         // The clause starts whose clause asks something: a question word first, or after "maar", "et", "but"...
         var messageQuestions: UInt64 = 0
+        var clauseStart = 0
         var clauseOpening = true
         var clauseFirstWord = true
         var ids: [Int32] = []
@@ -645,17 +646,16 @@ final class LanguageModel: Sendable {
             if !(known?.isFiller ?? analyzer.fillers.contains(token.folded)) {
                 if messageClausePending && messageIDs.count < 63 { messageClauses |= 1 << UInt64(messageIDs.count) }
                 if messageClausePending || messageIDs.isEmpty {
+                    clauseStart = messageIDs.count
                     clauseOpening = true
                     clauseFirstWord = true
                 }
                 messageClausePending = false
                 if clauseOpening && messageIDs.count < 63 {
-                    // The clause's start is the last start marked (position 0 for the first clause).
-                    let start = 63 - ((messageClauses | 1) & ((2 << UInt64(messageIDs.count)) - 1)).leadingZeroBitCount
                     if Self.questionWords.contains(token.folded)
                         || (clauseFirstWord && Self.questionVerbs.contains(token.folded))
                     {
-                        messageQuestions |= 1 << UInt64(start)
+                        messageQuestions |= 1 << UInt64(clauseStart)
                         clauseOpening = false
                     } else if !Self.clauseLinks.contains(token.folded) {
                         clauseOpening = false

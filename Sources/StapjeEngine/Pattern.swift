@@ -244,8 +244,7 @@ final class Pattern: Sendable {
     /// to the end of one ("merci" in "merci, ça marche"); the whole message is such a run of clauses too.
     static func matchesClause(_ code: UnsafePointer<Int32>, _ occurrences: Occurrences) -> Bool {
         let ends = advance(code, Code.bases(code), code[3]..<code[4], from: occurrences.clauseStarts, occurrences)
-        let clauseEnds = (occurrences.clauseStarts & ~1) | (1 << UInt64(occurrences.count))
-        return ends & clauseEnds != 0
+        return ends & occurrences.clauseEnds != 0
     }
 
     /// For a block that `matchesClause`: true when every run of clauses it covers leaves out a clause that asks
@@ -253,13 +252,13 @@ final class Pattern: Sendable {
     /// thanks, not thanks.
     static func leavesAQuestion(_ code: UnsafePointer<Int32>, _ occurrences: Occurrences) -> Bool {
         guard occurrences.questionStarts != 0 else { return false }
-        let clauseEnds = (occurrences.clauseStarts & ~1) | (1 << UInt64(occurrences.count))
         var starts = occurrences.clauseStarts
         while starts != 0 {
             let start = starts.trailingZeroBitCount
             starts &= starts &- 1
             let ends =
-                advance(code, Code.bases(code), code[3]..<code[4], from: 1 << UInt64(start), occurrences) & clauseEnds
+                advance(code, Code.bases(code), code[3]..<code[4], from: 1 << UInt64(start), occurrences)
+                & occurrences.clauseEnds
             guard ends != 0 else { continue }
             // The clauses from `start` up to the last end reached: a question outside them is left out.
             let end = 63 - ends.leadingZeroBitCount
@@ -455,6 +454,9 @@ struct Occurrences {
     let clauseStarts: UInt64
     /// The clause starts of `clauseStarts` whose clause asks something ("merci, mais comment je l'imprime ?").
     let questionStarts: UInt64
+
+    /// Where a clause ends: where the next one starts, and after the last word.
+    var clauseEnds: UInt64 { (clauseStarts & ~1) | (1 << UInt64(count)) }
 
     /// Builds the table from the stem ids of the question's words (-1 for a stem no rule uses); `clauses` marks
     /// the words that start a clause, `questions` those of them whose clause asks something.
