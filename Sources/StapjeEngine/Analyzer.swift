@@ -274,6 +274,19 @@ struct Analyzer: Sendable {
         stopWords.contains(token.folded)
     }
 
+    /// The stem of a word of the content, or nil for a small word (`isStop`): one look-up for a known word.
+    func stemUnlessStop(_ token: Token) -> String? {
+        if !token.isNumber, let entry = entries[token.lower] { return entry.isStop ? nil : entry.stem }
+        return isStop(token) ? nil : stem(token)
+    }
+
+    /// The stem of a word of the content, or nil for an article or politeness word (`fillers`), as whole-message
+    /// rules read words: one look-up for a known word.
+    func stemUnlessFiller(_ token: Token) -> String? {
+        if !token.isNumber, let entry = entries[token.lower] { return entry.isFiller ? nil : entry.stem }
+        return fillers.contains(token.folded) ? nil : stem(token)
+    }
+
     func stem(_ token: Token) -> String {
         token.isNumber ? token.folded : entries[token.lower]?.stem ?? stemmer.stem(token.lower)
     }

@@ -35,12 +35,24 @@ struct ContentWords: Sendable {
     /// The words of `text`, as `Tokenizer.tokens(text)` gives them; its new pieces are split and kept.
     mutating func tokens(_ text: String) -> [Token] {
         guard text.utf8.count <= tokenizer.maximumScalars else { return addWhole(text) }
+        // A text of one piece (most keywords, pattern words) shares the piece's list instead of copying it.
+        var first: Int?
         var result: [Token] = []
         Self.forEachPiece(of: text) { piece in
-            result += pieces[position(of: piece.bytes, piece.hash)].tokens
+            let known = position(of: piece.bytes, piece.hash)
+            if let earlier = first {
+                if result.isEmpty {
+                    // Room for about a word every four bytes, so the list is made once.
+                    result.reserveCapacity(text.utf8.count / 4 + 2)
+                    result += pieces[earlier].tokens
+                }
+                result += pieces[known].tokens
+            } else {
+                first = known
+            }
             return true
         }
-        return result
+        return result.isEmpty ? first.map { pieces[$0].tokens } ?? [] : result
     }
 
     /// A text the tokenizer would cut short, split and kept as a whole.
@@ -111,13 +123,24 @@ struct ContentWords: Sendable {
     /// otherwise.
     func knownTokens(_ text: String) -> [Token]? {
         guard text.utf8.count <= tokenizer.maximumScalars else { return nil }
+        var first: Int?
         var result: [Token] = []
         let complete = Self.forEachPiece(of: text) { piece in
             guard let known = find(piece.bytes, piece.hash) else { return false }
-            result += pieces[known].tokens
+            if let earlier = first {
+                if result.isEmpty {
+                    // Room for about a word every four bytes, so the list is made once.
+                    result.reserveCapacity(text.utf8.count / 4 + 2)
+                    result += pieces[earlier].tokens
+                }
+                result += pieces[known].tokens
+            } else {
+                first = known
+            }
             return true
         }
-        return complete ? result : nil
+        guard complete else { return nil }
+        return result.isEmpty ? first.map { pieces[$0].tokens } ?? [] : result
     }
 
     /// How many distinct pieces were split (about as many as distinct words: most pieces are one word).

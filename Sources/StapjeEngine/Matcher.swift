@@ -421,14 +421,26 @@ final class LanguageModel: Sendable {
             func phrase(_ text: String) -> [Int32] {
                 if let known = phrases[text] { return known }
                 // The stems of `analyzer.contentTokens`, without making the whole analysed tokens.
-                let ids = tokens(text).filter { !analyzer.isStop($0) }.map { table.id(analyzer.stem($0)) }
+                var ids: [Int32] = []
+                for token in tokens(text) {
+                    if let stem = analyzer.stemUnlessStop(token) { ids.append(table.id(stem)) }
+                }
                 phrases[text] = ids
                 return ids
             }
+            /// `phrase` of one word of a pattern, by its UTF-8: most are known, and are found without making a
+            /// string.
+            func phrase(bytes: UnsafeBufferPointer<UInt8>) -> [Int32] {
+                phrases[bytes: bytes] ?? phrase(String(decoding: bytes, as: UTF8.self))
+            }
+            func wholePhrase(bytes: UnsafeBufferPointer<UInt8>) -> [Int32] {
+                wholePhrases[bytes: bytes] ?? wholePhrase(String(decoding: bytes, as: UTF8.self))
+            }
             func wholePhrase(_ text: String) -> [Int32] {
                 if let known = wholePhrases[text] { return known }
-                let ids = tokens(text).filter { !analyzer.fillers.contains($0.folded) }.map {
-                    table.id(analyzer.stem($0))
+                var ids: [Int32] = []
+                for token in tokens(text) {
+                    if let stem = analyzer.stemUnlessFiller(token) { ids.append(table.id(stem)) }
                 }
                 wholePhrases[text] = ids
                 return ids
@@ -516,6 +528,7 @@ final class LanguageModel: Sendable {
             }
             var intents: [CompiledIntent] = []
             var intentPatterns: [CompiledIntent.Patterns] = []
+            var compiler = Pattern.Compiler()
             for rule in rules {
                 let keywords = rule.keywords.sorted { $0.phrase < $1.phrase }.compactMap {
                     cue($0.phrase, weight: $0.weight, location: $0.location, scored: !rule.whole)
@@ -547,18 +560,19 @@ final class LanguageModel: Sendable {
                         // a whole-message rule, whose other patterns match with either reading).
                         do {
                             messagePatterns.append(
-                                try Pattern.compile(source.value, stem: wholePhrase, concept: wholeConcept))
+                                try compiler.compile(source.value, stem: wholePhrase(bytes:), concept: wholeConcept))
                         } catch {
                             diagnostics.append(Diagnostic(.error, source.location, "pattern: \(error.message)"))
                         }
                         continue
                     }
                     let compiled = Result { () throws(Pattern.SyntaxError) in
-                        try Pattern.compile(source.value, stem: phrase, concept: { conceptPhrases[$0] })
+                        try compiler.compile(source.value, stem: phrase(bytes:), concept: { conceptPhrases[$0] })
                     }
                     if case .success(let pattern) = compiled { patterns.append(pattern) }
                     if rule.whole,
-                        let pattern = try? Pattern.compile(source.value, stem: wholePhrase, concept: wholeConcept)
+                        let pattern = try? compiler.compile(
+                            source.value, stem: wholePhrase(bytes:), concept: wholeConcept)
                     {
                         messagePatterns.append(pattern)
                     }

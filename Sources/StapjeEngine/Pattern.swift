@@ -6,18 +6,6 @@
 /// middle; a pattern with a `+word` is compiled with its small words and matched against the question's
 /// (`readsSmallWords`).
 final class Pattern: Sendable {
-    /// The parsed form, used while compiling.
-    enum Element: Sendable {
-        /// One stem, by its id in the language model's stem table.
-        case word(Int32)
-        /// One of several sequences.
-        case choice([[Element]], optional: Bool)
-        /// Any number of words.
-        case wildcard
-        /// One of several single words (the common case of a choice or a concept), matched without recursion.
-        case anyWord([Int32], optional: Bool)
-    }
-
     /// One step of the program a pattern is compiled into.
     struct Step: Sendable {
         enum Kind: Int32, Sendable { case word, anyWord, wildcard, choice }
@@ -83,78 +71,9 @@ final class Pattern: Sendable {
         }
     }
 
-    init(elements: [Element], source: String) {
-        var steps: [Step] = []
-        var words: [Int32] = []
-        var branches: [Range<Int32>] = []
-        // Steps of one sequence are contiguous; the sequences of a choice's options are laid out after it.
-        func emit(_ sequence: [Element]) -> Range<Int32> {
-            let first = steps.count
-            var pending: [(index: Int, options: [[Element]])] = []
-            for element in sequence {
-                switch element {
-                case .word(let id):
-                    words.append(id)
-                    steps.append(
-                        Step(kind: .word, optional: false, lower: Int32(words.count - 1), upper: Int32(words.count)))
-                case .anyWord(let options, let optional):
-                    let lower = Int32(words.count)
-                    words += options
-                    steps.append(Step(kind: .anyWord, optional: optional, lower: lower, upper: Int32(words.count)))
-                case .wildcard:
-                    steps.append(Step(kind: .wildcard, optional: false, lower: 0, upper: 0))
-                case .choice(let options, let optional):
-                    pending.append((steps.count, options))
-                    steps.append(Step(kind: .choice, optional: optional, lower: 0, upper: 0))
-                }
-            }
-            let range = Int32(first)..<Int32(steps.count)
-            for (index, options) in pending {
-                let lower = Int32(branches.count)
-                // Appended one by one: a new array of ranges costs a generic metadata lookup each time.
-                for _ in options { branches.append(0..<0) }
-                for (offset, option) in options.enumerated() { branches[Int(lower) + offset] = emit(option) }
-                steps[index] = Step(
-                    kind: .choice, optional: steps[index].optional, lower: lower, upper: lower + Int32(options.count))
-            }
-            return range
-        }
-        let top = emit(elements)
-        self.source = source
-        let required = top.compactMap { index -> Range<Int32>? in
-            let step = steps[Int(index)]
-            guard !step.optional, step.kind == .word || step.kind == .anyWord else { return nil }
-            return step.lower..<step.upper
-        }
-        var code: [Int32] = []
-        code.reserveCapacity(Code.header + 2 * required.count + 3 * (steps.count + branches.count) + words.count)
-        // One value at a time: an array literal for each step would be an allocation of its own.
-        code.append(Int32(steps.count))
-        code.append(Int32(branches.count))
-        code.append(Int32(required.count))
-        code.append(top.lowerBound)
-        code.append(top.upperBound)
-        for range in required {
-            code.append(range.lowerBound)
-            code.append(range.upperBound)
-        }
-        for step in steps {
-            code.append(step.kind.rawValue + (step.optional ? 4 : 0))
-            code.append(step.lower)
-            code.append(step.upper)
-        }
-        for range in branches {
-            if let first = range.first, steps[Int(first)].kind == .word {
-                code.append(words[Int(steps[Int(first)].lower)])
-                code.append(first + 1)
-            } else {
-                code.append(-1)
-                code.append(range.lowerBound)
-            }
-            code.append(range.upperBound)
-        }
-        code += words
+    init(code: [Int32], source: String) {
         self.code = code
+        self.source = source
     }
 
     /// A syntax error with the column where it was found.
@@ -188,38 +107,15 @@ final class Pattern: Sendable {
         }
     }
 
-    /// Parses `source`; `stem` turns one word into its stem or nil for a stop word; `concept` gives a concept's
-    /// phrases as stem sequences.
+    /// Parses and compiles `source`; `stem` turns one word into its stems (none for a small word), `concept` gives a
+    /// concept's phrases as stem sequences. One pattern at a time; a compiler (`Compiler`) keeps its working lists
+    /// for the next.
     static func compile(
-        _ source: String, stem: @escaping (String) -> [Int32], concept: @escaping (String) -> [[Int32]]?
+        _ source: String, stem: (String) -> [Int32], concept: (String) -> [[Int32]]?
     ) throws(SyntaxError) -> Pattern {
-        var parser = Parser(source: source, stem: stem, concept: concept)
-        let elements = try parser.sequence(until: nil)
-        let meaningful = elements.contains { element in
-            if case .wildcard = element { return false }
-            if case .choice(_, let optional) = element, optional { return false }
-            return true
-        }
-        guard meaningful else {
-            throw SyntaxError(message: "this pattern has no required word (small words are ignored); add one")
-        }
-        return Pattern(elements: elements.map(simplified), source: source)
-    }
-
-    /// Turns a choice between single words into `anyWord`, recursively.
-    static func simplified(_ element: Element) -> Element {
-        guard case .choice(let options, let optional) = element else { return element }
-        var words: [Int32] = []
-        words.reserveCapacity(options.count)
-        for option in options {
-            guard option.count == 1, case .word(let id) = option[0] else {
-                // Options are rebuilt only when one holds a choice (the only element `simplified` changes).
-                let nested = options.contains { $0.contains { if case .choice = $0 { true } else { false } } }
-                return nested ? .choice(options.map { $0.map(simplified) }, optional: optional) : element
-            }
-            words.append(id)
-        }
-        return .anyWord(words, optional: optional)
+        var compiler = Compiler()
+        return try compiler.compile(
+            source, stem: { stem(String(decoding: $0, as: UTF8.self)) }, concept: concept)
     }
 
     /// True when the pattern matches a question whose words are described by `occurrences`.
@@ -326,111 +222,6 @@ final class Pattern: Sendable {
             }
         }
         return current
-    }
-
-    private struct Parser {
-        /// The pattern's UTF-8: its syntax is ASCII, and a byte of a multi-byte letter is never one of its signs.
-        let bytes: [UInt8]
-        let stem: (String) -> [Int32]
-        let concept: (String) -> [[Int32]]?
-        var index = 0
-        /// How many brackets are open where the parser is.
-        var depth = 0
-        /// The deepest bracket nesting read: patterns need two or three levels, and a pasted `((((...` thousands
-        /// deep would overflow the stack of the thread compiling it (parsing, compiling and matching recurse).
-        static let maximumDepth = 32
-
-        init(source: String, stem: @escaping (String) -> [Int32], concept: @escaping (String) -> [[Int32]]?) {
-            self.bytes = Array(source.utf8)
-            self.stem = stem
-            self.concept = concept
-        }
-
-        mutating func sequence(until closer: UInt8?) throws(SyntaxError) -> [Element] {
-            var elements: [Element] = []
-            while index < bytes.count {
-                let byte = bytes[index]
-                switch byte {
-                case UInt8(ascii: " "), UInt8(ascii: "\t"):
-                    index += 1
-                case UInt8(ascii: "*"):
-                    index += 1
-                    elements.append(.wildcard)
-                case UInt8(ascii: "("), UInt8(ascii: "["):
-                    index += 1
-                    depth += 1
-                    guard depth <= Self.maximumDepth else {
-                        throw SyntaxError(message: "brackets nested more than \(Self.maximumDepth) deep")
-                    }
-                    let close = byte == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "]")
-                    let options = try alternatives(until: close)
-                    depth -= 1
-                    if byte == UInt8(ascii: "(") && options.contains(where: { $0.isEmpty }) {
-                        throw SyntaxError(
-                            message: "a choice in ( ) has an option made only of small words, which are ignored; "
-                                + "use [ ] if it is optional, or another word")
-                    }
-                    elements.append(.choice(options, optional: byte == UInt8(ascii: "[")))
-                case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "|"):
-                    if byte == closer || (byte == UInt8(ascii: "|") && closer != nil) { return elements }
-                    throw SyntaxError(message: "unexpected '\(Self.shown(byte))'; check that brackets are paired")
-                case UInt8(ascii: "+"):
-                    // `+word`: the word counts even when it is a small word (see `readsSmallWords`).
-                    index += 1
-                    guard index < bytes.count, !Pattern.isSyntax(bytes[index]), bytes[index] != UInt8(ascii: "+") else {
-                        throw SyntaxError(message: "write '+' right before a small word that must be there: +hoeveel")
-                    }
-                case UInt8(ascii: "@"):
-                    index += 1
-                    let name = word()
-                    guard let phrases = concept(name) else {
-                        throw SyntaxError(message: "unknown concept '@\(name)'")
-                    }
-                    // Most concepts are single words: one step matching any of them, which is what `simplified`
-                    // makes of their choice, without building the choice first.
-                    if phrases.allSatisfy({ $0.count <= 1 }) {
-                        elements.append(.anyWord(phrases.flatMap { $0 }, optional: false))
-                    } else {
-                        let options = phrases.filter { !$0.isEmpty }.map { $0.map(Element.word) }
-                        elements.append(.choice(options, optional: false))
-                    }
-                default:
-                    let text = word()
-                    guard !text.isEmpty else {
-                        index += 1
-                        continue
-                    }
-                    for id in stem(text) { elements.append(.word(id)) }
-                }
-            }
-            if let closer { throw SyntaxError(message: "missing '\(Self.shown(closer))'") }
-            return elements
-        }
-
-        mutating func alternatives(until close: UInt8) throws(SyntaxError) -> [[Element]] {
-            var options: [[Element]] = []
-            while true {
-                let option = try sequence(until: close)
-                options.append(option)
-                guard index < bytes.count else { throw SyntaxError(message: "missing '\(Self.shown(close))'") }
-                let separator = bytes[index]
-                index += 1
-                if separator == close { return options }
-                if separator != UInt8(ascii: "|") {
-                    throw SyntaxError(message: "expected '|' or '\(Self.shown(close))'")
-                }
-            }
-        }
-
-        /// The word from here to the next sign or blank.
-        mutating func word() -> String {
-            let start = index
-            while index < bytes.count && !Pattern.isSyntax(bytes[index]) { index += 1 }
-            return String(decoding: bytes[start..<index], as: UTF8.self)
-        }
-
-        /// An ASCII sign as text, for a message.
-        static func shown(_ byte: UInt8) -> Character { Character(Unicode.Scalar(byte)) }
     }
 }
 

@@ -43,20 +43,36 @@ struct TypoIndex: Sendable {
         let sorted = known.sorted()
         // Variants are collected with repeats ("lekker" loses either k to the same string), words in ascending
         // order; a stable sort by hash then leaves equal hashes in word order, and the repeats side by side.
-        var hashes: [UInt64] = []
-        var owners: [Int32] = []
-        var scalars: [UInt32] = []
+        // The variants of each word are counted first (a word of n scalars has 1 + n + n(n - 1)/2 within two
+        // deletions), so the two lists are made at their size and written in place.
+        var budgets = [Int](repeating: 0, count: sorted.count)
+        var total = 0
         for (index, word) in sorted.enumerated() {
-            scalars.removeAll(keepingCapacity: true)
-            scalars.append(contentsOf: word.unicodeScalars.lazy.map(\.value))
-            let budget = Self.budget(scalars.count)
+            let length = word.unicodeScalars.count
+            let budget = Self.budget(length)
             // A typed word longer than `longestCorrectable` is never looked up, so a content word more than its
             // budget longer can never be within reach: its variants would only cost quadratic work in its length
             // (a curator's pasted blob of a million letters took 40 s to index).
-            guard budget > 0, scalars.count <= Self.longestCorrectable + budget else { continue }
-            Self.forEachDeletionHash(of: scalars, upTo: budget) {
-                hashes.append($0)
-                owners.append(Int32(index))
+            guard budget > 0, length <= Self.longestCorrectable + budget else { continue }
+            budgets[index] = budget
+            total += Self.variantCount(length, upTo: budget)
+        }
+        var hashes = [UInt64](repeating: 0, count: total)
+        var owners = [Int32](repeating: 0, count: total)
+        var scalars: [UInt32] = []
+        hashes.withUnsafeMutableBufferPointer { hashes in
+            owners.withUnsafeMutableBufferPointer { owners in
+                var position = 0
+                for (index, word) in sorted.enumerated() where budgets[index] > 0 {
+                    scalars.removeAll(keepingCapacity: true)
+                    scalars.append(contentsOf: word.unicodeScalars.lazy.map(\.value))
+                    let start = position
+                    Self.forEachDeletionHash(of: scalars, upTo: budgets[index]) {
+                        hashes[position] = $0
+                        position += 1
+                    }
+                    for slot in start..<position { owners[slot] = Int32(index) }
+                }
             }
         }
         Self.sortByHash(&hashes, &owners)
@@ -87,46 +103,44 @@ struct TypoIndex: Sendable {
         Int(truncatingIfNeeded: hash >> UInt64(64 - directoryBits))
     }
 
-    /// Sorts `hashes`, moving `owners` along, and keeps the order of equal hashes: a radix sort a byte at a time,
-    /// several times cheaper than comparing pairs for the tens of thousands of variants of a language. The counts
-    /// of all eight bytes are taken in one pass (a permutation does not change them), and the passes move the
-    /// values through raw buffers, without a uniqueness check on every write.
+    /// How many hashes `forEachDeletionHash` gives for a word of `count` scalars.
+    static func variantCount(_ count: Int, upTo limit: Int) -> Int {
+        var total = 1
+        if limit >= 1 && count > 1 { total += count }
+        if limit >= 2 && count > 2 { total += count * (count - 1) / 2 }
+        return total
+    }
+
+    /// Sorts `hashes`, moving `owners` along, and keeps the order of equal hashes. A radix sort on the top 16 bits
+    /// (two passes of a byte: the hashes are well mixed, so a run that shares them holds a few entries), then each
+    /// such run sorted in place by the whole hash; several times cheaper than comparing pairs, and than sorting all
+    /// eight bytes by radix. The passes move the values through raw buffers, without a uniqueness check on every
+    /// write.
     static func sortByHash(_ hashes: inout [UInt64], _ owners: inout [Int32]) {
         let count = hashes.count
-        var counts = [Int](repeating: 0, count: 8 * 256)
-        hashes.withUnsafeBufferPointer { hashes in
-            counts.withUnsafeMutableBufferPointer { counts in
-                for hash in hashes {
-                    for byte in 0..<8 {
-                        counts[byte << 8 | Int(truncatingIfNeeded: hash >> UInt64(byte << 3)) & 0xFF] += 1
-                    }
-                }
-            }
-        }
         var otherHashes = [UInt64](repeating: 0, count: count)
         var otherOwners = [Int32](repeating: 0, count: count)
-        var starts = [Int](repeating: 0, count: 256)
-        for byte in 0..<8 {
-            let base = byte << 8
-            // A byte that is the same everywhere leaves the order as it is.
-            if counts[base..<base + 256].contains(count) { continue }
-            var start = 0
-            for bucket in 0..<256 {
-                starts[bucket] = start
-                start += counts[base + bucket]
-            }
-            let shift = UInt64(byte << 3)
+        var counts = [Int](repeating: 0, count: 256)
+        for shift: UInt64 in [48, 56] {
             hashes.withUnsafeBufferPointer { hashes in
                 owners.withUnsafeBufferPointer { owners in
                     otherHashes.withUnsafeMutableBufferPointer { otherHashes in
                         otherOwners.withUnsafeMutableBufferPointer { otherOwners in
-                            starts.withUnsafeMutableBufferPointer { starts in
+                            counts.withUnsafeMutableBufferPointer { counts in
+                                for bucket in 0..<256 { counts[bucket] = 0 }
+                                for hash in hashes { counts[Int(truncatingIfNeeded: hash >> shift) & 0xFF] += 1 }
+                                var start = 0
+                                for bucket in 0..<256 {
+                                    let size = counts[bucket]
+                                    counts[bucket] = start
+                                    start += size
+                                }
                                 for position in 0..<count {
                                     let hash = hashes[position]
                                     let bucket = Int(truncatingIfNeeded: hash >> shift) & 0xFF
-                                    otherHashes[starts[bucket]] = hash
-                                    otherOwners[starts[bucket]] = owners[position]
-                                    starts[bucket] += 1
+                                    otherHashes[counts[bucket]] = hash
+                                    otherOwners[counts[bucket]] = owners[position]
+                                    counts[bucket] += 1
                                 }
                             }
                         }
@@ -135,6 +149,44 @@ struct TypoIndex: Sendable {
             }
             swap(&hashes, &otherHashes)
             swap(&owners, &otherOwners)
+        }
+        // Runs that share the top 16 bits, sorted by the whole hash: by insertion (stable) when short, by comparing
+        // (hash, position) pairs when long (hashes made to collide there must not cost quadratic time).
+        hashes.withUnsafeMutableBufferPointer { hashes in
+            owners.withUnsafeMutableBufferPointer { owners in
+                var start = 0
+                while start < count {
+                    let top = hashes[start] >> 48
+                    var end = start + 1
+                    while end < count && hashes[end] >> 48 == top { end += 1 }
+                    if end - start <= 32 {
+                        for position in start + 1..<end {
+                            let hash = hashes[position]
+                            let owner = owners[position]
+                            var slot = position
+                            while slot > start && hashes[slot - 1] > hash {
+                                hashes[slot] = hashes[slot - 1]
+                                owners[slot] = owners[slot - 1]
+                                slot -= 1
+                            }
+                            hashes[slot] = hash
+                            owners[slot] = owner
+                        }
+                    } else {
+                        var run: [(hash: UInt64, position: Int, owner: Int32)] = []
+                        run.reserveCapacity(end - start)
+                        for position in start..<end { run.append((hashes[position], position, owners[position])) }
+                        run.sort { first, second in
+                            first.hash != second.hash ? first.hash < second.hash : first.position < second.position
+                        }
+                        for offset in run.indices {
+                            hashes[start + offset] = run[offset].hash
+                            owners[start + offset] = run[offset].owner
+                        }
+                    }
+                    start = end
+                }
+            }
         }
     }
 

@@ -613,6 +613,12 @@ struct FeatureBag: Sendable {
     init(tokens: [AnalyzedToken]) {
         var wordKeys: [UInt64] = []
         var gramKeys: [UInt64] = []
+        // Each word gives at most two word keys and as many grams as its letters and one more (the edge marks make
+        // n + 2 characters, hence n - 1 grams of 4): the lists are made once.
+        var letters = 0
+        for token in tokens { letters += token.folded.utf8.count }
+        wordKeys.reserveCapacity(2 * tokens.count)
+        gramKeys.reserveCapacity(letters + tokens.count)
         var previous: UInt64?
         var scalars: [UInt32] = []
         for token in tokens where !token.isStop && !token.stem.isEmpty {

@@ -36,6 +36,11 @@ struct WordTable<Value: Sendable>: Sendable {
         }
     }
 
+    /// The value of the word whose UTF-8 is `bytes`, or nil.
+    subscript(bytes word: UnsafeBufferPointer<UInt8>) -> Value? {
+        probe(word, hash: Self.hash(word)).entry.map { values[$0] }
+    }
+
     /// The value of `word`, or `defaultValue` when it has none; a write through it stores the word.
     subscript(word: String, default defaultValue: @autoclosure () -> Value) -> Value {
         get { self[word] ?? defaultValue() }

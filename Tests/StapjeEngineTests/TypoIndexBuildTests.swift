@@ -16,6 +16,24 @@ struct TypoIndexBuildTests {
         #expect(owners == expected.map(\.1))
     }
 
+    /// Hashes that share their top 16 bits (sorted by radix) in long runs, which are then sorted by comparing, and
+    /// in short ones, sorted by insertion: the same order either way.
+    @Test(arguments: [2, 40, 3000])
+    func runsThatShareTheTopBitsAreSortedWhole(runLength: Int) {
+        var generator = SeededGenerator(seed: 7)
+        var hashes = (0..<6000).map { index -> UInt64 in
+            let top = UInt64(index % (6000 / runLength)) << 48
+            // Few distinct low parts, so equal hashes (and the order of their owners) occur within runs.
+            return top | UInt64.random(in: 0..<UInt64(max(2, runLength / 3)), using: &generator) &* 0x1_0001
+        }
+        hashes.shuffle(using: &generator)
+        var owners = (0..<6000).map { Int32($0) }
+        let expected = zip(hashes, owners).sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        TypoIndex.sortByHash(&hashes, &owners)
+        #expect(hashes == expected.map(\.0))
+        #expect(owners == expected.map(\.1))
+    }
+
     /// The variants' hashes carry the hash of what comes before a deletion on: each must be the FNV-1a hash of the
     /// variant itself, in the order word, then each first deletion followed by the second deletions after it.
     @Test(arguments: ["", "a", "ab", "abc", "lekker", "wachtwoordherstel", "données"], [0, 1, 2])
