@@ -30,6 +30,15 @@ public struct AnalysisNotes: Sendable, Hashable, Codable {
     public var otherLanguage: [String] = []
 }
 
+/// What `Analyzer.init` knows of a word while it builds its entries (bits of a `WordTable<UInt8>`).
+private enum WordFlag {
+    static let vocabulary: UInt8 = 1
+    static let word: UInt8 = 2
+    static let exact: UInt8 = 4
+    static let stop: UInt8 = 8
+    static let filler: UInt8 = 16
+}
+
 /// The text analysis of one language, compiled against the content's vocabulary.
 struct Analyzer: Sendable {
     let language: Language
@@ -82,13 +91,39 @@ struct Analyzer: Sendable {
         let stopWords = keepSmallWords ? StopWords.fillers(for: language) : StopWords.words(for: language)
         self.stopWords = stopWords
         self.fillers = StopWords.fillers(for: language)
-        let content = vocabulary.filter { !stopWords.contains($0) }
-        self.typos = TypoIndex(vocabulary: buildingTypos ? content : [])
+        let fillers = self.fillers
+        self.typos = TypoIndex(vocabulary: buildingTypos ? vocabulary.filter { !stopWords.contains($0) } : [])
         let stemmer = Stemmer(language: language)
+        // What is known of each word, in one table hashed over its bytes (a set of strings hashes every word with
+        // SipHash again for each question asked of it): whether it is a word of the vocabulary, of `words`, an exact
+        // word, a small word, a filler. The small words and fillers are looked up in the table, not the other way
+        // round: they are a few hundred, the vocabulary thousands.
+        var flags = WordTable<UInt8>(minimumCapacity: vocabulary.count + words.count)
+        for word in vocabulary { flags[word] = WordFlag.vocabulary }
+        for word in exactWords { flags[word] = (flags[word] ?? 0) | WordFlag.exact }
         // Every word is stemmed once, into a list: the stems of the content words are needed before the entries.
-        let stems = words.union(vocabulary).map { (word: $0, stem: stemmer.stem($0)) }
-        var knownStems = Set<String>(minimumCapacity: content.count)
-        for (word, stem) in stems where content.contains(word) { knownStems.insert(stem) }
+        var stems: [(word: String, stem: String)] = []
+        stems.reserveCapacity(vocabulary.count + words.count)
+        for word in vocabulary { stems.append((word, stemmer.stem(word))) }
+        for word in words {
+            let known = flags[word] ?? 0
+            if known & WordFlag.vocabulary == 0 { stems.append((word, stemmer.stem(word))) }
+            flags[word] = known | WordFlag.word
+        }
+        for word in stopWords { if let known = flags[word] { flags[word] = known | WordFlag.stop } }
+        for word in fillers { if let known = flags[word] { flags[word] = known | WordFlag.filler } }
+        /// The flags of a folded word; one the table does not hold as a word of the vocabulary or an exact word is
+        /// asked of the sets.
+        func flagsOf(_ folded: String) -> UInt8 {
+            if let known = flags[folded], known & (WordFlag.vocabulary | WordFlag.exact) != 0 { return known }
+            return (stopWords.contains(folded) ? WordFlag.stop : 0) | (fillers.contains(folded) ? WordFlag.filler : 0)
+        }
+        /// A word of the content: of the vocabulary, and no small word.
+        func isContent(_ flags: UInt8) -> Bool {
+            flags & WordFlag.vocabulary != 0 && flags & WordFlag.stop == 0
+        }
+        var knownStems = Set<String>(minimumCapacity: vocabulary.count)
+        for (word, stem) in stems where isContent(flags[word] ?? 0) { knownStems.insert(stem) }
         self.knownStems = knownStems
         self.exactWords = exactWords
         var entries = WordTable<Entry>(minimumCapacity: stems.count)
@@ -99,14 +134,15 @@ struct Analyzer: Sendable {
         var unaccentedClashes: Set<String> = []
         for (word, stem) in stems {
             let folded = TextFolding.fold(word)
-            let isStop = stopWords.contains(folded)
+            let known = flagsOf(folded)
+            let isStop = known & WordFlag.stop != 0
             let entry = Entry(
                 stem: stem, isStop: isStop,
-                isKnown: isStop || content.contains(folded) || knownStems.contains(stem) || exactWords.contains(folded),
-                isFiller: fillers.contains(folded))
+                isKnown: isStop || isContent(known) || knownStems.contains(stem) || known & WordFlag.exact != 0,
+                isFiller: known & WordFlag.filler != 0)
             entries[word] = entry
-            if folded != word, words.contains(word), let seen = unaccented.updateValue(entry, forKey: folded),
-                seen.stem != stem
+            if folded != word, (flags[word] ?? 0) & WordFlag.word != 0,
+                let seen = unaccented.updateValue(entry, forKey: folded), seen.stem != stem
             {
                 unaccentedClashes.insert(folded)
             }
