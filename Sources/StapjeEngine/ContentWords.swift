@@ -35,24 +35,12 @@ struct ContentWords: Sendable {
     /// The words of `text`, as `Tokenizer.tokens(text)` gives them; its new pieces are split and kept.
     mutating func tokens(_ text: String) -> [Token] {
         guard text.utf8.count <= tokenizer.maximumScalars else { return addWhole(text) }
-        // A text of one piece (most keywords, pattern words) shares the piece's list instead of copying it.
-        var first: Int?
-        var result: [Token] = []
+        var joined = JoinedTokens(text)
         Self.forEachPiece(of: text) { piece in
-            let known = position(of: piece.bytes, piece.hash)
-            if let earlier = first {
-                if result.isEmpty {
-                    // Room for about a word every four bytes, so the list is made once.
-                    result.reserveCapacity(text.utf8.count / 4 + 2)
-                    result += pieces[earlier].tokens
-                }
-                result += pieces[known].tokens
-            } else {
-                first = known
-            }
+            joined.append(pieces[position(of: piece.bytes, piece.hash)].tokens)
             return true
         }
-        return result.isEmpty ? first.map { pieces[$0].tokens } ?? [] : result
+        return joined.tokens
     }
 
     /// A text the tokenizer would cut short, split and kept as a whole.
@@ -123,24 +111,13 @@ struct ContentWords: Sendable {
     /// otherwise.
     func knownTokens(_ text: String) -> [Token]? {
         guard text.utf8.count <= tokenizer.maximumScalars else { return nil }
-        var first: Int?
-        var result: [Token] = []
+        var joined = JoinedTokens(text)
         let complete = Self.forEachPiece(of: text) { piece in
             guard let known = find(piece.bytes, piece.hash) else { return false }
-            if let earlier = first {
-                if result.isEmpty {
-                    // Room for about a word every four bytes, so the list is made once.
-                    result.reserveCapacity(text.utf8.count / 4 + 2)
-                    result += pieces[earlier].tokens
-                }
-                result += pieces[known].tokens
-            } else {
-                first = known
-            }
+            joined.append(pieces[known].tokens)
             return true
         }
-        guard complete else { return nil }
-        return result.isEmpty ? first.map { pieces[$0].tokens } ?? [] : result
+        return complete ? joined.tokens : nil
     }
 
     /// How many distinct pieces were split (about as many as distinct words: most pieces are one word).
@@ -212,4 +189,29 @@ struct ContentWords: Sendable {
         while slots[slot] >= 0 { slot = (slot + 1) & mask }
         slots[slot] = Int32(position)
     }
+}
+
+/// The words of a text's pieces, one piece after another. A text of one piece (most keywords and pattern words)
+/// shares that piece's list instead of copying it; a longer one gets room for about a word every four bytes at
+/// once, so its list is made once.
+private struct JoinedTokens {
+    private var first: [Token]?
+    private var result: [Token] = []
+    private let capacity: Int
+
+    init(_ text: String) { capacity = text.utf8.count / 4 + 2 }
+
+    mutating func append(_ tokens: [Token]) {
+        guard let earlier = first else {
+            first = tokens
+            return
+        }
+        if result.isEmpty {
+            result.reserveCapacity(capacity)
+            result += earlier
+        }
+        result += tokens
+    }
+
+    var tokens: [Token] { result.isEmpty ? first ?? [] : result }
 }
