@@ -17,9 +17,11 @@ struct TypoIndex: Sendable {
     private let words: [String]
     private let known: Set<String>
     /// Every deletion variant's hash with the word it came from, sorted by hash: one flat array instead of a
-    /// dictionary of small arrays (a few hundred thousand entries for a content's vocabulary). A hash collision only
-    /// adds a candidate, which the distance check then rejects.
-    private let variantHashes: [UInt64]
+    /// dictionary of small arrays (a few hundred thousand entries for a content's vocabulary). Only the top 32 bits
+    /// of each 64-bit hash are kept (`key`): half the memory, and a collision only adds a candidate, which the
+    /// distance check then judges as it would any (every word within the distance is a candidate anyway, so the
+    /// outcome is the same).
+    private let variantHashes: [UInt32]
     private let variantWords: [Int32]
     /// Where the hashes with each value of their top `directoryBits` bits start in `variantHashes` (one more entry
     /// for the end): a lookup searches a handful of entries instead of the whole array.
@@ -87,7 +89,7 @@ struct TypoIndex: Sendable {
         owners.removeLast(owners.count - kept)
         self.words = sorted
         self.known = known
-        self.variantHashes = hashes.compacted()
+        self.variantHashes = hashes.map(Self.key)
         self.variantWords = owners.compacted()
         var directory = [Int32](repeating: 0, count: (1 << Self.directoryBits) + 1)
         var position = 0
@@ -101,6 +103,11 @@ struct TypoIndex: Sendable {
 
     private static func bucket(_ hash: UInt64) -> Int {
         Int(truncatingIfNeeded: hash >> UInt64(64 - directoryBits))
+    }
+
+    /// The part of a variant's hash the index keeps: its top 32 bits (so the order by hash is also the order by key).
+    private static func key(_ hash: UInt64) -> UInt32 {
+        UInt32(truncatingIfNeeded: hash >> 32)
     }
 
     /// How many hashes `forEachDeletionHash` gives for a word of `count` scalars.
@@ -283,14 +290,15 @@ struct TypoIndex: Sendable {
     /// The words that have `variant` among their deletion variants.
     private func wordsSharing(_ variant: UInt64) -> ArraySlice<Int32> {
         let bucket = Self.bucket(variant)
+        let key = Self.key(variant)
         var low = Int(directory[bucket])
         var high = Int(directory[bucket + 1])
         while low < high {
             let middle = (low + high) / 2
-            if variantHashes[middle] < variant { low = middle + 1 } else { high = middle }
+            if variantHashes[middle] < key { low = middle + 1 } else { high = middle }
         }
         var end = low
-        while end < variantHashes.count && variantHashes[end] == variant { end += 1 }
+        while end < variantHashes.count && variantHashes[end] == key { end += 1 }
         return variantWords[low..<end]
     }
 
