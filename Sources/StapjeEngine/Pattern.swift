@@ -228,7 +228,8 @@ final class Pattern: Sendable {
 /// Where each known stem occurs in a question, as bits (position p is bit p), for patterns and phrases.
 ///
 /// A question has a handful of distinct stems, so they are kept in a short list searched from the front, behind a
-/// 256-bit filter of the ids present: most lookups are for stems the question lacks, and one test answers them.
+/// filter of the ids present (two 64-bit words, one by the id's low six bits, one by the next six, both of which an
+/// id must pass): most lookups are for stems the question lacks, and two tests answer them.
 /// Cheaper than a table as large as the content's stems, which would be allocated and cleared for every question.
 struct Occurrences {
     /// How many words the question has (at most 63 are looked at).
@@ -237,8 +238,9 @@ struct Occurrences {
     let allPositions: UInt64
     private var ids: [Int32] = []
     private var bits: [UInt64] = []
-    /// Bit `id & 255` is set for every id present.
-    private var filter = SIMD4<UInt64>()
+    /// Bit `id & 63` of `lowFilter` and bit `(id >> 6) & 63` of `highFilter` are set for every id present.
+    private var lowFilter: UInt64 = 0
+    private var highFilter: UInt64 = 0
 
     /// Bit 0 and the position of every word that starts a clause after the first ("merci, ça marche": bits 0
     /// and 1): where a whole-message pattern may match one part of a message.
@@ -261,7 +263,8 @@ struct Occurrences {
         bits.reserveCapacity(count)
         for (position, id) in source.prefix(count).enumerated() where id >= 0 {
             let bit: UInt64 = 1 << UInt64(position)
-            filter[Int(id >> 6) & 3] |= 1 << UInt64(id & 63)
+            lowFilter |= 1 << UInt64(id & 63)
+            highFilter |= 1 << UInt64((id >> 6) & 63)
             if let slot = ids.firstIndex(of: id) {
                 bits[slot] |= bit
             } else {
@@ -280,7 +283,8 @@ struct Occurrences {
     }
 
     func positions(of id: Int32) -> UInt64 {
-        guard id >= 0, filter[Int(id >> 6) & 3] & (1 << UInt64(id & 63)) != 0 else { return 0 }
+        guard id >= 0, lowFilter & (1 << UInt64(id & 63)) != 0, highFilter & (1 << UInt64((id >> 6) & 63)) != 0
+        else { return 0 }
         for slot in ids.indices where ids[slot] == id { return bits[slot] }
         return 0
     }
