@@ -102,4 +102,46 @@ struct PatternTests {
         #expect(patterns[0].matches(Occurrences(ids: ["a", "c", "k", "d"].map(id)), whole: true))
         #expect(!patterns[0].matches(Occurrences(ids: ["a", "k", "d"].map(id)), whole: false))
     }
+
+    /// One compiler reads pattern after pattern (keeping its working lists): each program is what a fresh compiler
+    /// makes of the same source, also after a pattern that failed half-way, and concepts (single words, or phrases
+    /// of several words) are read as choices.
+    @Test func aCompilerKeepsNothingFromOnePatternToTheNext() throws {
+        var ids: [String: Int32] = [:]
+        func id(_ word: String) -> Int32 {
+            if let known = ids[word] { return known }
+            ids[word] = Int32(ids.count)
+            return ids[word]!
+        }
+        func stems(_ bytes: UnsafeBufferPointer<UInt8>) -> [Int32] { [id(String(decoding: bytes, as: UTF8.self))] }
+        let concepts: [String: [[String]]] = [
+            "small": [["x"], ["y"]], "long": [["p", "q"], ["r"], ["s", "t", "u"]],
+        ]
+        func concept(_ name: String) -> [[Int32]]? { concepts[name].map { $0.map { $0.map(id) } } }
+        let sources = [
+            "a (b c | [d] e) * @long", "(a | b", "@small (k | l m) [@long]", "((a | b) c | d", "@missing x", "z",
+            "(q | [r]) @small * (s | t u | v)",
+        ]
+        var shared = Pattern.Compiler()
+        for source in sources {
+            var fresh = Pattern.Compiler()
+            let expected = Result { () throws(Pattern.SyntaxError) in
+                try fresh.compile(source, stem: stems, concept: concept).code
+            }
+            let got = Result { () throws(Pattern.SyntaxError) in
+                try shared.compile(source, stem: stems, concept: concept).code
+            }
+            switch (expected, got) {
+            case (.success(let one), .success(let other)): #expect(one == other, "\(source)")
+            case (.failure(let one), .failure(let other)): #expect(one.message == other.message, "\(source)")
+            default: Issue.record("\(source): one compiler failed and the other did not")
+            }
+        }
+        let pattern = try shared.compile("@small * @long", stem: stems, concept: concept)
+        let question = { (text: String) in Occurrences(ids: text.split(separator: " ").map { id(String($0)) }) }
+        #expect(pattern.matches(question("y k s t u"), whole: true))
+        #expect(pattern.matches(question("x p q"), whole: false))
+        #expect(!pattern.matches(question("x p"), whole: false))
+        #expect(!pattern.matches(question("s t u y"), whole: false))
+    }
 }
