@@ -6,12 +6,7 @@ import Testing
 struct PatternTests {
     /// Compiles `source` with each word its own stem id (by first use), and matches it against `question`.
     static func matches(_ source: String, _ question: String, whole: Bool = false) throws -> Bool {
-        var ids: [String: Int32] = [:]
-        func id(_ word: String) -> Int32 {
-            if let known = ids[word] { return known }
-            ids[word] = Int32(ids.count)
-            return ids[word]!
-        }
+        let id = WordNumbers().id
         let pattern = try Pattern.compile(source, stem: { [id($0)] }, concept: { _ in nil })
         let words = question.split(separator: " ").map { id(String($0)) }
         return pattern.matches(Occurrences(ids: words), whole: whole)
@@ -64,12 +59,7 @@ struct PatternTests {
     /// A pattern's program is one block: its required steps and anchors read from it, and a copy of the block
     /// among others (as the rule index keeps them) matches as the pattern does.
     @Test func theProgramBlockStandsOnItsOwn() throws {
-        var ids: [String: Int32] = [:]
-        func id(_ word: String) -> Int32 {
-            if let known = ids[word] { return known }
-            ids[word] = Int32(ids.count)
-            return ids[word]!
-        }
+        let id = WordNumbers().id
         let sources = ["a (b | c) * d", "[x] (y z | w) v", "* p", "(q | r s) [t]"]
         let patterns = try sources.map { try Pattern.compile($0, stem: { [id($0)] }, concept: { _ in nil }) }
         #expect(patterns[0].requiredWords == [[id("a")], [id("b"), id("c")], [id("d")]])
@@ -107,12 +97,7 @@ struct PatternTests {
     /// makes of the same source, also after a pattern that failed half-way, and concepts (single words, or phrases
     /// of several words) are read as choices.
     @Test func aCompilerKeepsNothingFromOnePatternToTheNext() throws {
-        var ids: [String: Int32] = [:]
-        func id(_ word: String) -> Int32 {
-            if let known = ids[word] { return known }
-            ids[word] = Int32(ids.count)
-            return ids[word]!
-        }
+        let id = WordNumbers().id
         func stems(_ bytes: UnsafeBufferPointer<UInt8>) -> [Int32] { [id(String(decoding: bytes, as: UTF8.self))] }
         let concepts: [String: [[String]]] = [
             "small": [["x"], ["y"]], "long": [["p", "q"], ["r"], ["s", "t", "u"]],
@@ -143,5 +128,16 @@ struct PatternTests {
         #expect(pattern.matches(question("x p q"), whole: false))
         #expect(!pattern.matches(question("x p"), whole: false))
         #expect(!pattern.matches(question("s t u y"), whole: false))
+    }
+}
+
+/// Words numbered in order of first use, as stem ids for patterns compiled in tests.
+private final class WordNumbers {
+    private var ids: [String: Int32] = [:]
+
+    func id(_ word: String) -> Int32 {
+        if let known = ids[word] { return known }
+        ids[word] = Int32(ids.count)
+        return ids[word]!
     }
 }
