@@ -14,6 +14,9 @@ final class Pattern: Sendable {
         /// For `word` and `anyWord`: the range in the words; for `choice`: the range in the branches.
         let lower: Int32
         let upper: Int32
+
+        /// A top-level step that must match one word (`Code`'s required steps).
+        var isRequired: Bool { !optional && (kind == .word || kind == .anyWord) }
     }
 
     let source: String

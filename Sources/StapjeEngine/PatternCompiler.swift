@@ -221,11 +221,7 @@ extension Pattern {
             branches.removeAll(keepingCapacity: true)
             pending.removeAll(keepingCapacity: true)
             let topSteps = emit(top)
-            var required = 0
-            for index in topSteps {
-                let step = steps[Int(index)]
-                if !step.optional && (step.kind == .word || step.kind == .anyWord) { required += 1 }
-            }
+            let required = topSteps.reduce(0) { $0 + (steps[Int($1)].isRequired ? 1 : 0) }
             var code: [Int32] = []
             code.reserveCapacity(Code.header + 2 * required + 3 * (steps.count + branches.count) + words.count)
             // One value at a time: an array literal for each step would be an allocation of its own.
@@ -234,11 +230,9 @@ extension Pattern {
             code.append(Int32(required))
             code.append(topSteps.lowerBound)
             code.append(topSteps.upperBound)
-            for index in topSteps {
-                let step = steps[Int(index)]
-                guard !step.optional, step.kind == .word || step.kind == .anyWord else { continue }
-                code.append(step.lower)
-                code.append(step.upper)
+            for index in topSteps where steps[Int(index)].isRequired {
+                code.append(steps[Int(index)].lower)
+                code.append(steps[Int(index)].upper)
             }
             for step in steps {
                 code.append(step.kind.rawValue + (step.optional ? 4 : 0))
@@ -283,10 +277,9 @@ extension Pattern {
                 }
             }
             let range = Int32(first)..<Int32(steps.count)
-            var next = base
-            while next < pending.count {
-                let (index, choice) = pending[next]
-                next += 1
+            // The options' own choices are appended after these and removed again before their `emit` returns.
+            for slot in base..<pending.count {
+                let (index, choice) = pending[slot]
                 let lower = Int32(branches.count)
                 for _ in choice { branches.append(0..<0) }
                 for (offset, option) in choice.enumerated() {

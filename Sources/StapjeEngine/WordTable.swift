@@ -29,7 +29,7 @@ struct WordTable<Value: Sendable>: Sendable {
 
     /// The value of `word`, or nil. Setting nil is not supported (the tables only grow).
     subscript(word: String) -> Value? {
-        get { Self.withBytes(of: word) { probe($0, hash: Self.hash($0)).entry }.map { values[$0] } }
+        get { Self.withBytes(of: word) { self[bytes: $0] } }
         set {
             guard let newValue else { preconditionFailure("WordTable cannot remove a word") }
             updateValue(newValue, forKey: word)
