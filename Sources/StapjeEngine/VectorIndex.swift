@@ -698,7 +698,8 @@ struct FeatureBag: Sendable {
 }
 
 /// A map from feature hashes to small ids: open addressing over the hash itself, which is already well mixed,
-/// so a lookup is one multiply-free probe sequence instead of hashing the key again.
+/// so a lookup is one multiply-free probe sequence instead of hashing the key again. At most three quarters full:
+/// at most half full, the tables of the bundled content took 0.5 MB more, and matching was no faster.
 struct FeatureTable: Sendable {
     private var keys: [UInt64]
     private var values: [Int32]
@@ -707,7 +708,7 @@ struct FeatureTable: Sendable {
     /// The table of `keys`, each numbered by its position.
     init(keys entries: [UInt64]) {
         var capacity = 16
-        while capacity < entries.count * 2 { capacity <<= 1 }
+        while capacity * 3 < entries.count * 4 { capacity <<= 1 }
         keys = [UInt64](repeating: 0, count: capacity)
         values = [Int32](repeating: -1, count: capacity)
         mask = capacity - 1

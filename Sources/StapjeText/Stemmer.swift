@@ -13,7 +13,11 @@ public struct Stemmer: Sendable {
     /// The Snowball algorithms read accents ("é" marks a French suffix), so stemming runs on the lower-cased
     /// word first and only the stem is folded: "oublié" and "oublie" both give "oubli".
     public func stem(_ lower: String) -> String {
-        guard lower.unicodeScalars.count > 2 else { return TextFolding.fold(lower) }
+        // Two scalars or fewer: counted only when the bytes leave it open (a scalar takes one to four bytes).
+        let byteCount = lower.utf8.count
+        guard byteCount > 8 || (byteCount > 2 && lower.unicodeScalars.count > 2) else {
+            return TextFolding.fold(lower)
+        }
         let stem: String
         switch language {
         case .nl: stem = DutchStemmer().stem(lower)

@@ -38,18 +38,40 @@ private extension FrenchStemmer {
     }
 
     /// A suffix table, kept longest first so that the first hit is the longest match, as Snowball's `among` wants.
+    ///
+    /// Flat: every suffix's scalars in one list and each entry a range of it, so looking through a table (a few
+    /// dozen entries, for every word stemmed) reads plain values instead of retaining an array per entry.
     struct Table<Action: Sendable>: Sendable {
-        let entries: [(suffix: [Unicode.Scalar], action: Action)]
+        struct Entry: Sendable {
+            /// The suffix's scalars in `scalars`.
+            let start: Int
+            let count: Int
+            /// Its last scalar, compared first: most entries end in another letter than the word.
+            let last: Unicode.Scalar
+            let action: Action
+        }
+
+        let scalars: [Unicode.Scalar]
+        let entries: [Entry]
 
         init(_ groups: [(suffixes: [String], action: Action)]) {
-            var entries: [(suffix: [Unicode.Scalar], action: Action)] = []
+            var suffixes: [(suffix: [Unicode.Scalar], action: Action)] = []
             for group in groups {
                 for suffix in group.suffixes {
-                    entries.append((Array(suffix.unicodeScalars), group.action))
+                    suffixes.append((Array(suffix.unicodeScalars), group.action))
                 }
             }
             // Two different suffixes of equal length can never both match, so their relative order is irrelevant.
-            self.entries = entries.sorted { $0.suffix.count > $1.suffix.count }
+            suffixes.sort { $0.suffix.count > $1.suffix.count }
+            var scalars: [Unicode.Scalar] = []
+            var entries: [Entry] = []
+            for (suffix, action) in suffixes {
+                entries.append(
+                    Entry(start: scalars.count, count: suffix.count, last: suffix[suffix.count - 1], action: action))
+                scalars += suffix
+            }
+            self.scalars = scalars
+            self.entries = entries
         }
     }
 
@@ -257,7 +279,8 @@ private extension FrenchStemmer {
 
         /// Undoes the prelude's markers: upper-case letters become lower-case again and 'H' rejoins its vowel.
         func restoredString() -> String {
-            var result = String.UnicodeScalarView()
+            var result: [Unicode.Scalar] = []
+            result.reserveCapacity(chars.count)
             var index = 0
             while index < chars.count {
                 let c = chars[index]
@@ -278,7 +301,7 @@ private extension FrenchStemmer {
                 default: result.append(c)
                 }
             }
-            return String(result)
+            return ScalarText.string(result)
         }
 
         // MARK: Suffix removal (Snowball's backward mode)
@@ -302,13 +325,22 @@ private extension FrenchStemmer {
         private func longestSuffix<Action>(in table: Table<Action>, limit: Int = 0) -> (action: Action, start: Int)? {
             let count = chars.count
             guard let last = chars.last else { return nil }
-            for entry in table.entries {
-                let suffix = entry.suffix
-                let start = count - suffix.count
-                guard start >= limit, suffix[suffix.count - 1] == last else { continue }
-                if endsWith(suffix, at: count) { return (entry.action, start) }
+            return table.entries.withUnsafeBufferPointer { entries in
+                table.scalars.withUnsafeBufferPointer { scalars in
+                    chars.withUnsafeBufferPointer { chars in
+                        for entry in entries {
+                            let start = count - entry.count
+                            guard start >= limit, entry.last == last else { continue }
+                            var offset = 0
+                            while offset < entry.count - 1 && chars[start + offset] == scalars[entry.start + offset] {
+                                offset += 1
+                            }
+                            if offset == entry.count - 1 { return (entry.action, start) }
+                        }
+                        return nil
+                    }
+                }
             }
-            return nil
         }
 
         private func endsWith(_ suffix: [Unicode.Scalar], at end: Int) -> Bool {
