@@ -717,6 +717,20 @@ final class LanguageModel: Sendable {
                         best > 0 || keywordWeight > 0 || patternCount > 0 || intentHits.clauseCount > 0
                             || intentHits.clauseBesideQuestionCount > 0
                     else { continue }
+                    let ruleFound =
+                        keywordWeight > 0 || patternCount > 0 || intentHits.clauseCount > 0
+                        || intentHits.clauseBesideQuestionCount > 0
+                    // Once five are kept, an intent that set off no rule, whose evidence can be no more than its
+                    // similarity (and a context boost), is passed over when even that could not beat the fifth: its
+                    // evidence in full is worked out only for the few that could (`bound`).
+                    if scored.count == 5 && !ruleFound
+                        && Self.roundedToMillionths(
+                            Self.bound(
+                                kinds[position], best: best, centroid: Double(similarities.centroid[position]),
+                                exampleOnly: exampleOnly, coverage: coverage, context: context)) <= scored[4].total
+                    {
+                        continue
+                    }
                     let found = Found(
                         best: best, centroid: Double(similarities.centroid[position]), keywordWeight: keywordWeight,
                         keywords: keywordWeight > 0, patterns: patternCount > 0, clause: intentHits.clauseCount > 0,
@@ -729,6 +743,9 @@ final class LanguageModel: Sendable {
                     guard total > 0.02 else { continue }
                     // Rounded so that float noise from summation order can never reorder two equal intents.
                     let rounded = Self.roundedToMillionths(total)
+                    // The score rises with the rounded total (strictly, below the highest total evidence allows), so
+                    // one no higher than the fifth kept would go after it: no need to work the score out.
+                    if scored.count == 5 && rounded <= scored[4].total { continue }
                     let score = Self.score(rounded)
                     // Positions rise, so an equal score never goes before one already kept.
                     var slot = scored.count
@@ -856,6 +873,26 @@ final class LanguageModel: Sendable {
             total += contextBoost
         }
         return (total * (0.5 + 0.5 * coverage), contextBoost)
+    }
+
+    /// The most `evidence` can give an intent that set off no rule (no keyword, pattern or clause): its similarity
+    /// (three times the best example for a whole-message intent), plus the largest context boost when the context
+    /// names topics, times the coverage factor. Each step rounds upward or equally to `evidence`'s own (the same
+    /// expressions, with terms that are no larger there), so the bound holds for the floating-point values too.
+    static func bound(
+        _ intent: IntentKind, best: Double, centroid: Double, exampleOnly: Bool, coverage: Double,
+        context: MatchContext
+    ) -> Double {
+        var total: Double
+        if intent.whole {
+            total = 3 * best
+        } else {
+            total =
+                intent.hasRules || !exampleOnly
+                ? 3 * (0.6 * best + 0.4 * centroid) : 3 * (0.2 * best + 0.8 * centroid)
+        }
+        if context.previousTopic != nil || !context.relatedTopics.isEmpty { total += 0.4 }
+        return total * (0.5 + 0.5 * coverage)
     }
 
     /// What scoring needs to know of an intent, in a flat array (`kinds`) beside the intent objects.

@@ -263,20 +263,44 @@ public struct Tokenizer: Sendable {
         "kzou": ["ik", "zou"], "wrm": ["waarom"], "hvl": ["hoeveel"], "mss": ["misschien"], "ff": ["even"],
     ]
 
-    /// `shortFormList` by the length of each word in bytes: a question's word is compared with the few of its
-    /// length (small strings compare by their bits), so no word is hashed.
-    static let shortFormsByLength: [[(word: String, words: [String])]] = {
+    /// `shortFormList` by the length of each word in bytes, each word as its bytes packed into two integers (every
+    /// one is ASCII, and shorter than 16 bytes): a question's word is packed once and compared with the few of its
+    /// length as two integers, so no word is hashed or compared as a string.
+    static let shortFormsByLength: [[(low: UInt64, high: UInt64, words: [String])]] = {
         let longest = shortFormList.map(\.key.utf8.count).max() ?? 0
-        var table = Array(repeating: [(word: String, words: [String])](), count: longest + 1)
-        for (word, words) in shortFormList { table[word.utf8.count].append((word, words)) }
+        var table = Array(repeating: [(low: UInt64, high: UInt64, words: [String])](), count: longest + 1)
+        for (word, words) in shortFormList {
+            precondition(word.utf8.count < 16 && word.utf8.allSatisfy { $0 < 0x80 }, "short forms are short ASCII")
+            let (low, high) = packed(word)
+            table[word.utf8.count].append((low, high, words))
+        }
         return table
     }()
+
+    /// The first 16 bytes of `word`, eight to an integer, the first byte lowest (zero beyond its end).
+    private static func packed(_ word: String) -> (low: UInt64, high: UInt64) {
+        var word = word
+        return word.withUTF8 { bytes in
+            var low: UInt64 = 0
+            var high: UInt64 = 0
+            for index in 0..<min(bytes.count, 16) {
+                if index < 8 {
+                    low |= UInt64(bytes[index]) << UInt64(8 * index)
+                } else {
+                    high |= UInt64(bytes[index]) << UInt64(8 * (index - 8))
+                }
+            }
+            return (low, high)
+        }
+    }
 
     /// The words a lower-case word without apostrophe stands for, when it is one of `shortFormList`.
     static func shortForm(_ lower: String) -> [String]? {
         let length = lower.utf8.count
-        guard length < shortFormsByLength.count else { return nil }
-        for entry in shortFormsByLength[length] where entry.word == lower { return entry.words }
+        let table = shortFormsByLength
+        guard length < table.count, !table[length].isEmpty else { return nil }
+        let (low, high) = packed(lower)
+        for entry in table[length] where entry.low == low && entry.high == high { return entry.words }
         return nil
     }
 
