@@ -2,7 +2,9 @@
 # Writes scripts/link-order/symbols.txt: the functions the release `stapje` runs, in the order they first run.
 # `make release` hands it to the linker (lld --symbol-ordering-file), which puts those functions side by side at the
 # start of the code. The kernel maps an executable's code 64 KB around each page a program touches; scattered over
-# 24 MB of code, the few thousand functions a kiosk or a server runs made 11 MB of it resident. Side by side: 6 MB.
+# 24 MB of code, the few thousand functions a kiosk or a server runs made 11 MB of it resident. Side by side: 6 MB;
+# 4.4 MB since `make release` compiles each function into a section of its own (-function-sections), so the linker
+# moves functions rather than the whole code of a file (`stapje bench`, fifteenth session).
 #
 # usage: scripts/link-order.sh [BINARY]   (default .build/release/stapje; Linux x86-64, needs cc, nm and ptrace)
 # Run it after changes that add or rename many functions, or with a new Swift toolchain. A stale list still links:
