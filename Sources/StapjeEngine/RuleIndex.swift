@@ -2,8 +2,8 @@
 /// satisfy instead of every rule of every intent that shares one word with it.
 ///
 /// A keyword phrase is filed under its first stem; a pattern under the stems of its first required step (or under
-/// all its stems when no single step is required); the few phrases with a `+word` are kept in a list of their own
-/// (`messageCues`). Everything is held in flat arrays of plain values.
+/// all its stems when no single step is required); the phrases with a `+word` are kept in a list of their own
+/// (`messageCues`), filed by first stem too. Everything is held in flat arrays of plain values.
 struct RuleIndex: Sendable {
     /// One keyword or exclude phrase: its intent, its cue (position in the intent's list), and its stems as a
     /// range of `phraseWords`.
@@ -28,9 +28,14 @@ struct RuleIndex: Sendable {
     }
 
     let phraseWords: [Int32]
-    /// The keyword and exclude phrases with a `+word`, looked for in the message with its small words. Content has
-    /// a handful: each is tried when the message has its first stem, without a table by stem.
+    /// The keyword and exclude phrases with a `+word`, looked for in the message with its small words, each when
+    /// the message has its first stem, in this order.
     let messageCues: [MessageCue]
+    /// The positions in `messageCues` of the cues filed under each stem: stem `s` has
+    /// `messageCueOrder[messageCueStarts[s]..<messageCueStarts[s + 1]]`. The bundled content has about 170 such cues
+    /// a language; a question has a handful of stems, so it looks at a handful of them instead of every one.
+    let messageCueOrder: [Int32]
+    let messageCueStarts: [Int32]
 
     struct MessageCue: Sendable {
         let first: Int32
@@ -126,6 +131,8 @@ struct RuleIndex: Sendable {
         }
         self.phraseWords = phraseWords
         self.messageCues = messageCues
+        (self.messageCueOrder, self.messageCueStarts) = groupedByKey(
+            messageCues.enumerated().map { (key: $0.element.first, value: Int32($0.offset)) }, keyCount: stemCount)
         self.patternSources = patternSources
         self.patternCode = patternCode.compacted()
         self.keywordWeights = keywordWeights
@@ -239,8 +246,28 @@ struct RuleIndex: Sendable {
                 take(excludeEntries[index], exclude: true, in: occurrences)
             }
         }
-        for cue in messageCues where message.has(cue.first) {
-            take(cue.entry, exclude: cue.exclude, in: message)
+        // The message cues whose first stem the message has, in the order of their list (as going through the whole
+        // list would take them): gathered from the message's stems, then put in order (a handful).
+        if !messageCues.isEmpty {
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: messageCues.count) { candidates in
+                var count = 0
+                for id in message.presentIDs {
+                    for index in Int(messageCueStarts[Int(id)])..<Int(messageCueStarts[Int(id) + 1]) {
+                        let cue = messageCueOrder[index]
+                        var slot = count
+                        while slot > 0 && candidates[slot - 1] > cue {
+                            candidates[slot] = candidates[slot - 1]
+                            slot -= 1
+                        }
+                        candidates[slot] = cue
+                        count += 1
+                    }
+                }
+                for index in 0..<count {
+                    let cue = messageCues[Int(candidates[index])]
+                    take(cue.entry, exclude: cue.exclude, in: message)
+                }
+            }
         }
         patternCode.withUnsafeBufferPointer { buffer in
             // No patterns (content of examples alone): nothing to try.
