@@ -33,6 +33,9 @@ public struct ContentLoader: Sendable {
 
     /// Reads everything, on one thread when `concurrently` is false (to compare both ways in tests).
     func load(concurrently: Bool) -> Result {
+        // The heaps keep room at their tops until the matcher built from this content has been compiled (or the
+        // next one: `LoadingHeap`).
+        LoadingHeap.begin()
         var diagnostics: [Diagnostic] = []
         var bundle = ContentBundle()
         guard FileSystem.isDirectory(root) else {
