@@ -22,7 +22,7 @@ public struct Token: Sendable, Hashable {
 
     /// The token of a word of ASCII letters and digits (no apostrophe): as `init(original:lower:)` with
     /// `Tokenizer.lowercased`, in one pass over the bytes (lower-case ASCII needs no folding).
-    init(asciiWord bytes: [UInt8]) {
+    init(asciiWord bytes: UnsafeBufferPointer<UInt8>) {
         var hasCapital = false
         var onlyDigits = true
         for byte in bytes {

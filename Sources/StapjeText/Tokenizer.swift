@@ -60,13 +60,30 @@ public struct Tokenizer: Sendable {
         var word: [UInt8] = []
         word.reserveCapacity(32)
         var wordIsASCII = true
+        // A word of ASCII letters and digits alone (most words) is read where it stands, `bytes[run]`, instead of
+        // being copied into `word` byte by byte; it is copied there when anything else joins it.
+        var run = 0..<0
+        func moveRunIntoWord() {
+            guard !run.isEmpty else { return }
+            word.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run]))
+            run = 0..<0
+        }
         var index = 0
         while index < bytes.count {
             guard let (kind, length) = Self.byteClass(bytes, at: index) else { return nil }
             // What the scalar loop does with a scalar of this kind.
             switch kind {
             case .letter:
-                if words.pendingHyphen { words.flushPart(&word) }
+                if words.pendingHyphen {
+                    moveRunIntoWord()
+                    words.flushPart(&word)
+                }
+                if length == 1 && word.isEmpty {
+                    // The letters of a word follow each other: the run grows, or starts here.
+                    run = run.isEmpty ? index..<index + 1 : run.lowerBound..<index + 1
+                    break
+                }
+                moveRunIntoWord()
                 // One byte, or two for a Latin-1 letter (appended one by one: a slice costs more than the letter).
                 word.append(bytes[index])
                 if length > 1 {
@@ -74,11 +91,18 @@ public struct Tokenizer: Sendable {
                     wordIsASCII = false
                 }
             case .apostrophe:
+                moveRunIntoWord()
                 if !word.isEmpty || words.parts.isEmpty { word.append(0x27) }
-            case .hyphen where !word.isEmpty:
+            case .hyphen where !word.isEmpty || !run.isEmpty:
                 words.pendingHyphen = true
             case .hyphen, .separator:
-                words.flushWord(&word, ascii: wordIsASCII, tokenizer: self)
+                if !run.isEmpty && words.parts.isEmpty {
+                    words.flushASCII(UnsafeBufferPointer(rebasing: bytes[run]))
+                    run = 0..<0
+                } else {
+                    moveRunIntoWord()
+                    words.flushWord(&word, ascii: wordIsASCII, tokenizer: self)
+                }
                 wordIsASCII = true
                 let byte = bytes[index]
                 if byte < 0x80,
@@ -91,7 +115,12 @@ public struct Tokenizer: Sendable {
             }
             index += length
         }
-        words.flushWord(&word, ascii: wordIsASCII, tokenizer: self)
+        if !run.isEmpty && words.parts.isEmpty {
+            words.flushASCII(UnsafeBufferPointer(rebasing: bytes[run]))
+        } else {
+            moveRunIntoWord()
+            words.flushWord(&word, ascii: wordIsASCII, tokenizer: self)
+        }
         return words.result
     }
 
@@ -185,17 +214,30 @@ public struct Tokenizer: Sendable {
             defer { markClause(from: start) }
             if ascii && parts.isEmpty && !word.isEmpty && !word.contains(0x27) {
                 pendingHyphen = false
-                let token = Token(asciiWord: word)
-                if let words = Tokenizer.shortForm(token.lower) {
-                    for part in words { result.append(Token(original: token.original, lower: part)) }
-                } else {
-                    result.append(token)
-                }
+                word.withUnsafeBufferPointer { appendASCII($0) }
                 word.removeAll(keepingCapacity: true)
                 return
             }
             flushPart(&word)
             finishWord(tokenizer)
+        }
+
+        /// Ends a word of ASCII letters and digits alone, one part (as `flushWord` does with it).
+        mutating func flushASCII(_ word: UnsafeBufferPointer<UInt8>) {
+            let start = result.count
+            defer { markClause(from: start) }
+            pendingHyphen = false
+            appendASCII(word)
+        }
+
+        /// Appends the token of a word of ASCII letters and digits, or the words of its short form.
+        private mutating func appendASCII(_ word: UnsafeBufferPointer<UInt8>) {
+            if let words = Tokenizer.shortForm(asciiWord: word) {
+                let original = String(decoding: word, as: UTF8.self)
+                for part in words { result.append(Token(original: original, lower: part)) }
+            } else {
+                result.append(Token(asciiWord: word))
+            }
         }
 
         mutating func flushWord(_ word: inout String.UnicodeScalarView, tokenizer: Tokenizer) {
@@ -292,6 +334,25 @@ public struct Tokenizer: Sendable {
             }
             return (low, high)
         }
+    }
+
+    /// `shortForm` of a word of ASCII letters and digits, read from its bytes (lower-cased as they are packed).
+    static func shortForm(asciiWord word: UnsafeBufferPointer<UInt8>) -> [String]? {
+        let table = shortFormsByLength
+        guard word.count < table.count, !table[word.count].isEmpty else { return nil }
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        for index in 0..<word.count {
+            let byte = word[index]
+            let lower = UInt64(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+            if index < 8 {
+                low |= lower << UInt64(8 * index)
+            } else {
+                high |= lower << UInt64(8 * (index - 8))
+            }
+        }
+        for entry in table[word.count] where entry.low == low && entry.high == high { return entry.words }
+        return nil
     }
 
     /// The words a lower-case word without apostrophe stands for, when it is one of `shortFormList`.
