@@ -235,6 +235,29 @@ struct EngineTests {
         #expect(typed.explanation.candidates.first?.evidence.patterns.isEmpty == false)
     }
 
+    /// The phrases with a `+word` are filed by their first word: each is found when the question has that word,
+    /// whichever it is, and none when it has not.
+    @Test func phrasesWithAPlusAreFoundByTheirFirstWord() {
+        let bundle = Fixture.bundle(
+            .en,
+            [
+                Fixture.rules(
+                    "oos.amounts", .en, keywords: ["+how +much": 2, "+when +do": 1, "+what +is": 1, "refund": 1],
+                    examples: ["what is the amount of the benefit"])
+            ])
+        let matcher = Matcher(bundle: bundle)
+        #expect(matcher.diagnostics.isEmpty)
+        func keywords(_ text: String) -> [String] {
+            matcher.match(text).explanation.candidates.first { $0.id == "oos.amounts" }?.evidence.keywords ?? []
+        }
+        #expect(
+            keywords("how much is the refund and when do I get it, what is late") == [
+                "+how +much", "+what +is", "+when +do", "refund",
+            ])
+        #expect(keywords("when do I get the refund") == ["+when +do", "refund"])
+        #expect(keywords("the refund is late") == ["refund"])
+    }
+
     /// Small words are left out of rules, unless marked with `+`: a pattern, keyword or exclude with a `+word` is
     /// read in the question with its small words, so "how much" can tell a question about an amount from one about
     /// a refund that did not come.
