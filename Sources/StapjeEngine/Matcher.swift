@@ -712,27 +712,25 @@ final class LanguageModel: Sendable {
                     let intentHits = hits.intents[position]
                     let keywordWeight = intentHits.keywordWeight
                     let patternCount = intentHits.patternCount
-                    // With no similar example and no rule set off, an intent has no evidence at all.
-                    guard
-                        best > 0 || keywordWeight > 0 || patternCount > 0 || intentHits.clauseCount > 0
-                            || intentHits.clauseBesideQuestionCount > 0
-                    else { continue }
                     let ruleFound =
                         keywordWeight > 0 || patternCount > 0 || intentHits.clauseCount > 0
                         || intentHits.clauseBesideQuestionCount > 0
+                    // With no similar example and no rule set off, an intent has no evidence at all.
+                    guard best > 0 || ruleFound else { continue }
+                    let centroid = Double(similarities.centroid[position])
                     // Once five are kept, an intent that set off no rule, whose evidence can be no more than its
                     // similarity (and a context boost), is passed over when even that could not beat the fifth: its
                     // evidence in full is worked out only for the few that could (`bound`).
                     if scored.count == 5 && !ruleFound
                         && Self.roundedToMillionths(
                             Self.bound(
-                                kinds[position], best: best, centroid: Double(similarities.centroid[position]),
-                                exampleOnly: exampleOnly, coverage: coverage, context: context)) <= scored[4].total
+                                kinds[position], best: best, centroid: centroid, exampleOnly: exampleOnly,
+                                coverage: coverage, context: context)) <= scored[4].total
                     {
                         continue
                     }
                     let found = Found(
-                        best: best, centroid: Double(similarities.centroid[position]), keywordWeight: keywordWeight,
+                        best: best, centroid: centroid, keywordWeight: keywordWeight,
                         keywords: keywordWeight > 0, patterns: patternCount > 0, clause: intentHits.clauseCount > 0,
                         clauseBesideQuestion: intentHits.clauseBesideQuestionCount > 0,
                         excluded: intentHits.exclude >= 0,

@@ -495,8 +495,7 @@ struct VectorIndex: Sendable {
             // for every posting. Only the reached ones (their bits set) are read.
             let scores = UnsafeMutableBufferPointer<Float>.allocate(capacity: exampleCount)
             let reached = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: (exampleCount + 63) / 64)
-            // Zero bits are zero floats: one `memset` (the generic initialisation is a loop of stores).
-            memset(scores.baseAddress!, 0, exampleCount * MemoryLayout<Float>.stride)
+            scores.initialize(repeating: 0)
             reached.initialize(repeating: 0)
             defer {
                 scores.deallocate()

@@ -7,7 +7,7 @@
 /// Loading and compiling make and free several megabytes of temporaries on two or more threads, each with a heap of
 /// its own. With glibc's defaults a heap whose top is freed gives those pages back at once and takes new ones when
 /// it grows again: each new page is a fault, and each handing back a call that the other cores must hear about.
-/// While loading, every heap keeps up to 16 MB of room at its top instead (`M_TOP_PAD`): 8% fewer page faults and
+/// While loading, every heap keeps up to 16 MB of room at its top instead (`M_TOP_PAD`): 7% fewer page faults and
 /// about 3% less time to load and compile the bundled content (30 runs in turn, `stapje-engine-bench`). `end()` sets
 /// the default back and hands every unused page back at once (`malloc_trim`), so what stays resident is unchanged.
 /// `ContentLoader.load` begins; the matcher built from the content ends, once it is compiled (`FreeMemory`). A

@@ -68,6 +68,15 @@ public struct Tokenizer: Sendable {
             word.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run]))
             run = 0..<0
         }
+        func endWord() {
+            if !run.isEmpty && words.parts.isEmpty {
+                words.flushASCII(UnsafeBufferPointer(rebasing: bytes[run]))
+                run = 0..<0
+            } else {
+                moveRunIntoWord()
+                words.flushWord(&word, ascii: wordIsASCII, tokenizer: self)
+            }
+        }
         var index = 0
         while index < bytes.count {
             guard let (kind, length) = Self.byteClass(bytes, at: index) else { return nil }
@@ -96,13 +105,7 @@ public struct Tokenizer: Sendable {
             case .hyphen where !word.isEmpty || !run.isEmpty:
                 words.pendingHyphen = true
             case .hyphen, .separator:
-                if !run.isEmpty && words.parts.isEmpty {
-                    words.flushASCII(UnsafeBufferPointer(rebasing: bytes[run]))
-                    run = 0..<0
-                } else {
-                    moveRunIntoWord()
-                    words.flushWord(&word, ascii: wordIsASCII, tokenizer: self)
-                }
+                endWord()
                 wordIsASCII = true
                 let byte = bytes[index]
                 if byte < 0x80,
@@ -115,12 +118,7 @@ public struct Tokenizer: Sendable {
             }
             index += length
         }
-        if !run.isEmpty && words.parts.isEmpty {
-            words.flushASCII(UnsafeBufferPointer(rebasing: bytes[run]))
-        } else {
-            moveRunIntoWord()
-            words.flushWord(&word, ascii: wordIsASCII, tokenizer: self)
-        }
+        endWord()
         return words.result
     }
 
@@ -232,7 +230,7 @@ public struct Tokenizer: Sendable {
 
         /// Appends the token of a word of ASCII letters and digits, or the words of its short form.
         private mutating func appendASCII(_ word: UnsafeBufferPointer<UInt8>) {
-            if let words = Tokenizer.shortForm(asciiWord: word) {
+            if let words = Tokenizer.shortForm(bytes: word) {
                 let original = String(decoding: word, as: UTF8.self)
                 for part in words { result.append(Token(original: original, lower: part)) }
             } else {
@@ -313,36 +311,19 @@ public struct Tokenizer: Sendable {
         var table = Array(repeating: [(low: UInt64, high: UInt64, words: [String])](), count: longest + 1)
         for (word, words) in shortFormList {
             precondition(word.utf8.count < 16 && word.utf8.allSatisfy { $0 < 0x80 }, "short forms are short ASCII")
-            let (low, high) = packed(word)
+            var word = word
+            let (low, high) = word.withUTF8 { packed($0) }
             table[word.utf8.count].append((low, high, words))
         }
         return table
     }()
 
-    /// The first 16 bytes of `word`, eight to an integer, the first byte lowest (zero beyond its end).
-    private static func packed(_ word: String) -> (low: UInt64, high: UInt64) {
-        var word = word
-        return word.withUTF8 { bytes in
-            var low: UInt64 = 0
-            var high: UInt64 = 0
-            for index in 0..<min(bytes.count, 16) {
-                if index < 8 {
-                    low |= UInt64(bytes[index]) << UInt64(8 * index)
-                } else {
-                    high |= UInt64(bytes[index]) << UInt64(8 * (index - 8))
-                }
-            }
-            return (low, high)
-        }
-    }
-
-    /// `shortForm` of a word of ASCII letters and digits, read from its bytes (lower-cased as they are packed).
-    static func shortForm(asciiWord word: UnsafeBufferPointer<UInt8>) -> [String]? {
-        let table = shortFormsByLength
-        guard word.count < table.count, !table[word.count].isEmpty else { return nil }
+    /// The first 16 bytes of `word`, eight to an integer, the first byte lowest (zero beyond its end), with A-Z
+    /// lower-cased.
+    private static func packed(_ word: UnsafeBufferPointer<UInt8>) -> (low: UInt64, high: UInt64) {
         var low: UInt64 = 0
         var high: UInt64 = 0
-        for index in 0..<word.count {
+        for index in 0..<min(word.count, 16) {
             let byte = word[index]
             let lower = UInt64(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
             if index < 8 {
@@ -351,18 +332,23 @@ public struct Tokenizer: Sendable {
                 high |= lower << UInt64(8 * (index - 8))
             }
         }
+        return (low, high)
+    }
+
+    /// The words a word without apostrophe stands for, when it is one of `shortFormList`, read from its UTF-8 with
+    /// A-Z lower-cased (a word with other bytes than ASCII is none of them).
+    static func shortForm(bytes word: UnsafeBufferPointer<UInt8>) -> [String]? {
+        let table = shortFormsByLength
+        guard word.count < table.count, !table[word.count].isEmpty else { return nil }
+        let (low, high) = packed(word)
         for entry in table[word.count] where entry.low == low && entry.high == high { return entry.words }
         return nil
     }
 
     /// The words a lower-case word without apostrophe stands for, when it is one of `shortFormList`.
     static func shortForm(_ lower: String) -> [String]? {
-        let length = lower.utf8.count
-        let table = shortFormsByLength
-        guard length < table.count, !table[length].isEmpty else { return nil }
-        let (low, high) = packed(lower)
-        for entry in table[length] where entry.low == low && entry.high == high { return entry.words }
-        return nil
+        var lower = lower
+        return lower.withUTF8 { shortForm(bytes: $0) }
     }
 
     fileprivate func appendWord(_ raw: String, to result: inout [Token]) {
