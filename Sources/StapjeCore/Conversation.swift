@@ -122,8 +122,9 @@ public struct Conversation: Sendable {
             language: session.languageSettled || session.languageLocked ? session.language : nil,
             explicitLanguage: session.languageLocked, previousTopic: session.topic, relatedTopics: related)
         var result = matcher.match(tokens: tokens, context: context)
-        if session.languageLocked && result.kind == .fallback {
-            // A person who chose a language can still switch away from it in another one ("en français svp").
+        if session.languageLocked && result.kind != .answer {
+            // A person who chose a language can still switch away from it in another one ("en français svp", which
+            // in the chosen language may read as a short follow-up of the topic on screen).
             var open = context
             open.explicitLanguage = false
             let other = matcher.match(tokens: tokens, context: open)

@@ -692,6 +692,7 @@ final class LanguageModel: Sendable {
             words += 1
         }
         let coverable = !uncoverable && words > 0 && words <= 5
+        let followUp = followUpPosition(text, context: context)
         let occurrences = Occurrences(ids: ids)
         let messageOccurrences = Occurrences(ids: messageIDs, clauses: messageClauses, questions: messageQuestions)
         let coverage = words == 0 ? 0 : Double(knownWords) / Double(words)
@@ -716,12 +717,12 @@ final class LanguageModel: Sendable {
                         keywordWeight > 0 || patternCount > 0 || intentHits.clauseCount > 0
                         || intentHits.clauseBesideQuestionCount > 0
                     // With no similar example and no rule set off, an intent has no evidence at all.
-                    guard best > 0 || ruleFound else { continue }
+                    guard best > 0 || ruleFound || position == followUp else { continue }
                     let centroid = Double(similarities.centroid[position])
                     // Once five are kept, an intent that set off no rule, whose evidence can be no more than its
                     // similarity (and a context boost), is passed over when even that could not beat the fifth: its
                     // evidence in full is worked out only for the few that could (`bound`).
-                    if scored.count == 5 && !ruleFound
+                    if scored.count == 5 && !ruleFound && position != followUp
                         && Self.roundedToMillionths(
                             Self.bound(
                                 kinds[position], best: best, centroid: centroid, exampleOnly: exampleOnly,
@@ -734,7 +735,8 @@ final class LanguageModel: Sendable {
                         keywords: keywordWeight > 0, patterns: patternCount > 0, clause: intentHits.clauseCount > 0,
                         clauseBesideQuestion: intentHits.clauseBesideQuestionCount > 0,
                         excluded: intentHits.exclude >= 0,
-                        covered: coverable && kinds[position].whole && intents[position].vocabulary.isSuperset(of: ids))
+                        covered: coverable && kinds[position].whole && intents[position].vocabulary.isSuperset(of: ids),
+                        followUp: position == followUp)
                     let (total, contextBoost) = Self.evidence(
                         kinds[position], id: intents[position].id, found, exampleOnly: exampleOnly,
                         occurrenceCount: occurrences.count, coverage: coverage, context: context)
@@ -870,7 +872,46 @@ final class LanguageModel: Sendable {
             }
             total += contextBoost
         }
-        return (total * (0.5 + 0.5 * coverage), contextBoost)
+        total *= 0.5 + 0.5 * coverage
+        // A short follow-up of the topic on screen ("en op mijn gsm?") may say too little to name any topic; the
+        // topic on screen is then worth asking about, never answered on that alone. An exclude still rules it out.
+        if found.followUp && !found.excluded && total < followUpEvidence {
+            contextBoost += followUpEvidence - total
+            total = followUpEvidence
+        }
+        return (total, contextBoost)
+    }
+
+    /// The evidence a short follow-up gives the topic on screen when its own is less: a score of 0.53, between the
+    /// fallback and the answer thresholds, so the engine asks whether that topic is meant, unless another intent
+    /// has evidence of its own to answer or to be offered beside it.
+    static let followUpEvidence = 1.2
+
+    /// Words that open a short follow-up of the topic on screen: "en op mijn gsm?", "et sur l'ordinateur ?", "and
+    /// on my laptop?", "ook voor mijn man?", "mais en bus ?". Folded, all three languages ("en" is also French
+    /// "in": "en ligne ?" follows up too).
+    static let followUpOpeners: Set<String> = [
+        "en", "maar", "ook", "et", "mais", "aussi", "ou", "and", "but", "also", "or",
+    ]
+
+    /// Two-word openers of a follow-up: "what about my laptop?", "wat met mijn tablet?".
+    static let followUpOpeningPairs: Set<String> = ["what about", "how about", "wat met", "wat als", "quid de"]
+
+    /// The most words a follow-up has, its opener included.
+    static let followUpWords = 5
+
+    /// The position of the topic on screen when the message reads as a short follow-up of it: one clause of at most
+    /// `followUpWords` words opening with a link word or pair (`followUpOpeners`); -1 otherwise, or when this
+    /// language has no such intent.
+    func followUpPosition(_ text: [Token], context: MatchContext) -> Int {
+        guard let topic = context.previousTopic, (2...Self.followUpWords).contains(text.count),
+            !text.dropFirst().contains(where: \.startsClause)
+        else { return -1 }
+        let opens =
+            Self.followUpOpeners.contains(text[0].folded)
+            || Self.followUpOpeningPairs.contains(text[0].folded + " " + text[1].folded)
+        guard opens else { return -1 }
+        return intents.firstIndex { $0.id == topic } ?? -1
     }
 
     /// The most `evidence` can give an intent that set off no rule (no keyword, pattern or clause): its similarity
@@ -913,6 +954,8 @@ final class LanguageModel: Sendable {
         var excluded: Bool
         /// A whole-message intent whose own words (`CompiledIntent.vocabulary`) make up the whole question.
         var covered = false
+        /// The topic on screen, and the message reads as a short follow-up of it (`followUpPosition`).
+        var followUp = false
     }
 
     /// `(value * 1e6).rounded() / 1e6` for a positive value, the halves away from zero, without the C library's

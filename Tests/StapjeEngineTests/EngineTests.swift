@@ -533,6 +533,38 @@ struct EngineTests {
         #expect(score(inContext) > score(plain))
     }
 
+    /// "en op mijn gsm?" names no topic: alone it falls back; after a topic it offers that topic back (clarify),
+    /// never answers it on that alone.
+    @Test(arguments: ["en op mijn gsm?", "maar met mijn tablet", "wat met mijn laptop?"])
+    func aShortFollowUpOffersTheTopicOnScreen(text: String) {
+        let alone = matcher.match(text, context: MatchContext(language: .nl))
+        let after = matcher.match(text, context: MatchContext(language: .nl, previousTopic: "account.passwords"))
+        #expect(alone.kind == .fallback)
+        #expect(after.kind == .clarify)
+        #expect(after.alternatives.first == "account.passwords")
+        #expect(after.explanation.candidates.first?.evidence.contextBoost ?? 0 > 0)
+    }
+
+    /// Not a follow-up: no link word first, more than five words, or two clauses; and an exclude still rules the
+    /// topic on screen out.
+    @Test(arguments: [
+        "op mijn gsm?", "en dan wil ik het ook op mijn gsm", "en op mijn gsm? of op de tablet", "en wat verdienen ze",
+    ])
+    func otherMessagesAreNoFollowUps(text: String) {
+        let context = MatchContext(language: .nl, previousTopic: "jobs.apply-online")
+        let result = matcher.match(text, context: context)
+        #expect(result.kind == .fallback)
+        #expect(!result.alternatives.contains("jobs.apply-online"))
+    }
+
+    /// A follow-up that names another topic goes to that topic.
+    @Test func aFollowUpNamingAnotherTopicGoesThere() {
+        let result = matcher.match(
+            "en de trein?", context: MatchContext(language: .nl, previousTopic: "account.passwords"))
+        #expect(result.kind == .answer)
+        #expect(result.intent == "trains.times")
+    }
+
     @Test func anyInputGivesAResult() {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<200 {
