@@ -10,15 +10,31 @@ struct Why: ParsableCommand {
     @OptionGroup var contentOptions: ContentOptions
     @OptionGroup var locale: LocaleOptions
 
+    @Option(
+        help: ArgumentHelp(
+            "The topic on screen, as in a conversation where it was just answered (e.g. docs.scan): shows how a "
+                + "follow-up such as \"en op mijn gsm?\" is read.", valueName: "topic"))
+    var after: String?
+
     @Argument(help: "The question.")
     var text: [String]
 
     func run() throws {
         let conversation = try contentOptions.load()
         let language = try locale.language()
-        let result = conversation.matcher.match(
-            text.joined(separator: " "), context: MatchContext(language: language, explicitLanguage: language != nil))
-        print(Explainer.describe(result).joined(separator: "\n"))
+        var context = MatchContext(language: language, explicitLanguage: language != nil)
+        if let after {
+            guard conversation.content.isTopic(after) else {
+                throw ValidationError("--after: '\(after)' is no topic id (see `stapje topics`)")
+            }
+            context.previousTopic = after
+            let answerLanguage = language ?? .nl
+            context.relatedTopics = conversation.content.answer(after, language: answerLanguage)?.related ?? []
+        }
+        let result = conversation.matcher.match(text.joined(separator: " "), context: context)
+        var lines = Explainer.describe(result)
+        if let after { lines.insert("on screen:  \(after) (its follow-ups count a little more)", at: 0) }
+        print(lines.joined(separator: "\n"))
     }
 }
 

@@ -159,4 +159,19 @@ struct CLITests {
         #expect(output.contains("words:"))
         #expect(output.contains("decision:"))
     }
+
+    /// `why --after TOPIC` reads the question as said with that topic on screen: a follow-up offers it back.
+    @Test func whyExplainsAFollowUpOfTheTopicOnScreen() throws {
+        let (alone, plain) = try Self.run(["why", "en op mijn gsm?"])
+        #expect(alone == 0)
+        #expect(plain.contains("decision:   fallback"))
+        let (status, output) = try Self.run(["why", "--after", "docs.scan", "en op mijn gsm?"])
+        #expect(status == 0)
+        #expect(output.contains("on screen:  docs.scan"))
+        #expect(output.contains("decision:   clarify → docs.scan"))
+        #expect(output.contains("context: +"))
+        let (refused, message) = try Self.run(["why", "--after", "docs.scna", "en op mijn gsm?"])
+        #expect(refused != 0)
+        #expect(message.contains("no topic id"))
+    }
 }
