@@ -887,11 +887,14 @@ final class LanguageModel: Sendable {
     /// has evidence of its own to answer or to be offered beside it.
     static let followUpEvidence = 1.2
 
-    /// Words that open a short follow-up of the topic on screen: "en op mijn gsm?", "et sur l'ordinateur ?", "and
-    /// on my laptop?", "ook voor mijn man?", "mais en bus ?". Folded, all three languages ("en" is also French
-    /// "in": "en ligne ?" follows up too).
+    /// Words that open a short follow-up of the topic on screen: a link word ("en op mijn gsm?", "et sur
+    /// l'ordinateur ?", "and on my laptop?", "ook voor mijn man?") or a preposition ("op de computer?", "sur ma
+    /// tablette ?", "with my phone?", "voor mijn moeder"). Folded, all three languages ("en" is also French "in":
+    /// "en ligne ?" follows up too).
     static let followUpOpeners: Set<String> = [
-        "en", "maar", "ook", "et", "mais", "aussi", "ou", "and", "but", "also", "or",
+        "en", "maar", "ook", "op", "met", "voor", "via", "zonder", "bij", "in",
+        "et", "mais", "aussi", "ou", "sur", "avec", "pour", "par", "sans", "chez", "dans",
+        "and", "but", "also", "or", "on", "with", "for", "without", "at",
     ]
 
     /// Two-word openers of a follow-up: "what about my laptop?", "wat met mijn tablet?".

@@ -535,7 +535,7 @@ struct EngineTests {
 
     /// "en op mijn gsm?" names no topic: alone it falls back; after a topic it offers that topic back (clarify),
     /// never answers it on that alone.
-    @Test(arguments: ["en op mijn gsm?", "maar met mijn tablet", "wat met mijn laptop?"])
+    @Test(arguments: ["en op mijn gsm?", "maar met mijn tablet", "wat met mijn laptop?", "op de computer?"])
     func aShortFollowUpOffersTheTopicOnScreen(text: String) {
         let alone = matcher.match(text, context: MatchContext(language: .nl))
         let after = matcher.match(text, context: MatchContext(language: .nl, previousTopic: "account.passwords"))
@@ -545,10 +545,10 @@ struct EngineTests {
         #expect(after.explanation.candidates.first?.evidence.contextBoost ?? 0 > 0)
     }
 
-    /// Not a follow-up: no link word first, more than five words, or two clauses; and an exclude still rules the
-    /// topic on screen out.
+    /// Not a follow-up: no link word or preposition first, more than five words, or two clauses; and an exclude
+    /// still rules the topic on screen out.
     @Test(arguments: [
-        "op mijn gsm?", "en dan wil ik het ook op mijn gsm", "en op mijn gsm? of op de tablet", "en wat verdienen ze",
+        "mijn gsm?", "en dan wil ik het ook op mijn gsm", "en op mijn gsm? of op de tablet", "en wat verdienen ze",
     ])
     func otherMessagesAreNoFollowUps(text: String) {
         let context = MatchContext(language: .nl, previousTopic: "jobs.apply-online")
