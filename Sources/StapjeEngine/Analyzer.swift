@@ -39,10 +39,37 @@ private enum WordFlag {
     static let filler: UInt8 = 16
 }
 
+/// A language's stemmer with the stems a curator set (`_stems.yaml`) taking precedence: the Snowball algorithms are
+/// kept exactly, and a word they would merge with a word of another meaning ("gemeente" and "mening" both give
+/// "meen" in Dutch) is given its own stem by the content.
+struct CuratedStemmer: Sendable {
+    let stemmer: Stemmer
+    /// Stems by word as typed in lower case, folded like the stemmer's.
+    let curated: [String: String]
+
+    init(language: Language, curated: [String: String] = [:]) {
+        stemmer = Stemmer(language: language)
+        var table: [String: String] = [:]
+        // The same word typed without its accents gets the same stem (the first in word order when two words fold
+        // alike), unless the curator set that spelling too.
+        for (word, stem) in curated.sorted(by: { $0.key < $1.key }) where table[TextFolding.fold(word)] == nil {
+            table[TextFolding.fold(word)] = TextFolding.fold(stem)
+        }
+        for (word, stem) in curated { table[word] = TextFolding.fold(stem) }
+        self.curated = table
+    }
+
+    /// The curated stem of a lower-case word, else the stemmer's.
+    func stem(_ lower: String) -> String {
+        if !curated.isEmpty, let stem = curated[lower] { return stem }
+        return stemmer.stem(lower)
+    }
+}
+
 /// The text analysis of one language, compiled against the content's vocabulary.
 struct Analyzer: Sendable {
     let language: Language
-    let stemmer: Stemmer
+    let stemmer: CuratedStemmer
     let stopWords: Set<String>
     let fillers: Set<String>
     private(set) var typos: TypoIndex
@@ -80,20 +107,21 @@ struct Analyzer: Sendable {
     ///     alone: without rules, "how much", "when" and "what" carry the intent, and IDF already weighs frequent
     ///     words down.
     ///   - exactWords: folded words known only as typed: never the result of a typo correction.
+    ///   - curatedStems: stems the content sets for some words (`_stems.yaml`), used instead of the stemmer's.
     ///   - buildingTypos: false to leave the typo index empty, for a compiler that builds it on another core
     ///     (over `contentWords(_:)`) and adds it with `finished(typos:stemIDs:gluedPhrases:)`.
     init(
         language: Language, vocabulary: Set<String>, words: Set<String> = [], exactWords: Set<String> = [],
-        keepSmallWords: Bool = false, buildingTypos: Bool = true
+        keepSmallWords: Bool = false, buildingTypos: Bool = true, curatedStems: [String: String] = [:]
     ) {
         self.language = language
-        self.stemmer = Stemmer(language: language)
+        let stemmer = CuratedStemmer(language: language, curated: curatedStems)
+        self.stemmer = stemmer
         let stopWords = keepSmallWords ? StopWords.fillers(for: language) : StopWords.words(for: language)
         self.stopWords = stopWords
         self.fillers = StopWords.fillers(for: language)
         let fillers = self.fillers
         self.typos = TypoIndex(vocabulary: buildingTypos ? vocabulary.filter { !stopWords.contains($0) } : [])
-        let stemmer = Stemmer(language: language)
         // What is known of each word, in one table hashed over its bytes (a set of strings hashes every word with
         // SipHash again for each question asked of it): whether it is a word of the vocabulary, of `words`, an exact
         // word, a small word, a filler. The small words and fillers are looked up in the table, not the other way

@@ -102,7 +102,7 @@ public struct Matcher: Sendable {
                 let language = languages[position]
                 return LanguageModel.Source(
                     language: language, rules: bundle.intents[language] ?? [],
-                    concepts: bundle.concepts[language] ?? [:])
+                    concepts: bundle.concepts[language] ?? [:], stems: bundle.stems[language] ?? [:])
             }
         }
         let results = concurrentMap(steps) { step -> LanguageDetector? in
@@ -309,7 +309,9 @@ final class LanguageModel: Sendable {
         let analyzer: Analyzer
         let exampleOnly: Bool
 
-        init(language: Language, rules: [IntentRules], concepts: [String: ConceptSet]) {
+        init(
+            language: Language, rules: [IntentRules], concepts: [String: ConceptSet], stems: [String: String] = [:]
+        ) {
             let sortedRules = rules.sorted { $0.id < $1.id }
             var words = ContentWords()
             func add(_ text: String) { words.add(text) }
@@ -345,7 +347,7 @@ final class LanguageModel: Sendable {
             self.words = words
             self.analyzer = Analyzer(
                 language: language, vocabulary: vocabulary, words: lowerWords, exactWords: excludeOnly,
-                keepSmallWords: exampleOnly, buildingTypos: false)
+                keepSmallWords: exampleOnly, buildingTypos: false, curatedStems: stems)
             self.exampleOnly = exampleOnly
         }
 
@@ -466,9 +468,50 @@ final class LanguageModel: Sendable {
                 wholeConceptPhrases[name] = phrases
                 return phrases
             }
+            /// A keyword or exclude of words and concepts ("add @mail-file", "+how +much @health-fund"): one phrase
+            /// for each way of reading its concepts, the words between them in place. (The words alone were read
+            /// before, so "add @mail-file" fired on "add numbers".)
+            func mixedCue(_ label: String, weight: Double, location: SourceLocation, message: Bool)
+                -> CompiledIntent.Cue?
+            {
+                var readings: [[Int32]] = [[]]
+                var words: [Substring] = []
+                func addWords() {
+                    guard !words.isEmpty else { return }
+                    let text = words.joined(separator: " ")
+                    let stems = message ? wholePhrase(text) : phrase(text)
+                    readings = readings.map { $0 + stems }
+                    words = []
+                }
+                for part in label.split(separator: " ") {
+                    guard part.hasPrefix("@") else {
+                        words.append(part)
+                        continue
+                    }
+                    addWords()
+                    let name = String(part.dropFirst())
+                    guard let phrases = message ? wholeConcept(name) : conceptPhrases[name] else {
+                        diagnostics.append(
+                            Diagnostic(
+                                .error, location,
+                                "unknown concept '@\(name)'; define it in intents/\(language.rawValue)/_concepts-*.yaml"
+                            ))
+                        return nil
+                    }
+                    readings = readings.flatMap { reading in phrases.map { reading + $0 } }
+                }
+                addWords()
+                readings.removeAll { $0.isEmpty }
+                guard !readings.isEmpty else {
+                    diagnostics.append(Diagnostic(.error, location, "'\(label)' has no word a question could match"))
+                    return nil
+                }
+                return CompiledIntent.Cue(label: label, phrases: readings, weight: weight, message: message)
+            }
+
             /// `scored`: false for the keywords of whole-message intents, which their score leaves out (`evidence`).
             func cue(_ label: String, weight: Double, location: SourceLocation, scored: Bool) -> CompiledIntent.Cue? {
-                if label.hasPrefix("@") {
+                if label.hasPrefix("@") && !label.utf8.contains(UInt8(ascii: " ")) {
                     let name = String(label.dropFirst())
                     guard let phrases = conceptPhrases[name] else {
                         diagnostics.append(
@@ -483,6 +526,9 @@ final class LanguageModel: Sendable {
                 // "+how +much": small words marked with `+` count, and the phrase is read in the question with its
                 // small words (`Pattern.readsSmallWords`).
                 let message = Pattern.readsSmallWords(label)
+                if label.utf8.contains(UInt8(ascii: "@")) {
+                    return mixedCue(label, weight: weight, location: location, message: message)
+                }
                 let stems = message ? wholePhrase(label) : phrase(label)
                 guard !stems.isEmpty else {
                     diagnostics.append(

@@ -36,6 +36,9 @@ public struct ContentBundle: Sendable {
     public var concepts: [Language: [String: ConceptSet]]
     /// Out-of-scope test questions by language.
     public var outOfScope: [Language: [Located<String>]]
+    /// Stems set by the curator (`_stems.yaml`), by language: a word as typed (lower case) and the stem it gets
+    /// instead of the stemmer's, for words the stemmer would merge with a word of another meaning.
+    public var stems: [Language: [String: String]] = [:]
     /// The assistant's own words by language.
     public var messages: [Language: Messages]
 

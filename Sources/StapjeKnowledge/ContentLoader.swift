@@ -75,6 +75,7 @@ public struct ContentLoader: Sendable {
         /// is not already taken).
         case concepts([(set: ConceptSet, diagnostics: [Diagnostic])])
         case outOfScope([Located<String>], Language)
+        case stems([String: String], Language)
     }
 
     struct Outcome: Sendable {
@@ -136,6 +137,8 @@ public struct ContentLoader: Sendable {
             }
         case .outOfScope(let fallback, let language):
             bundle.outOfScope[language, default: []] += fallback
+        case .stems(let stems, let language):
+            bundle.stems[language] = stems
         }
     }
 
@@ -355,10 +358,47 @@ public struct ContentLoader: Sendable {
                 }
             }
             return fallback.map { .outOfScope($0, language) } ?? .nothing
+        } else if file == "_stems.yaml" {
+            return .stems(readStems(node, yaml: &yaml), language)
         } else if let intent = readIntent(node, file: file, language: language, yaml: &yaml) {
             return .intent(intent)
         }
         return .nothing
+    }
+
+    /// The stems a curator sets (`_stems.yaml`): `stems:` maps a word, as typed in lower case, to the stem it gets.
+    /// Words given the same stem count as one word; a word given a stem of its own no longer counts as the words the
+    /// stemmer would have merged it with ("gemeente" and "mening" both stem to "meen" in Dutch).
+    func readStems(_ node: YAMLNode, yaml: inout YAMLReader) -> [String: String] {
+        var stems: [String: String] = [:]
+        for (key, value) in yaml.pairs(node, what: "the stems file") {
+            guard key == "stems" else {
+                yaml.error(line: value.line, "unknown key '\(key)': the stems file has only `stems:`")
+                continue
+            }
+            for (word, stemNode) in yaml.pairs(value, what: "stems") {
+                guard Self.isOneLowerCaseWord(word) else {
+                    yaml.error(
+                        line: stemNode.line, "'\(word)' is not one word in lower case: write the word as typed, e.g. gemeente")
+                    continue
+                }
+                guard let stem = stemNode.string, Self.isOneLowerCaseWord(stem) else {
+                    yaml.error(line: stemNode.line, "the stem of '\(word)' must be one word in lower case, e.g. \(word)")
+                    continue
+                }
+                if stems[word] != nil {
+                    yaml.error(line: stemNode.line, "'\(word)' is given a stem twice in this file; keep one")
+                }
+                stems[word] = stem
+            }
+        }
+        return stems
+    }
+
+    /// Letters (any script, lower case) and inner hyphens or apostrophes, no space.
+    static func isOneLowerCaseWord(_ text: String) -> Bool {
+        !text.isEmpty && text == text.lowercased()
+            && text.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0 == "-" || $0 == "'" }
     }
 
     /// The concept sets of one file; whether a name is already taken by another file is decided when merging.

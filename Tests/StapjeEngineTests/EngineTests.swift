@@ -565,6 +565,53 @@ struct EngineTests {
         #expect(result.intent == "trains.times")
     }
 
+    /// The Dutch stemmer gives "gemeente" and "mening" one stem; `_stems.yaml` can tell them apart, in the content
+    /// and in the question, typed with or without accents.
+    @Test func curatedStemsTellApartWordsTheStemmerMerges() {
+        var bundle = Fixture.bundle(
+            .nl,
+            [
+                Fixture.rules(
+                    "oos.opinions", .nl, keywords: ["mening": 4], examples: ["wat is jouw mening", "geef je mening"]),
+                Fixture.rules(
+                    "gov.portal", .nl, keywords: ["gemeente": 3], examples: ["attest van de gemeente", "gemeente online"]),
+            ])
+        let merged = Matcher(bundle: bundle).match("hoe bereik ik de gemeente")
+        #expect(merged.explanation.candidates.contains { $0.id == "oos.opinions" && !$0.evidence.keywords.isEmpty })
+        bundle.stems[.nl] = ["gemeente": "gemeente", "gemeenten": "gemeente"]
+        let matcher = Matcher(bundle: bundle)
+        for question in ["hoe bereik ik de gemeente", "websites van de gemeenten"] {
+            let result = matcher.match(question)
+            #expect(result.intent == "gov.portal", "\(question)")
+            #expect(!result.explanation.candidates.contains { $0.id == "oos.opinions" && !$0.evidence.keywords.isEmpty })
+        }
+        #expect(matcher.match("wat is uw mening").explanation.candidates.first?.id == "oos.opinions")
+    }
+
+    /// A keyword or exclude of words and a concept ("add @file") needs the words followed by one of the concept's
+    /// phrases, not the words alone.
+    @Test func aPhraseWithAConceptNeedsTheConcept() {
+        let location = SourceLocation(file: "intents/en/_concepts.yaml", line: 1)
+        let bundle = ContentBundle(
+            languages: [.en],
+            intents: [
+                .en: [
+                    Fixture.rules(
+                        "email.attachment", .en, keywords: ["add @file": 4, "attachment": 3],
+                        exclude: ["+how +much @file"], examples: ["add a photo to my mail", "open an attachment"])
+                ]
+            ],
+            concepts: [.en: ["file": ConceptSet(name: "file", language: .en, phrases: ["photo", "pdf file"], location: location)]])
+        let matcher = Matcher(bundle: bundle)
+        #expect(matcher.diagnostics.isEmpty)
+        let keywords = { (text: String) in matcher.match(text).explanation.candidates.first?.evidence.keywords ?? [] }
+        #expect(keywords("add a photo").contains { $0.hasPrefix("add @file") })
+        #expect(keywords("add the pdf file").contains { $0.hasPrefix("add @file") })
+        #expect(!keywords("add numbers").contains { $0.hasPrefix("add @file") })
+        #expect(matcher.match("how much storage for a photo attachment").explanation.candidates.first?.evidence.excludedBy == nil)
+        #expect(matcher.match("how much photo do I need").explanation.candidates.first?.evidence.excludedBy != nil)
+    }
+
     @Test func anyInputGivesAResult() {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<200 {

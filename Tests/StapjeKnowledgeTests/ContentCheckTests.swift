@@ -32,6 +32,8 @@ struct ContentCheckTests {
         ("intents/nl/jobs.cv.yaml:7", "option made only of small words"),
         ("intents/en/chat.greeting.yaml:2", "`whole:` takes true or false"),
         ("intents/en/chat.greeting.yaml:3", "`clauses: true` is for whole-message intents"),
+        ("intents/nl/_stems.yaml:3", "'Huis Deur' is not one word in lower case"),
+        ("intents/nl/_stems.yaml:4", "the stem of 'mening' must be one word in lower case"),
     ])
     func brokenContentIsReportedWithFileAndLine(location: String, message: String) {
         let report = ContentChecker(root: Self.brokenRoot).run()
@@ -43,6 +45,8 @@ struct ContentCheckTests {
         let loaded = ContentLoader(root: Self.brokenRoot).load()
         #expect(loaded.bundle.answers["jobs.cv"]?[.nl]?.steps(region: nil).count == 9)
         #expect(loaded.bundle.concepts[.nl]?["phone"] != nil)
+        // The good line of a stems file with bad ones is kept.
+        #expect(loaded.bundle.stems[.nl] == ["gemeente": "gemeente"])
     }
 
     @Test func theBundledContentChecksClean() {
