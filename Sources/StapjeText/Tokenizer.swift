@@ -280,6 +280,13 @@ public struct Tokenizer: Sendable {
         "qu": "que", "jusqu": "jusque", "lorsqu": "lorsque", "puisqu": "puisque", "presqu": "presque",
     ]
 
+    /// English verbs whose "n't" is read as "not" ("isn't", "don't", "couldn't"): any other word before "'t" is Dutch
+    /// "'t" (het) written against it ("in't", "van't"), not a negation.
+    static let negatedAuxiliaries: Set<String> = [
+        "is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "could", "would", "should", "must",
+        "need", "might", "ai", "sha", "dare", "may",
+    ]
+
     /// Dutch and English clitics written with an apostrophe, expanded to full words.
     static let wholeWordExpansions: [String: [String]] = [
         "'k": ["ik"], "'t": ["het"], "'n": ["een"], "z'n": ["zijn"], "m'n": ["mijn"], "d'r": ["haar"],
@@ -387,9 +394,13 @@ public struct Tokenizer: Sendable {
             return
         }
         switch tail {
-        case "t" where head.hasSuffix("n"):
+        case "t" where head.hasSuffix("n") && Self.negatedAuxiliaries.contains(String(head.dropLast())):
             result.append(Token(original: text, lower: String(head.dropLast())))
             result.append(Token(original: text, lower: "not"))
+        case "t":
+            // Dutch "'t" (het) written against the word before it: "in't", "op't", "van't" ("in't Frans").
+            result.append(Token(original: text, lower: head))
+            result.append(Token(original: text, lower: "het"))
         case "s", "":
             result.append(Token(original: text, lower: head))
         case "m":
