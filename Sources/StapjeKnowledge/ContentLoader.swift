@@ -379,11 +379,13 @@ public struct ContentLoader: Sendable {
             for (word, stemNode) in yaml.pairs(value, what: "stems") {
                 guard Self.isOneLowerCaseWord(word) else {
                     yaml.error(
-                        line: stemNode.line, "'\(word)' is not one word in lower case: write the word as typed, e.g. gemeente")
+                        line: stemNode.line,
+                        "'\(word)' is not one word in lower case: write the word as typed, e.g. gemeente")
                     continue
                 }
                 guard let stem = stemNode.string, Self.isOneLowerCaseWord(stem) else {
-                    yaml.error(line: stemNode.line, "the stem of '\(word)' must be one word in lower case, e.g. \(word)")
+                    yaml.error(
+                        line: stemNode.line, "the stem of '\(word)' must be one word in lower case, e.g. \(word)")
                     continue
                 }
                 if stems[word] != nil {

@@ -574,7 +574,8 @@ struct EngineTests {
                 Fixture.rules(
                     "oos.opinions", .nl, keywords: ["mening": 4], examples: ["wat is jouw mening", "geef je mening"]),
                 Fixture.rules(
-                    "gov.portal", .nl, keywords: ["gemeente": 3], examples: ["attest van de gemeente", "gemeente online"]),
+                    "gov.portal", .nl, keywords: ["gemeente": 3],
+                    examples: ["attest van de gemeente", "gemeente online"]),
             ])
         let merged = Matcher(bundle: bundle).match("hoe bereik ik de gemeente")
         #expect(merged.explanation.candidates.contains { $0.id == "oos.opinions" && !$0.evidence.keywords.isEmpty })
@@ -583,7 +584,8 @@ struct EngineTests {
         for question in ["hoe bereik ik de gemeente", "websites van de gemeenten"] {
             let result = matcher.match(question)
             #expect(result.intent == "gov.portal", "\(question)")
-            #expect(!result.explanation.candidates.contains { $0.id == "oos.opinions" && !$0.evidence.keywords.isEmpty })
+            #expect(
+                !result.explanation.candidates.contains { $0.id == "oos.opinions" && !$0.evidence.keywords.isEmpty })
         }
         #expect(matcher.match("wat is uw mening").explanation.candidates.first?.id == "oos.opinions")
     }
@@ -601,14 +603,20 @@ struct EngineTests {
                         exclude: ["+how +much @file"], examples: ["add a photo to my mail", "open an attachment"])
                 ]
             ],
-            concepts: [.en: ["file": ConceptSet(name: "file", language: .en, phrases: ["photo", "pdf file"], location: location)]])
+            concepts: [
+                .en: [
+                    "file": ConceptSet(name: "file", language: .en, phrases: ["photo", "pdf file"], location: location)
+                ]
+            ])
         let matcher = Matcher(bundle: bundle)
         #expect(matcher.diagnostics.isEmpty)
         let keywords = { (text: String) in matcher.match(text).explanation.candidates.first?.evidence.keywords ?? [] }
         #expect(keywords("add a photo").contains { $0.hasPrefix("add @file") })
         #expect(keywords("add the pdf file").contains { $0.hasPrefix("add @file") })
         #expect(!keywords("add numbers").contains { $0.hasPrefix("add @file") })
-        #expect(matcher.match("how much storage for a photo attachment").explanation.candidates.first?.evidence.excludedBy == nil)
+        #expect(
+            matcher.match("how much storage for a photo attachment").explanation.candidates.first?.evidence.excludedBy
+                == nil)
         #expect(matcher.match("how much photo do I need").explanation.candidates.first?.evidence.excludedBy != nil)
     }
 
