@@ -9,7 +9,8 @@ struct Load: AsyncParsableCommand {
         discussion: """
             Without --port, a server is started in this process on a free loopback port. --echo also runs a bare \
             line-echo server on the same framework, sends it the same lines, and prints the ratio. --rate makes the \
-            load open-loop (a fixed schedule; latency counts from the scheduled time). --idle N holds N idle \
+            load open-loop (a fixed schedule; latency counts from the scheduled time; lines of an eval file that end \
+            the conversation are then left out). --idle N holds N idle \
             connections and prints the server's STATS line (rss-kb): run it against `stapje serve` in another \
             process, with `ulimit -n` raised on both sides. Build with -c release; prints figures, asserts nothing.
             """)
@@ -57,19 +58,24 @@ struct Load: AsyncParsableCommand {
             return
         }
         guard let questions else { throw ValidationError("give a file of questions, e.g. ../shared/eval/dev.tsv") }
-        let lines = try Self.read(questions)
+        let lines = try Self.read(questions, leavingOutGoodbyes: rate != nil)
+        if lines.leftOut > 0 {
+            // Sent on schedule, the questions after a goodbye would reach a connection whose conversation just ended
+            // and get an error, before the generator's new NEW is answered.
+            print("open loop: \(lines.leftOut) lines that end the conversation (chat.goodbye) left out")
+        }
         if let port {
             guard !echo else { throw ValidationError("--echo runs both servers in this process: leave out --port") }
-            try await measure("stapje", target: .stapje, port: port, questions: lines)
+            try await measure("stapje", target: .stapje, port: port, questions: lines.questions)
             return
         }
         let conversation = try contentOptions.load()
         try await LocalServers.run(
             configuration: serverConfiguration(), conversation: conversation, echo: echo, logger: logger
         ) { ports in
-            let stapje = try await measure("stapje", target: .stapje, port: ports.stapje, questions: lines)
+            let stapje = try await measure("stapje", target: .stapje, port: ports.stapje, questions: lines.questions)
             if let echoPort = ports.echo {
-                let baseline = try await measure("echo", target: .echo, port: echoPort, questions: lines)
+                let baseline = try await measure("echo", target: .echo, port: echoPort, questions: lines.questions)
                 print(String(format: "ratio stapje/echo: %.0f%%", 100 * stapje.throughput / baseline.throughput))
             }
         }
@@ -127,18 +133,25 @@ struct Load: AsyncParsableCommand {
     }
 
     /// Questions from a file: one per line, or the last field of a tab-separated line; `#` comments and the eval
-    /// header are skipped.
-    static func read(_ path: String) throws -> [String] {
+    /// header are skipped. With `leavingOutGoodbyes`, lines of an eval file whose expected intent ends the
+    /// conversation (`chat.goodbye`) are left out and counted.
+    static func read(_ path: String, leavingOutGoodbyes: Bool = false) throws -> (questions: [String], leftOut: Int) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ValidationError("cannot read \(path)")
         }
+        var leftOut = 0
         let questions = String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { raw -> String? in
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !line.isEmpty, !line.hasPrefix("#"), line != "lang\texpected\ttext" else { return nil }
-            let text = line.split(separator: "\t").last.map(String.init) ?? line
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            if leavingOutGoodbyes && fields.count == 3 && fields[1] == "chat.goodbye" {
+                leftOut += 1
+                return nil
+            }
+            let text = fields.last.map(String.init) ?? line
             return text.isEmpty ? nil : text
         }
         guard !questions.isEmpty else { throw ValidationError("no questions in \(path)") }
-        return questions
+        return (questions, leftOut)
     }
 }

@@ -153,6 +153,21 @@ struct CLITests {
         #expect(usage.contains("usage: stapje-engine-bench"))
     }
 
+    /// Open loop, the lines that end the conversation are left out: a question sent on schedule after a goodbye
+    /// would find the conversation ended and count as an error.
+    @Test func openLoopLeavesOutGoodbyes() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("stapje-load-\(getpid()).tsv")
+        try "lang\texpected\ttext\nnl\ttrains.times\twanneer vertrekt de trein\nnl\tchat.goodbye\tdoei\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let (status, output) = try Self.run([
+            "load", file.path, "--rate", "200", "--connections", "2", "--per-connection", "6", "--warmup", "0",
+        ])
+        #expect(status == 0)
+        #expect(output.contains("open loop: 1 lines that end the conversation (chat.goodbye) left out"))
+        #expect(output.contains("errors 0"))
+    }
+
     @Test func whyExplainsAMatch() throws {
         let (status, output) = try Self.run(["why", "sollisiteren vdab"])
         #expect(status == 0)
