@@ -117,10 +117,7 @@ public struct Conversation: Sendable {
 
     func question(_ text: String, tokens: [Token], session: Session) -> (Session, Reply) {
         var session = session
-        let related = session.topic.flatMap { content.answer($0, language: session.language)?.related } ?? []
-        let context = MatchContext(
-            language: session.languageSettled || session.languageLocked ? session.language : nil,
-            explicitLanguage: session.languageLocked, previousTopic: session.topic, relatedTopics: related)
+        let context = matchContext(for: session)
         var result = matcher.match(tokens: tokens, context: context)
         if session.languageLocked && result.kind != .answer {
             // A person who chose a language can still switch away from it in another one ("en français svp", which
@@ -162,6 +159,15 @@ public struct Conversation: Sendable {
         case .fallback:
             return miss(session, result: result)
         }
+    }
+
+    /// What the engine is told of `session` when a question is matched: its language once settled or chosen, the
+    /// topic on screen and that topic's follow-ups.
+    public func matchContext(for session: Session) -> MatchContext {
+        let related = session.topic.flatMap { content.answer($0, language: session.language)?.related } ?? []
+        return MatchContext(
+            language: session.languageSettled || session.languageLocked ? session.language : nil,
+            explicitLanguage: session.languageLocked, previousTopic: session.topic, relatedTopics: related)
     }
 
     func intent(_ id: String, session: Session, result: MatchResult, text: String) -> (Session, Reply) {

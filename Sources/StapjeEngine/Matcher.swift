@@ -468,6 +468,12 @@ final class LanguageModel: Sendable {
                 wholeConceptPhrases[name] = phrases
                 return phrases
             }
+            func unknownConcept(_ name: String, at location: SourceLocation) {
+                diagnostics.append(
+                    Diagnostic(
+                        .error, location,
+                        "unknown concept '@\(name)'; define it in intents/\(language.rawValue)/_concepts-*.yaml"))
+            }
             /// A keyword or exclude of words and concepts ("add @mail-file", "+how +much @health-fund"): one phrase
             /// for each way of reading its concepts, the words between them in place. (The words alone were read
             /// before, so "add @mail-file" fired on "add numbers".)
@@ -491,11 +497,7 @@ final class LanguageModel: Sendable {
                     addWords()
                     let name = String(part.dropFirst())
                     guard let phrases = message ? wholeConcept(name) : conceptPhrases[name] else {
-                        diagnostics.append(
-                            Diagnostic(
-                                .error, location,
-                                "unknown concept '@\(name)'; define it in intents/\(language.rawValue)/_concepts-*.yaml"
-                            ))
+                        unknownConcept(name, at: location)
                         return nil
                     }
                     readings = readings.flatMap { reading in phrases.map { reading + $0 } }
@@ -514,11 +516,7 @@ final class LanguageModel: Sendable {
                 if label.hasPrefix("@") && !label.utf8.contains(UInt8(ascii: " ")) {
                     let name = String(label.dropFirst())
                     guard let phrases = conceptPhrases[name] else {
-                        diagnostics.append(
-                            Diagnostic(
-                                .error, location,
-                                "unknown concept '@\(name)'; define it in intents/\(language.rawValue)/_concepts-*.yaml"
-                            ))
+                        unknownConcept(name, at: location)
                         return nil
                     }
                     return CompiledIntent.Cue(label: label, phrases: phrases, weight: weight, message: false)

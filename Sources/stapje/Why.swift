@@ -22,16 +22,17 @@ struct Why: ParsableCommand {
     func run() throws {
         let conversation = try contentOptions.load()
         let language = try locale.language()
-        var context = MatchContext(language: language, explicitLanguage: language != nil)
+        // Read as the conversation reads it: a session in the chosen language (if any), with `after` on screen.
+        var session = Session(language: language ?? .nl)
+        session.languageLocked = language != nil
         if let after {
             guard conversation.content.isTopic(after) else {
                 throw ValidationError("--after: '\(after)' is no topic id (see `stapje topics`)")
             }
-            context.previousTopic = after
-            let answerLanguage = language ?? .nl
-            context.relatedTopics = conversation.content.answer(after, language: answerLanguage)?.related ?? []
+            session.topic = after
         }
-        let result = conversation.matcher.match(text.joined(separator: " "), context: context)
+        let result = conversation.matcher.match(
+            text.joined(separator: " "), context: conversation.matchContext(for: session))
         var lines = Explainer.describe(result)
         if let after { lines.insert("on screen:  \(after) (its follow-ups count a little more)", at: 0) }
         print(lines.joined(separator: "\n"))
