@@ -161,16 +161,19 @@ public struct Conversation: Sendable {
         }
     }
 
-    /// What the engine is told of `session` when a question is matched: its language once settled or chosen, the
-    /// topic on screen and that topic's follow-ups.
+    /// What the engine is told of `session` when a question is matched: its language once settled or chosen (before
+    /// that, the language it leans to: the region's, or the last message's), the topic on screen and that topic's
+    /// follow-ups.
     public func matchContext(for session: Session) -> MatchContext {
         let related = session.topic.flatMap { content.answer($0, language: session.language)?.related } ?? []
+        let known = session.languageSettled || session.languageLocked
         return MatchContext(
-            language: session.languageSettled || session.languageLocked ? session.language : nil,
-            explicitLanguage: session.languageLocked, previousTopic: session.topic, relatedTopics: related)
+            language: known ? session.language : nil, explicitLanguage: session.languageLocked,
+            previousTopic: session.topic, relatedTopics: related, leaning: known ? nil : session.language)
     }
 
     func intent(_ id: String, session: Session, result: MatchResult, text: String) -> (Session, Reply) {
+        let id = greetingOrGoodbye(id, session: session, result: result, text: text)
         if content.isTopic(id) {
             var session = session
             session.pending = .none
@@ -181,6 +184,23 @@ public struct Conversation: Sendable {
         reply.confidence = result.confidence
         reply.match = result
         return (session, reply)
+    }
+
+    /// "salut", "salu", "dag" and "ciao" say hello as well as goodbye in Belgium. A one-word goodbye before anything
+    /// was asked is taken as a hello (there is nothing to end yet), and a one-word hello that reads as a goodbye as
+    /// well (its goodbye scores as an answer too) is a goodbye once the conversation has begun. Longer messages keep
+    /// their reading: "tot ziens", "ik ben klaar" and `/done` always end the conversation and wipe what was typed.
+    func greetingOrGoodbye(_ id: String, session: Session, result: MatchResult, text: String) -> String {
+        guard id == "chat.goodbye" || id == "chat.greeting", Self.isOneWord(text) else { return id }
+        if id == "chat.goodbye" { return session.hasNotBegun ? "chat.greeting" : id }
+        guard !session.hasNotBegun else { return id }
+        let goodbye = result.explanation.candidates.first { $0.id == "chat.goodbye" }
+        return (goodbye?.score ?? 0) >= matcher.configuration.answerThreshold ? "chat.goodbye" : id
+    }
+
+    /// True for a message of one word, punctuation aside ("salut !").
+    static func isOneWord(_ text: String) -> Bool {
+        text.split(whereSeparator: { !$0.isLetter }).count == 1
     }
 
     func conversationIntent(_ id: String, session: Session, text: String) -> (Session, Reply) {

@@ -49,6 +49,11 @@ public struct Session: Sendable, Hashable, Codable {
     /// Helper mode: all steps with the helper notes.
     public var helperMode: Bool
 
+    /// True while nothing has been asked: no topic shown, no question missed, nothing pending, no handoff.
+    public var hasNotBegun: Bool {
+        topic == nil && missedCount == 0 && pending == .none && handoff == .none
+    }
+
     /// A fresh session.
     public init(language: Language = .nl, region: Region = .VL, helperMode: Bool = false) {
         self.language = language

@@ -37,7 +37,9 @@ struct LanguageDetector: Sendable {
         var evidence: LanguageEvidence
     }
 
-    func detect(_ tokens: [Token], prior: Language?) -> Detection {
+    /// The language whose words `tokens` are; `prior` (the conversation's language) adds half a point, `leaning` only
+    /// decides between languages with equal points.
+    func detect(_ tokens: [Token], prior: Language?, leaning: Language? = nil) -> Detection {
         // At most one slot a language (Language has three cases): a fixed vector, not an array allocated per question.
         var points = SIMD4<Double>()
         for token in tokens where !token.isNumber {
@@ -50,10 +52,16 @@ struct LanguageDetector: Sendable {
             }
         }
         if let prior, let index = languages.firstIndex(of: prior) { points[index] += 0.5 }
-        // The most points; equal points go to the language first in `languages` (which are sorted).
+        // The most points; equal points go to the leaning language, else to the first in `languages` (sorted).
         var best: Int?
-        for index in languages.indices where best.map({ points[index] > points[$0] }) ?? true {
-            best = index
+        for index in languages.indices {
+            guard let current = best else {
+                best = index
+                continue
+            }
+            if points[index] > points[current] || (points[index] == points[current] && languages[index] == leaning) {
+                best = index
+            }
         }
         guard let best, points[best] > 0 else {
             return Detection(

@@ -39,16 +39,21 @@ public struct MatchContext: Sendable, Hashable {
     public var previousTopic: String?
     /// That topic's follow-ups.
     public var relatedTopics: [String]
+    /// The language a conversation leans to before any message settled one (the region's usual language): it only
+    /// breaks a tie between languages that fit the words equally ("salut", "wifi"), and is used when no word fits
+    /// any language. Unlike `language`, it adds nothing to a language's points.
+    public var leaning: Language?
 
     /// Creates a context.
     public init(
         language: Language? = nil, explicitLanguage: Bool = false, previousTopic: String? = nil,
-        relatedTopics: [String] = []
+        relatedTopics: [String] = [], leaning: Language? = nil
     ) {
         self.language = language
         self.explicitLanguage = explicitLanguage
         self.previousTopic = previousTopic
         self.relatedTopics = relatedTopics
+        self.leaning = leaning
     }
 }
 
@@ -147,12 +152,14 @@ public struct Matcher: Sendable {
     /// Matches one question already split into words by `Tokenizer` (a caller that reads the words itself need
     /// not split them twice). One tokenisation serves detection and every language tried.
     public func match(tokens text: [Token], context: MatchContext = MatchContext()) -> MatchResult {
-        let fallbackLanguage = context.language ?? languages.first ?? .nl
+        let fallbackLanguage =
+            context.language ?? context.leaning.flatMap { models[$0] != nil ? $0 : nil }
+            ?? languages.first ?? .nl
         if context.explicitLanguage, let language = context.language, let model = models[language] {
             return model.evaluate(
                 text, context: context, configuration: configuration, detector: detector, detection: .given(.chosen))
         }
-        let detection = detector.detect(text, prior: context.language)
+        let detection = detector.detect(text, prior: context.language, leaning: context.leaning)
         let first = detection.language ?? fallbackLanguage
         let evidence = detection.evidence
         guard let model = models[first] ?? models[fallbackLanguage] ?? models.values.first else {

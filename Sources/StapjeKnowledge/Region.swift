@@ -1,3 +1,5 @@
+import StapjeText
+
 /// A region whose services differ: Flanders, Brussels, Wallonia, or France (Hauts-de-France).
 public enum Region: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
     case VL
@@ -12,6 +14,15 @@ public enum Region: String, Sendable, Hashable, CaseIterable, Codable, Comparabl
 
     /// True for the three Belgian regions.
     public var isBelgian: Bool { self != .FR }
+
+    /// The language most people there speak: what a conversation starts in, and leans to, until its messages say
+    /// otherwise (Dutch in Flanders, French in Brussels, Wallonia and France).
+    public var usualLanguage: Language {
+        switch self {
+        case .VL: .nl
+        case .BXL, .WAL, .FR: .fr
+        }
+    }
 
     public static func < (lhs: Region, rhs: Region) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

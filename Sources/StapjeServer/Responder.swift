@@ -339,7 +339,10 @@ struct Responder: Sendable {
             sessions.remove(old, owner: state.id)
             state.token = nil
         }
-        var session = Session(language: language ?? configuration.defaultLanguage, region: region)
+        // Without lang=, a conversation starts in the server's default language, or the usual one of the region it
+        // names; either way the first messages' own language decides (`lang=` fixes it).
+        let usual = options.region != nil ? region.usualLanguage : configuration.defaultLanguage
+        var session = Session(language: language ?? usual, region: region)
         session.languageLocked = language != nil
         session.lastActivity = Date()
         guard let (token, _) = sessions.create(session, channel: options.channel, site: options.site, owner: state.id)

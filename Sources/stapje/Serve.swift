@@ -83,8 +83,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Conversations held at once; NEW beyond this gets 452.")
     var maxSessions = defaults.maximumSessions
 
-    @Option(help: "The language of a conversation started without lang= (nl, fr, en).")
-    var defaultLang = defaults.defaultLanguage.rawValue
+    @Option(
+        help: ArgumentHelp(
+            "The language of a conversation started without lang= (nl, fr, en), until its messages show theirs.",
+            discussion: "Default: the usual language of --default-region (nl for VL, fr for BXL, WAL and FR)."))
+    var defaultLang: String?
 
     @Option(help: "The region of a conversation started without region= (VL, BXL, WAL, FR).")
     var defaultRegion = defaults.defaultRegion.rawValue
@@ -96,7 +99,9 @@ struct Serve: AsyncParsableCommand {
     var logLevel = "info"
 
     func validate() throws {
-        guard Language(rawValue: defaultLang) != nil else { throw ValidationError("--default-lang: use nl, fr or en") }
+        if let defaultLang, Language(rawValue: defaultLang) == nil {
+            throw ValidationError("--default-lang: use nl, fr or en")
+        }
         guard Region(code: defaultRegion) != nil else {
             throw ValidationError("--default-region: use VL, BXL, WAL or FR")
         }
@@ -128,8 +133,9 @@ struct Serve: AsyncParsableCommand {
         configuration.maximumUnsentBytes = maxUnsent
         configuration.sessionTimeToLive = .milliseconds(Int64(sessionTtl * 1000))
         configuration.maximumSessions = maxSessions
-        configuration.defaultLanguage = Language(rawValue: defaultLang) ?? .nl
         configuration.defaultRegion = Region(code: defaultRegion) ?? .VL
+        configuration.defaultLanguage =
+            defaultLang.flatMap { Language(rawValue: $0) } ?? configuration.defaultRegion.usualLanguage
         configuration.handoffTimeouts = HandoffTimeouts(
             maximumWait: .milliseconds(Int64(maxWait * 1000)), starterGone: .milliseconds(Int64(starterGone * 1000)),
             helperLease: .milliseconds(Int64(helperLease * 1000)))

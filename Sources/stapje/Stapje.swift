@@ -61,7 +61,8 @@ struct LocaleOptions: ParsableArguments {
     }
 
     func session() throws -> Session {
-        var session = Session(language: try language() ?? .nl, region: try resolvedRegion())
+        let region = try resolvedRegion()
+        var session = Session(language: try language() ?? region.usualLanguage, region: region)
         if try language() != nil { session.languageLocked = true }
         return session
     }

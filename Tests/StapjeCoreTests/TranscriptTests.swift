@@ -9,7 +9,7 @@ import Yams
 /// Conversations written as files (Tests/StapjeCoreTests/Transcripts/*.yaml), so curators can add them.
 ///
 /// Each turn says what the person types and what the reply must be: `kind`, and optionally `topic`, `step`,
-/// `language`, `options: true` (numbered options shown), `event` (`handoff` or `end`) and `contains` (a text in
+/// `language`, `options: true` (numbered options shown), `event` (`handoff`, `end` or `none`) and `contains` (a text in
 /// the rendered reply).
 struct TranscriptTests {
     static let conversation = Conversation(content: ContentLoader(root: ContentLocator.bundled).load().bundle)
@@ -25,7 +25,8 @@ struct TranscriptTests {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let document = try #require(try Yams.load(yaml: text) as? [String: Any])
         let region = Region(code: document["region"] as? String ?? "VL") ?? .VL
-        var session = Session(language: .nl, region: region)
+        // As the faces do: a conversation starts in the region's usual language until its messages show theirs.
+        var session = Session(language: region.usualLanguage, region: region)
         let renderer = ReplyText(content: Self.conversation.content)
         var time = Date(timeIntervalSince1970: 1_800_000_000)
         for (number, turn) in (document["turns"] as? [[String: Any]] ?? []).enumerated() {
@@ -58,6 +59,8 @@ struct TranscriptTests {
                 #expect(reply.events.contains { if case .handoffRequested = $0 { true } else { false } }, "\(where_)")
             case "end":
                 #expect(reply.events.contains(.endSession), "\(where_)")
+            case "none":
+                #expect(reply.events.isEmpty, "\(where_): events \(reply.events)")
             default:
                 break
             }

@@ -120,6 +120,18 @@ struct EngineTests {
         #expect(nl.language == .nl)
     }
 
+    /// Before any message settled a language, a conversation leans to its region's: that decides a tie and nothing else.
+    @Test func aLeaningOnlyBreaksTies() {
+        // "train" is a word of the French and the English content alike.
+        #expect(matcher.match("train").language == .fr)
+        #expect(matcher.match("train", context: MatchContext(leaning: .en)).language == .en)
+        // It adds no points: clearly French stays French, and a language without the word does not win the tie.
+        #expect(matcher.match("horaire du train", context: MatchContext(leaning: .en)).language == .fr)
+        #expect(matcher.match("train", context: MatchContext(leaning: .nl)).language == .fr)
+        // With no clue at all, the leaning is the language of the reply.
+        #expect(matcher.match("xyzzy qwrtp", context: MatchContext(leaning: .en)).language == .en)
+    }
+
     @Test func typosAreCorrectedAndExplained() {
         let result = matcher.match("wachtwoort vergeten")
         #expect(result.intent == "account.passwords")

@@ -141,6 +141,24 @@ struct ProtocolTests {
         }
     }
 
+    /// NEW with a region and no lang= starts in the region's usual language, which the first messages can change.
+    @Test func aRegionWithoutALanguageStartsInTheRegionsLanguage() async throws {
+        try await withServer { server in
+            let client = try await server.greetedClient()
+            var (lines, final) = try await exchange(client, "NEW region=WAL")
+            #expect(final.parameters["lang"] == "fr")
+            #expect(lines.contains { $0.hasPrefix("220-Bonjour") }, "\(lines)")
+            // "salut" fits French and Flemish alike: read in French, and before anything was asked it is a hello.
+            (lines, final) = try await exchange(client, "ASK salut")
+            #expect(final.code == "212" && final.keyword == "CHAT" && final.parameters["lang"] == "fr", "\(lines)")
+            #expect(!lines.contains { $0.contains("621") })
+            (_, final) = try await exchange(client, "ASK hoe maak ik een e-mailadres")
+            #expect(final.parameters["topic"] == "email.create" && final.parameters["lang"] == "nl")
+            (_, final) = try await exchange(client, "NEW")
+            #expect(final.parameters["lang"] == "nl")  // no region: the server's default (VL, Dutch)
+        }
+    }
+
     @Test func pipelinedCommandsGetOneReplyEachInOrder() async throws {
         try await withServer({ $0.maximumErrors = 100 }) { server in
             let client = try await server.greetedClient()

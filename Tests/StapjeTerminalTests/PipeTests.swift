@@ -43,14 +43,18 @@ struct PipeTests {
             [french.text("handoff_standalone", ["where": summary]), french.text("steps")]
             + steps.enumerated().map { "\($0.offset + 1). \($0.element)" }
         let expected = [
-            dutch.text("no_topic"),
+            french.text("no_topic"),  // Brussels: a conversation starts in French until a message shows its language
             french.text("language_switched"),
             handoff.joined(separator: "\n"),
             french.text("goodbye"),
-            dutch.text("no_topic"),  // "klaar" ended the session: back to a fresh one, in Dutch
+            french.text("no_topic"),  // "klaar" ended the session: back to a fresh one, in the region's language
         ].map { $0 + "\n\n" }.joined()
         #expect(status == 0)
         #expect(output == expected)
+
+        // In Flanders the same kiosk starts in Dutch.
+        let flemish = try Self.run(["--region", "VL"], input: "/stappen\n")
+        #expect(flemish.output == dutch.text("no_topic") + "\n\n")
     }
 
     @Test func helperModeShowsAllStepsWithTheNotes() throws {
