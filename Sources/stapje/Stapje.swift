@@ -38,7 +38,13 @@ struct ContentOptions: ParsableArguments {
 
 /// Language and region options.
 struct LocaleOptions: ParsableArguments {
-    @Option(name: .long, help: "Answer in this language (nl, fr, en). Default: detected per message.")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Answer in this language (nl, fr, en). Default: detected per message.",
+            discussion:
+                "Until a message shows its language, a conversation leans to the region's: Dutch in VL, French in BXL, WAL and FR."
+        ))
     var lang: String?
 
     @Option(name: .long, help: "The region whose answers to use: VL, BXL, WAL or FR. Default: $STAPJE_REGION, else VL.")
