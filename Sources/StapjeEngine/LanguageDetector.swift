@@ -68,9 +68,11 @@ struct LanguageDetector: Sendable {
                 language: prior, evidence: LanguageEvidence(choice: .noClue, languages: languages, points: points))
         }
         let language = languages[best]
+        let tied = languages.indices.contains { $0 != best && points[$0] == points[best] }
+        let choice: LanguageChoice =
+            tied && language != prior
+            ? .tied(language, leaning: language == leaning) : .fits(language, session: language == prior)
         return Detection(
-            language: language,
-            evidence: LanguageEvidence(
-                choice: .fits(language, session: language == prior), languages: languages, points: points))
+            language: language, evidence: LanguageEvidence(choice: choice, languages: languages, points: points))
     }
 }

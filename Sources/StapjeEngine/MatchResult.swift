@@ -227,6 +227,8 @@ indirect enum LanguageChoice: Sendable, Hashable {
     case noClue
     /// The words fit this language best; `session` when it is the session's language.
     case fits(Language, session: Bool)
+    /// The words fit this language and another as well: the conversation leans to it (`leaning`), or it comes first.
+    case tied(Language, leaning: Bool)
     /// Nothing matched in the language detected (`first`), so another one that fits as well was tried.
     case retried(LanguageChoice, first: Language, tried: Language)
     /// Read back from a written explanation.
@@ -239,6 +241,9 @@ indirect enum LanguageChoice: Sendable, Hashable {
         case .noClue: "no clue in the words: kept the session's language"
         case .fits(let language, true): "the words fit \(language.rawValue), the session's language"
         case .fits(let language, false): "the words fit \(language.rawValue) best"
+        case .tied(let language, true):
+            "the words fit several languages as well; the conversation leans to \(language.rawValue) (its region's)"
+        case .tied(let language, false): "the words fit several languages as well; took \(language.rawValue), the first"
         case .retried(let detected, let first, let tried):
             "\(detected.text); no match in \(first.rawValue), tried \(tried.rawValue)"
         case .written(let text): text

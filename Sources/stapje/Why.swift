@@ -21,10 +21,9 @@ struct Why: ParsableCommand {
 
     func run() throws {
         let conversation = try contentOptions.load()
-        let language = try locale.language()
-        // Read as the conversation reads it: a session in the chosen language (if any), with `after` on screen.
-        var session = Session(language: language ?? .nl)
-        session.languageLocked = language != nil
+        // Read as the conversation reads it: a fresh session of the region (leaning to its language) or in the chosen
+        // language, with `after` on screen.
+        var session = try locale.session()
         if let after {
             guard conversation.content.isTopic(after) else {
                 throw ValidationError("--after: '\(after)' is no topic id (see `stapje topics`)")

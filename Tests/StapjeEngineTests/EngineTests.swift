@@ -124,7 +124,10 @@ struct EngineTests {
     @Test func aLeaningOnlyBreaksTies() {
         // "train" is a word of the French and the English content alike.
         #expect(matcher.match("train").language == .fr)
-        #expect(matcher.match("train", context: MatchContext(leaning: .en)).language == .en)
+        let leaning = matcher.match("train", context: MatchContext(leaning: .en))
+        #expect(leaning.language == .en)
+        #expect(leaning.explanation.languageReason.contains("leans to en"))
+        #expect(matcher.match("train").explanation.languageReason.contains("took fr, the first"))
         // It adds no points: clearly French stays French, and a language without the word does not win the tie.
         #expect(matcher.match("horaire du train", context: MatchContext(leaning: .en)).language == .fr)
         #expect(matcher.match("train", context: MatchContext(leaning: .nl)).language == .fr)
