@@ -242,7 +242,7 @@ indirect enum LanguageChoice: Sendable, Hashable {
         case .fits(let language, true): "the words fit \(language.rawValue), the session's language"
         case .fits(let language, false): "the words fit \(language.rawValue) best"
         case .tied(let language, true):
-            "the words fit several languages as well; the conversation leans to \(language.rawValue) (its region's)"
+            "the words fit several languages as well; the conversation leans to \(language.rawValue)"
         case .tied(let language, false): "the words fit several languages as well; took \(language.rawValue), the first"
         case .retried(let detected, let first, let tried):
             "\(detected.text); no match in \(first.rawValue), tried \(tried.rawValue)"
