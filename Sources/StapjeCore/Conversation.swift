@@ -194,8 +194,8 @@ public struct Conversation: Sendable {
         guard id == "chat.goodbye" || id == "chat.greeting", Self.isOneWord(text) else { return id }
         if id == "chat.goodbye" { return session.hasNotBegun ? "chat.greeting" : id }
         guard !session.hasNotBegun else { return id }
-        let goodbye = result.explanation.candidates.first { $0.id == "chat.goodbye" }
-        return (goodbye?.score ?? 0) >= matcher.configuration.answerThreshold ? "chat.goodbye" : id
+        let goodbye = result.explanation.candidateScore("chat.goodbye") ?? 0
+        return goodbye >= matcher.configuration.answerThreshold ? "chat.goodbye" : id
     }
 
     /// True for a message of one word, punctuation aside ("salut !").

@@ -96,6 +96,12 @@ public struct Explanation: Sendable, Hashable, Codable {
         return ranked.first.map { model.intents[Int($0.position)].id }
     }
 
+    /// The score of candidate `id`, or nil when it is not among the candidates (without writing out any evidence).
+    public func candidateScore(_ id: String) -> Double? {
+        guard let model else { return written.first { $0.id == id }?.score }
+        return ranked.first { model.intents[Int($0.position)].id == id }?.score
+    }
+
     /// Whether an exclude word or concept of a candidate was found.
     var hasExcluded: Bool {
         model == nil ? written.contains { $0.evidence.excludedBy != nil } : ranked.contains { $0.exclude >= 0 }

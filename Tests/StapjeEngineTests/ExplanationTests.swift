@@ -79,6 +79,9 @@ struct ExplanationTests {
         #expect(read.hashValue == explanation.hashValue)
         #expect(read.bestCandidateID == explanation.bestCandidateID)
         #expect(read.hasExcluded == explanation.hasExcluded)
+        for candidate in explanation.candidates {
+            #expect(read.candidateScore(candidate.id) == explanation.candidateScore(candidate.id))
+        }
     }
 
     /// The candidates' evidence is written from the numbers a match keeps: the best candidate, excludes, keywords
@@ -91,6 +94,8 @@ struct ExplanationTests {
         let explanation = Self.matcher.match(question).explanation
         let candidates = explanation.candidates
         #expect(explanation.bestCandidateID == candidates.first?.id)
+        for candidate in candidates { #expect(explanation.candidateScore(candidate.id) == candidate.score) }
+        #expect(explanation.candidateScore("no.such-intent") == nil)
         #expect(explanation.hasExcluded == candidates.contains { $0.evidence.excludedBy != nil })
         #expect(candidates.map(\.score) == candidates.map(\.score).sorted(by: >))
         #expect(Self.matcher.match(question).explanation == explanation)
