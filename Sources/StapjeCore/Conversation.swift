@@ -75,7 +75,10 @@ public struct Conversation: Sendable {
         // One tokenisation serves the region check and matching.
         let tokens = Tokenizer().tokens(text)
         if let region = regionStatement(tokens, session: session) {
-            return switchRegion(to: region, session: session)
+            return switchRegion(to: region, session: session, thenAsking: text, tokens: tokens)
+        }
+        if let (stays, works) = lastStepAnswer(text, session: session) {
+            return works ? (stays, chat("worked", session: stays)) : notWorking(stays)
         }
         return question(text, tokens: tokens, session: session)
     }
@@ -144,20 +147,64 @@ public struct Conversation: Sendable {
                 result.kind != .fallback
             {
                 session.pending = .none
+                if id == session.topic, let found = partAsked(tokens, session: session) {
+                    return show(found, session: session, result: result)
+                }
                 return answer(id, session: session, result: result)
             }
         }
         switch result.kind {
         case .answer:
-            guard let id = result.intent else { return miss(session, result: result) }
-            return intent(id, session: session, result: result, text: text)
+            guard let id = result.intent else { return miss(session, result: result, tokens: tokens) }
+            // The topic on screen asked about again, with words of one of its parts ("les intérims aussi ?"): that
+            // part, not the start of the answer once more.
+            if id == session.topic, let found = partAsked(tokens, session: session) {
+                return show(found, session: session, result: result)
+            }
+            return intent(id, session: session, result: result, text: text, tokens: tokens)
         case .clarify:
             if result.alternatives.count == 1, let id = result.alternatives.first, !content.isTopic(id) {
-                return miss(session, result: result)
+                return miss(session, result: result, tokens: tokens)
+            }
+            // Offering back only the topic on screen ("en op mijn gsm?") asks nothing the person can answer: they
+            // are still busy with it, so they see where they are.
+            if result.alternatives == [session.topic] {
+                return miss(session, result: result, tokens: tokens)
+            }
+            // The topic on screen is the best guess and the words name one of its parts: that part.
+            if result.alternatives.first == session.topic, let found = partAsked(tokens, session: session) {
+                return show(found, session: session, result: result)
             }
             return clarify(result.alternatives, session: session, result: result)
         case .fallback:
-            return miss(session, result: result)
+            return miss(session, result: result, tokens: tokens)
+        }
+    }
+
+    /// The part of the answer on screen that `tokens` ask about (`AnswerPartFinder`), if one is clearly it.
+    func partAsked(_ tokens: [Token], session: Session) -> AnswerPartFinder.Part? {
+        guard let topic = session.topic, let answer = content.answer(topic, language: session.language) else {
+            return nil
+        }
+        let view = views.view(of: answer, region: session.region, content: content)
+        return AnswerPartFinder(language: session.language).part(of: view, asked: tokens)
+    }
+
+    /// Shows `part` of the answer on screen, for a message that asked about it.
+    func show(_ part: AnswerPartFinder.Part, session: Session, result: MatchResult) -> (Session, Reply) {
+        switch part {
+        case .notWorking:
+            return notWorking(session, counted: false)
+        case .step(let index):
+            var session = session
+            session.step = index
+            session.allSteps = session.helperMode
+            var (next, reply) = navigate(.repeat, session: session)
+            reply.intent = session.topic
+            reply.confidence = result.confidence
+            reply.match = result
+            next.missedCount = 0
+            return (next, reply)
         }
     }
 
@@ -172,14 +219,26 @@ public struct Conversation: Sendable {
             previousTopic: session.topic, relatedTopics: related, leaning: known ? nil : session.language)
     }
 
-    func intent(_ id: String, session: Session, result: MatchResult, text: String) -> (Session, Reply) {
+    func intent(_ id: String, session: Session, result: MatchResult, text: String, tokens: [Token] = []) -> (
+        Session, Reply
+    ) {
+        // A one-word hello read as a goodbye ("dag", "salut") was a clear greeting first; a goodbye the engine chose
+        // must be clear on its own.
+        if id == "chat.goodbye" && !Self.isClearGoodbye(result) {
+            return miss(session, result: result, tokens: tokens)
+        }
         let id = greetingOrGoodbye(id, session: session, result: result, text: text)
         if content.isTopic(id) {
             var session = session
             session.pending = .none
             return answer(id, session: session, result: result)
         }
-        var (session, reply) = conversationIntent(id, session: session, text: text)
+        var session = session
+        // An offer of a person that was not answered ("thanks" after it) is no longer open: a later "ok" must not
+        // call one.
+        if session.pending == .handoffOffer { session.pending = .none }
+        var reply: Reply
+        (session, reply) = conversationIntent(id, session: session, text: text)
         reply.intent = id
         reply.confidence = result.confidence
         reply.match = result
@@ -197,6 +256,20 @@ public struct Conversation: Sendable {
         let goodbye = result.explanation.candidateScore("chat.goodbye") ?? 0
         return goodbye >= matcher.configuration.answerThreshold ? "chat.goodbye" : id
     }
+
+    /// A goodbye ends the conversation and wipes it, so it must be one: a goodbye rule (keyword or pattern) fired, or
+    /// the message is all but one of the goodbye examples. A sentence that only looks like one ("et si c'est le soir
+    /// ?", close to "c'est tout, bonne soirée") is not understood instead, which loses nothing.
+    static func isClearGoodbye(_ result: MatchResult) -> Bool {
+        guard let evidence = result.explanation.candidates.first(where: { $0.id == "chat.goodbye" })?.evidence else {
+            return false
+        }
+        return !evidence.keywords.isEmpty || !evidence.patterns.isEmpty
+            || evidence.exampleSimilarity >= clearExampleSimilarity
+    }
+
+    /// How close to one of its examples a message must be for a goodbye without a rule.
+    static let clearExampleSimilarity = 0.8
 
     /// True for a message of one word, punctuation aside ("salut !").
     static func isOneWord(_ text: String) -> Bool {
@@ -229,7 +302,9 @@ public struct Conversation: Sendable {
             reply.texts = [words.text("capabilities")]
             reply.suggestions = categoryNames(session.language)
             reply.hints = [words.text("capabilities_commands")]
-        case "feedback.not-helpful":
+        case "feedback.not-working" where session.topic != nil:
+            return notWorking(session)
+        case "feedback.not-helpful", "feedback.not-working":
             session.missedCount += 1
             if session.missedCount >= 2 {
                 session.pending = .handoffOffer
@@ -245,7 +320,95 @@ public struct Conversation: Sendable {
         return (session, reply)
     }
 
-    func miss(_ session: Session, result: MatchResult?) -> (Session, Reply) {
+    /// A message not understood while a topic is on screen: the person is most likely still busy with it ("what
+    /// now", "from brussels midi", "en op mijn gsm?"). They see that it was not understood and where they are, with
+    /// what they can type, instead of the general list of what Stapje knows. `session` has the miss counted.
+    func stillOnTopic(_ session: Session, result: MatchResult?, tokens: [Token]) -> (Session, Reply)? {
+        guard let topic = session.topic, let answer = content.answer(topic, language: session.language) else {
+            return nil
+        }
+        var session = session
+        let words = content.words(session.language)
+        // Words of one of its parts ("j'ai pas de mot de passe pour la bibliothèque"): that part is where they are.
+        switch partAsked(tokens, session: session) {
+        case .notWorking: return notWorking(session, counted: false)
+        case .step(let index): session.step = index
+        case nil: break
+        }
+        var oneStep = session
+        oneStep.allSteps = false
+        var reply = render(answer, session: oneStep, kind: .fallback)
+        reply.answer = nil
+        reply.match = result
+        reply.confidence = result?.confidence ?? 0
+        reply.texts = [words.text("fallback_topic", ["title": answer.title])]
+        if reply.options.isEmpty {
+            reply.hints = [words.text("fallback_topic_hint")]
+        } else {
+            // The last step: its follow-ups can still be picked by number.
+            session.pending = .followUps(related(answer))
+            reply.hints.append(words.text("fallback_topic_hint"))
+        }
+        return (session, reply)
+    }
+
+    /// "It does not work" with a topic on screen: that topic's own "does it not work?" part, which is written for
+    /// this. Said a second time in a row, a person is offered, as after two misses.
+    /// `counted`: false when the person's words named that part (it is no miss of theirs).
+    func notWorking(_ session: Session, counted: Bool = true) -> (Session, Reply) {
+        var session = session
+        let words = content.words(session.language)
+        guard let topic = session.topic, let answer = content.answer(topic, language: session.language) else {
+            return conversationIntent("feedback.not-helpful", session: session, text: "")
+        }
+        let text = views.view(of: answer, region: session.region, content: content).ifNotWorking
+        guard !text.isEmpty else { return conversationIntent("feedback.not-helpful", session: session, text: "") }
+        if counted { session.missedCount += 1 }
+        session.pending = .none
+        var reply = Reply(kind: .chat, language: session.language, region: session.region)
+        reply.intent = "feedback.not-working"
+        reply.topic = topic
+        if session.missedCount >= 2 {
+            session.pending = .handoffOffer
+            reply.kind = .fallback
+            reply.texts = [words.text("fallback_second")]
+        } else {
+            reply.texts = [words.text("if_not_working") + " " + text]
+            reply.hints = [words.text("not_working_hint")]
+        }
+        return (session, reply)
+    }
+
+    /// A plain yes or no while the last step is on screen answers "did it work?": yes is good news, no is the
+    /// topic's "does it not work?" part (`notWorking`). The session when it is one, and whether it worked.
+    func lastStepAnswer(_ text: String, session: Session) -> (Session, Bool)? {
+        guard let topic = session.topic, session.handoff == .none,
+            let answer = content.answer(topic, language: session.language)
+        else { return nil }
+        switch session.pending {
+        case .none, .followUps: break
+        case .clarification, .handoffOffer: return nil
+        }
+        let total = answer.steps(region: session.region).count
+        guard session.allSteps || session.step >= total - 1, let worked = yesOrNo(text, session: session) else {
+            return nil
+        }
+        var session = session
+        if worked {
+            session.missedCount = 0
+            session.pending = .none
+        }
+        return (session, worked)
+    }
+
+    /// A reply of the assistant's own words `key`.
+    func chat(_ key: String, session: Session) -> Reply {
+        var reply = Reply(kind: .chat, language: session.language, region: session.region)
+        reply.texts = [content.words(session.language).text(key)]
+        return reply
+    }
+
+    func miss(_ session: Session, result: MatchResult?, tokens: [Token] = []) -> (Session, Reply) {
         var session = session
         session.missedCount += 1
         session.pending = .none
@@ -259,6 +422,8 @@ public struct Conversation: Sendable {
         } else if result?.outOfScopeRule != nil {
             // Understood, but not something Stapje helps with: said plainly, with what it does help with.
             reply.texts = [words.text("out_of_scope")]
+        } else if let (onTopic, stillThere) = stillOnTopic(session, result: result, tokens: tokens) {
+            return (onTopic, stillThere)
         } else {
             reply.texts = [words.text("fallback_first")]
             reply.suggestions = categoryNames(session.language)
@@ -296,6 +461,8 @@ public struct Conversation: Sendable {
         session.pending = .none
         let id = list[number - 1]
         if id == "handoff.request" { return requestHandoff(session, reason: "chosen from a list") }
+        // The topic already on screen, picked from a list: on where the person was, not from step 1 again.
+        if id == session.topic { return navigate(.repeat, session: session) }
         return answer(id, session: session, result: nil)
     }
 
@@ -331,6 +498,8 @@ public struct Conversation: Sendable {
             return (session, reply)
         }
         let total = answer.steps(region: session.region).count
+        // Understood: a miss before it no longer counts towards offering a person.
+        session.missedCount = 0
         var note: String?
         switch move {
         case .next:
@@ -452,6 +621,18 @@ public struct Conversation: Sendable {
         reply.intent = "lang.switch"
         reply.texts.insert(content.words(language).text("language_switched"), at: 0)
         return (session, reply)
+    }
+
+    /// "ik woon in brussel en zoek werk": the region changes, and a question in the same message is answered in it
+    /// when it names a topic of its own; otherwise the region change alone is the reply.
+    func switchRegion(to region: Region, session: Session, thenAsking text: String, tokens: [Token]) -> (Session, Reply)
+    {
+        let (switched, note) = switchRegion(to: region, session: session)
+        let (asked, reply) = question(text, tokens: tokens, session: switched)
+        guard reply.kind == .answer, let topic = reply.topic, topic != session.topic else { return (switched, note) }
+        var combined = reply
+        combined.texts.insert(contentsOf: note.texts.prefix(1), at: 0)
+        return (asked, combined)
     }
 
     /// Switches the region and shows the current step again in its variant.

@@ -18,19 +18,21 @@ public struct ConversationRecord: Sendable, Hashable {
     public var topic: String?
     /// True for the first reply of a conversation.
     public var startsConversation: Bool
-    /// True when this reply brought the person to the last step of an answer with two steps or more.
+    /// True when this reply brought the person to the last step of an answer with two steps or more (by moving on,
+    /// not by asking about that step: `Conversation` marks such a reply with the topic as its intent).
     public var completedSteps: Bool
     /// True when the person typed sensitive data (it was withheld).
     public var sensitiveDataWithheld: Bool
-    /// True when the person said the answer on screen did not help ("ik snap het niet": `feedback.not-helpful`).
+    /// True when the person said the answer on screen did not help or did not work ("ik snap het niet":
+    /// `feedback.not-helpful`; "het werkt niet": `feedback.not-working`).
     public var notUnderstood: Bool
     /// A question the assistant could not answer (fallback) or had to ask about (clarify), redacted; nil otherwise.
     public var unansweredQuestion: String?
     /// The topics a clarifying question offered, in order.
     public var alternatives: [String]
 
-    /// The intent the person uses to say an answer did not help: the "ik snap het niet" signal.
-    public static let notUnderstoodIntent = "feedback.not-helpful"
+    /// The intents the person uses to say an answer did not help or did not work: the "ik snap het niet" signal.
+    public static let notUnderstoodIntents: Set<String> = ["feedback.not-helpful", "feedback.not-working"]
 
     /// A record with every field given (for tests and for faces that compute the facts themselves).
     public init(
@@ -58,12 +60,13 @@ public struct ConversationRecord: Sendable, Hashable {
     public init(
         reply: Reply, before: Session, question: String?, site: String, startsConversation: Bool, at: Date
     ) {
-        let notUnderstood = reply.intent == Self.notUnderstoodIntent
+        let notUnderstood = reply.intent.map(Self.notUnderstoodIntents.contains) ?? false
         var topic = reply.kind == .answer ? reply.topic : nil
         if reply.kind == .handoff || notUnderstood { topic = before.topic }
         var completed = false
         if let position = reply.position, position.total >= 2, position.step == position.total,
-            reply.kind == .step, let shown = reply.topic, before.topic == shown, before.step < position.total - 1
+            reply.kind == .step, let shown = reply.topic, before.topic == shown, before.step < position.total - 1,
+            reply.intent != shown
         {
             completed = true
             topic = shown

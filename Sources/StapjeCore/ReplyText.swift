@@ -42,10 +42,8 @@ public struct ReplyText: Sendable {
                 for (offset, step) in reply.steps.enumerated() { lines.append("\(first + offset). \(step)") }
             }
         }
-        if let answer = reply.answer, reply.position.map({ $0.step == $0.total }) ?? true {
-            if !answer.ifNotWorking.isEmpty {
-                lines.append(words.text("if_not_working") + " " + answer.ifNotWorking)
-            }
+        if let ifNotWorking = ifNotWorking(reply) {
+            lines.append(words.text("if_not_working") + " " + ifNotWorking)
         }
         if let safety = reply.answer?.safety, !safety.isEmpty {
             lines.append(words.text("safety") + ": " + safety)
@@ -62,5 +60,22 @@ public struct ReplyText: Sendable {
         let trailing = reply.kind == .clarify || !reply.options.isEmpty ? Array(reply.hints.dropFirst()) : reply.hints
         lines += trailing
         return lines
+    }
+
+    /// What to do when it does not work, shown once the last step is on screen: with a whole answer that ends
+    /// there, and with the last step reached one step at a time (a step reply carries no answer view, so the
+    /// topic's section is read for the reply's language and region).
+    func ifNotWorking(_ reply: Reply) -> String? {
+        guard reply.position.map({ $0.step == $0.total }) ?? (reply.answer != nil) else { return nil }
+        let text: String?
+        if let answer = reply.answer {
+            text = answer.ifNotWorking
+        } else if reply.kind == .step, !reply.steps.isEmpty, let topic = reply.topic {
+            text = content.answer(topic, language: reply.language)?.section(.ifNotWorking, region: reply.region)?.text
+        } else {
+            text = nil
+        }
+        guard let text, !text.isEmpty else { return nil }
+        return text
     }
 }

@@ -11,26 +11,36 @@ public enum StandaloneHandoff {
     /// The topic that says where to find a person.
     public static let whereTopic = "help.where"
 
-    /// `reply`, with the handoff text replaced when it requests a helper; other replies unchanged.
-    public static func adjust(_ reply: Reply, content: ContentBundle) -> Reply {
+    /// `reply`, with the handoff text replaced when it requests a helper, and the offer of one ("Shall I ask a
+    /// helper?" after repeated misses: the reply that leaves `session` waiting for a yes) replaced by where to find
+    /// one: no helper can come through this screen, so none is offered. Other replies unchanged.
+    public static func adjust(_ reply: Reply, session: Session, content: ContentBundle) -> Reply {
         let requested = reply.events.contains { event in
             if case .handoffRequested = event { return true }
             return false
         }
-        guard requested else { return reply }
         var adjusted = reply
-        adjusted.texts = texts(language: reply.language, region: reply.region, content: content)
+        if requested {
+            adjusted.texts = texts(language: reply.language, region: reply.region, content: content)
+        } else if session.pending == .handoffOffer,
+            reply.texts.first == content.words(reply.language).text("fallback_second")
+        {
+            adjusted.texts = texts(
+                language: reply.language, region: reply.region, content: content, key: "fallback_second_standalone")
+        }
         return adjusted
     }
 
-    /// "No helper through this screen", where to find one, and the steps of `help.where`.
-    public static func texts(language: Language, region: Region, content: ContentBundle) -> [String] {
+    /// "No helper through this screen" (or the words `key`), where to find one, and the steps of `help.where`.
+    public static func texts(
+        language: Language, region: Region, content: ContentBundle, key: String = "handoff_standalone"
+    ) -> [String] {
         let words = content.words(language)
         guard let answer = content.answer(whereTopic, language: language) else {
-            return [words.text("handoff_standalone", ["where": ""])]
+            return [words.text(key, ["where": ""])]
         }
         let view = AnswerView(answer, region: region, bundle: content)
-        var texts = [words.text("handoff_standalone", ["where": view.summary])]
+        var texts = [words.text(key, ["where": view.summary])]
         if !view.steps.isEmpty {
             texts.append(words.text("steps"))
             texts += view.steps.enumerated().map { "\($0.offset + 1). \($0.element)" }

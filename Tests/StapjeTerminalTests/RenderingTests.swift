@@ -74,9 +74,9 @@ struct RenderingTests {
     func standaloneHandoffSaysWhereToFindAPerson(language: Language, region: Region) throws {
         let bundle = StapjeBinary.bundle
         let conversation = Conversation(content: bundle)
-        let (_, reply) = conversation.respond(
+        let (after, reply) = conversation.respond(
             to: "/mens", in: Session(language: language, region: region), at: Date())
-        let adjusted = StandaloneHandoff.adjust(reply, content: bundle)
+        let adjusted = StandaloneHandoff.adjust(reply, session: after, content: bundle)
         let whereTo = try #require(bundle.answer(StandaloneHandoff.whereTopic, language: language))
         let summary = try #require(whereTo.section(.answer, region: region)?.text)
         let words = bundle.words(language)
@@ -87,8 +87,23 @@ struct RenderingTests {
             adjusted.texts.suffix(steps.count)
                 == ArraySlice(steps.enumerated().map { "\($0.offset + 1). \($0.element)" }))
 
-        let (_, other) = conversation.respond(to: "/stappen", in: Session(language: language), at: Date())
-        #expect(StandaloneHandoff.adjust(other, content: bundle) == other)
+        let (session, other) = conversation.respond(to: "/stappen", in: Session(language: language), at: Date())
+        #expect(StandaloneHandoff.adjust(other, session: session, content: bundle) == other)
+
+        // Two misses in a row: the core offers a helper and waits for a yes; with no helper behind this screen the
+        // offer becomes where to find one.
+        var missing = Session(language: language, region: region)
+        missing.languageLocked = true
+        var offer = other
+        for nonsense in ["qwxz vbnm", "plok zzqr"] {
+            (missing, offer) = conversation.respond(to: nonsense, in: missing, at: Date())
+        }
+        #expect(missing.pending == .handoffOffer)
+        #expect(offer.texts == [words.text("fallback_second")])
+        let instead = StandaloneHandoff.adjust(offer, session: missing, content: bundle)
+        #expect(instead.texts.first == words.text("fallback_second_standalone", ["where": summary]))
+        #expect(!instead.texts.contains(words.text("fallback_second")))
+        #expect(instead.texts.count == 2 + steps.count)
     }
 
     @Test func optionsMustMakeSense() {
