@@ -62,6 +62,8 @@ public struct Conversation: Sendable {
     /// Reads one cleaned message: a command, a number, an answer to an offer, a region, or a question.
     func route(_ text: String, session: Session) -> (Session, Reply) {
         var session = session
+        let askedIfItWorked = session.askedIfItWorked
+        session.askedIfItWorked = false
         if text.hasPrefix("/") {
             return command(text, session: session)
         }
@@ -77,7 +79,7 @@ public struct Conversation: Sendable {
         if let region = regionStatement(tokens, session: session) {
             return switchRegion(to: region, session: session, thenAsking: text, tokens: tokens)
         }
-        if let (stays, works) = lastStepAnswer(text, session: session) {
+        if askedIfItWorked, let (stays, works) = lastStepAnswer(text, session: session) {
             return works ? (stays, chat("worked", session: stays)) : notWorking(stays)
         }
         return question(text, tokens: tokens, session: session)
@@ -133,10 +135,26 @@ public struct Conversation: Sendable {
         // A question that was not understood still gets its "sorry" in its own language when its words clearly
         // belong to another one than the conversation's (two clue words more): a person who writes Dutch after a
         // French answer must not be told in French that they were not understood.
-        let explanation = result.explanation
-        let clearlyOther =
+        var explanation = result.explanation
+        var clearlyOther =
             result.language != session.language
             && explanation.languageScore(result.language) >= explanation.languageScore(session.language) + 2
+        // The same margin keeps a settled conversation in its language when another one wins by a word or so: "tax
+        // on web" in a Dutch conversation (English and French count the small word "on") is answered in Dutch when
+        // Dutch can answer it as well.
+        if session.languageSettled && !session.languageLocked && result.language != session.language && !clearlyOther
+            && result.kind != .fallback
+        {
+            var own = context
+            own.language = session.language
+            own.explicitLanguage = true
+            let kept = matcher.match(tokens: tokens, context: own)
+            if kept.kind == .answer || (kept.kind == .clarify && result.kind == .clarify) {
+                result = kept
+                explanation = kept.explanation
+                clearlyOther = false
+            }
+        }
         if !session.languageLocked && (result.kind != .fallback || !session.languageSettled || clearlyOther) {
             session.language = result.language
             session.languageSettled = result.kind != .fallback || session.languageSettled
@@ -227,6 +245,11 @@ public struct Conversation: Sendable {
         if id == "chat.goodbye" && !Self.isClearGoodbye(result) {
             return miss(session, result: result, tokens: tokens)
         }
+        // "It does not work" and "it works" differ by a word the engine leaves out of its similarity, so only a
+        // rule of `feedback.not-working` (they name the negation) may say the person is stuck.
+        if id == "feedback.not-working" && !Self.ruleFired(for: id, in: result) {
+            return miss(session, result: result, tokens: tokens)
+        }
         let id = greetingOrGoodbye(id, session: session, result: result, text: text)
         if content.isTopic(id) {
             var session = session
@@ -257,19 +280,23 @@ public struct Conversation: Sendable {
         return goodbye >= matcher.configuration.answerThreshold ? "chat.goodbye" : id
     }
 
-    /// A goodbye ends the conversation and wipes it, so it must be one: a goodbye rule (keyword or pattern) fired, or
-    /// the message is all but one of the goodbye examples. A sentence that only looks like one ("et si c'est le soir
-    /// ?", close to "c'est tout, bonne soirée") is not understood instead, which loses nothing.
+    /// A goodbye ends the conversation and wipes it, so it must be one: a goodbye rule (keyword or pattern) fired.
+    /// A sentence that only looks like an example ("en mijn foto's zijn die dan weg?", close to "ik ga weg"; "et si
+    /// c'est le soir ?", close to "c'est tout, bonne soirée") is not understood instead, which loses nothing.
     static func isClearGoodbye(_ result: MatchResult) -> Bool {
-        guard let evidence = result.explanation.candidates.first(where: { $0.id == "chat.goodbye" })?.evidence else {
-            return false
-        }
-        return !evidence.keywords.isEmpty || !evidence.patterns.isEmpty
-            || evidence.exampleSimilarity >= clearExampleSimilarity
+        ruleFired(for: "chat.goodbye", in: result)
     }
 
-    /// How close to one of its examples a message must be for a goodbye without a rule.
-    static let clearExampleSimilarity = 0.8
+    /// Whether a keyword or pattern of intent `id` fired (its examples alone do not count).
+    static func ruleFired(for id: String, in result: MatchResult) -> Bool {
+        guard let evidence = evidence(for: id, in: result) else { return false }
+        return !evidence.keywords.isEmpty || !evidence.patterns.isEmpty
+    }
+
+    /// The evidence for candidate `id` (written out only when asked: these are rare questions).
+    static func evidence(for id: String, in result: MatchResult) -> Evidence? {
+        result.explanation.candidates.first { $0.id == id }?.evidence
+    }
 
     /// True for a message of one word, punctuation aside ("salut !").
     static func isOneWord(_ text: String) -> Bool {
@@ -379,8 +406,8 @@ public struct Conversation: Sendable {
         return (session, reply)
     }
 
-    /// A plain yes or no while the last step is on screen answers "did it work?": yes is good news, no is the
-    /// topic's "does it not work?" part (`notWorking`). The session when it is one, and whether it worked.
+    /// A plain yes or no right after "did it work?" (asked at the last step) answers it: yes is good news, no is
+    /// the topic's "does it not work?" part (`notWorking`). The session when it is one, and whether it worked.
     func lastStepAnswer(_ text: String, session: Session) -> (Session, Bool)? {
         guard let topic = session.topic, session.handoff == .none,
             let answer = content.answer(topic, language: session.language)
@@ -503,7 +530,12 @@ public struct Conversation: Sendable {
         var note: String?
         switch move {
         case .next:
-            if session.step + 1 < total { session.step += 1 } else { note = words.text("last_step") }
+            if session.step + 1 < total {
+                session.step += 1
+            } else {
+                note = words.text("last_step")
+                session.askedIfItWorked = true
+            }
         case .previous:
             if session.step > 0 { session.step -= 1 } else { note = words.text("first_step") }
         case .repeat:

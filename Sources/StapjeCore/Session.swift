@@ -48,6 +48,9 @@ public struct Session: Sendable, Hashable, Codable {
     public var allSteps: Bool
     /// Helper mode: all steps with the helper notes.
     public var helperMode: Bool
+    /// The last reply asked "did it work?" (the last step, when the person asked for the next one): a plain yes
+    /// or no answers it. Any other reply clears it.
+    public var askedIfItWorked: Bool
 
     /// True while nothing has been asked: no topic shown, no question missed, nothing pending, no handoff.
     public var hasNotBegun: Bool {
@@ -68,5 +71,6 @@ public struct Session: Sendable, Hashable, Codable {
         self.lastActivity = nil
         self.allSteps = helperMode
         self.helperMode = helperMode
+        self.askedIfItWorked = false
     }
 }
