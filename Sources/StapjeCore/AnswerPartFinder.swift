@@ -1,4 +1,6 @@
+import StapjeKnowledge
 import StapjeText
+import Synchronization
 
 /// Which part of the answer on screen a follow-up asks about: "les intérims aussi ?" during "Finding job offers" is
 /// the step about temporary work agencies, "ik heb geen wachtwoord voor de bib" the part for when it does not work.
@@ -20,35 +22,71 @@ struct AnswerPartFinder {
         case notWorking
     }
 
+    /// The words of one answer, read once: its title's stems, its parts (steps, then "does it not work?") and, for
+    /// each stem of a part, which parts have it (bit `i` for `parts[i]`; an answer has at most 8 steps).
+    struct Words: Sendable {
+        let title: Set<String>
+        let parts: [Part]
+        let found: [String: UInt64]
+
+        init(title: Set<String>, parts: [(part: Part, stems: Set<String>)]) {
+            self.title = title
+            self.parts = parts.prefix(64).map(\.part)
+            var found: [String: UInt64] = [:]
+            for (index, part) in parts.prefix(64).enumerated() {
+                for stem in part.stems { found[stem, default: 0] |= 1 << UInt64(index) }
+            }
+            self.found = found
+        }
+    }
+
     let language: Language
 
-    /// The part of `view` that `message` asks about, or nil.
-    func part(of view: AnswerView, asked message: [Token]) -> Part? {
+    /// Reads the words of `view` (stemming every step takes longer than the rest of a reply: `Conversation` keeps
+    /// them, see `AnswerPartCache`).
+    func words(of view: AnswerView) -> Words {
         let stemmer = Stemmer(language: language)
-        let title = stems(of: Tokenizer().tokens(view.title), stemmer: stemmer)
-        let denies = message.contains { Self.negations.contains($0.folded) }
-        // "het werkt niet", "the button is not working": the verb says it goes wrong, it names no part.
-        let words = denies ? message.filter { !Self.workingVerbs.contains($0.folded) } : message
-        let asked = stems(of: words.filter { !Self.devices.contains($0.folded) }, stemmer: stemmer)
-            .subtracting(title)
-        guard !asked.isEmpty else { return nil }
         var parts: [(part: Part, stems: Set<String>)] = view.steps.enumerated().map {
             (.step($0.offset), stems(of: Tokenizer().tokens($0.element), stemmer: stemmer))
         }
         if !view.ifNotWorking.isEmpty {
             parts.append((.notWorking, stems(of: Tokenizer().tokens(view.ifNotWorking), stemmer: stemmer)))
         }
-        var frequency: [String: Int] = [:]
-        for stem in asked {
-            frequency[stem] = parts.count { $0.stems.contains(stem) }
+        return Words(title: stems(of: Tokenizer().tokens(view.title), stemmer: stemmer), parts: parts)
+    }
+
+    /// The part of `view` that `message` asks about, or nil.
+    func part(of view: AnswerView, asked message: [Token]) -> Part? {
+        part(of: words(of: view), asked: message)
+    }
+
+    /// The part of the answer whose words are `answer` that `message` asks about, or nil. `stem` gives a word's
+    /// stem (by default this language's stemmer; `AnswerPartCache` keeps the ones it made).
+    func part(of answer: Words, asked message: [Token], stem: ((Token) -> String)? = nil) -> Part? {
+        let denies = message.contains { Self.negations.contains($0.folded) }
+        // "het werkt niet", "the button is not working": the verb says it goes wrong, it names no part.
+        let words = denies ? message.filter { !Self.workingVerbs.contains($0.folded) } : message
+        // Often one of a few words: arrays, read in place (a reply asks this on every follow-up of its topic), in
+        // a fixed order so that every run adds the same numbers in the same order.
+        let stemmer = Stemmer(language: language)
+        let asked = stems(of: words.filter { !Self.devices.contains($0.folded) }) {
+            stem?($0) ?? stemmer.stem($0.lower)
         }
+        .subtracting(answer.title).sorted()
+        guard !asked.isEmpty else { return nil }
+        let holders = asked.map { answer.found[$0] ?? 0 }
         var best: (part: Part, score: Double)?
-        for (part, stems) in parts {
-            let shared = asked.intersection(stems)
+        for (index, part) in answer.parts.enumerated() {
+            let bit = UInt64(1) << UInt64(index)
             let wrong = denies && part == .notWorking
-            guard wrong || shared.contains(where: { frequency[$0, default: 0] <= 2 }) else { continue }
-            let score = shared.reduce(wrong ? 1.0 : 0.0) { $0 + 1 / Double(frequency[$1, default: 1]) }
-            if score > best?.score ?? 0 { best = (part, score) }
+            var score = wrong ? 1.0 : 0.0
+            var distinctive = wrong
+            for parts in holders where parts & bit != 0 {
+                let count = parts.nonzeroBitCount
+                score += 1 / Double(count)
+                distinctive = distinctive || count <= 2
+            }
+            if distinctive && score > best?.score ?? 0 { best = (part, score) }
         }
         return best?.part
     }
@@ -75,13 +113,53 @@ struct AnswerPartFinder {
 
     /// The stems of the words that say something: no small words, no numbers, at least three letters.
     private func stems(of tokens: [Token], stemmer: Stemmer) -> Set<String> {
+        stems(of: tokens) { stemmer.stem($0.lower) }
+    }
+
+    private func stems(of tokens: [Token], stem: (Token) -> String) -> Set<String> {
         var stems = Set<String>()
         for token in tokens where !token.isNumber && token.folded.count >= 3 {
             guard !StopWords.contains(token.folded, language: language), !Self.negations.contains(token.folded) else {
                 continue
             }
-            stems.insert(stemmer.stem(token.lower))
+            stems.insert(stem(token))
         }
         return stems
+    }
+}
+
+/// The words of each answer view `AnswerPartFinder` has read, kept for the next follow-up: read on first use (most
+/// answers are never asked a follow-up), at most one entry per topic, language and region.
+final class AnswerPartCache: Sendable {
+    private struct Key: Hashable {
+        var topic: String
+        var language: Language
+        var region: Region
+    }
+
+    private let entries = Mutex<[Key: AnswerPartFinder.Words]>([:])
+    /// The stems of the words follow-ups used, per language (words come back: a kiosk's questions share most of
+    /// theirs); emptied when it reaches `stemLimit` words, so it stays small.
+    private let stems = Mutex<[Language: [String: String]]>([:])
+    private static let stemLimit = 20_000
+
+    /// The stem of `token` in `language`, as `Stemmer` gives it.
+    func stem(_ token: Token, language: Language) -> String {
+        if let known = stems.withLock({ $0[language]?[token.lower] }) { return known }
+        let stem = Stemmer(language: language).stem(token.lower)
+        stems.withLock { stems in
+            if stems[language, default: [:]].count >= Self.stemLimit { stems[language] = [:] }
+            stems[language, default: [:]][token.lower] = stem
+        }
+        return stem
+    }
+
+    /// The words of `view` (the view of `topic` in `language` and `region`).
+    func words(of view: AnswerView, topic: String, language: Language, region: Region) -> AnswerPartFinder.Words {
+        let key = Key(topic: topic, language: language, region: region)
+        if let known = entries.withLock({ $0[key] }) { return known }
+        let words = AnswerPartFinder(language: language).words(of: view)
+        entries.withLock { $0[key] = words }
+        return words
     }
 }

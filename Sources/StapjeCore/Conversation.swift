@@ -13,6 +13,8 @@ public struct Conversation: Sendable {
     public let matcher: Matcher
     let lexicon: ConversationLexicon
     let views: AnswerViews
+    /// The words of the answers follow-ups were asked about (`AnswerPartFinder`), read once each.
+    let partWords = AnswerPartCache()
 
     /// Creates a conversation over `content`, compiling its rules.
     public init(content: ContentBundle, configuration: EngineConfiguration = EngineConfiguration()) {
@@ -205,7 +207,11 @@ public struct Conversation: Sendable {
             return nil
         }
         let view = views.view(of: answer, region: session.region, content: content)
-        return AnswerPartFinder(language: session.language).part(of: view, asked: tokens)
+        let words = partWords.words(of: view, topic: topic, language: session.language, region: session.region)
+        let language = session.language
+        return AnswerPartFinder(language: language).part(of: words, asked: tokens) {
+            partWords.stem($0, language: language)
+        }
     }
 
     /// Shows `part` of the answer on screen, for a message that asked about it.
