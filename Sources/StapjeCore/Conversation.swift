@@ -181,6 +181,14 @@ public struct Conversation: Sendable {
             if id == session.topic, let found = partAsked(tokens, session: session) {
                 return show(found, session: session, result: result)
             }
+            // A short follow-up ("en met mijn bankkaart dan?" about the bus) whose word another topic owns, when a
+            // part of the answer on screen names it too: that part, not the other topic. The person is still busy
+            // with the answer on screen; a question that names the other topic in full is no follow-up.
+            if id != session.topic, content.isTopic(id), Matcher.readsAsFollowUp(tokens),
+                let found = partAsked(tokens, session: session)
+            {
+                return show(found, session: session, result: result)
+            }
             return intent(id, session: session, result: result, text: text, tokens: tokens)
         case .clarify:
             if result.alternatives.count == 1, let id = result.alternatives.first, !content.isTopic(id) {

@@ -149,6 +149,15 @@ public struct Matcher: Sendable {
         match(tokens: tokenizer.tokens(text), context: context)
     }
 
+    /// Whether a message reads as a short follow-up of the topic on screen ("en op mijn gsm?", "what about my
+    /// laptop?"): one clause of at most five words opening with a link word or pair, in any of the languages.
+    public static func readsAsFollowUp(_ text: [Token]) -> Bool {
+        guard (2...LanguageModel.followUpWords).contains(text.count), !text.dropFirst().contains(where: \.startsClause)
+        else { return false }
+        return LanguageModel.followUpOpeners.contains(text[0].folded)
+            || LanguageModel.followUpOpeningPairs.contains(text[0].folded + " " + text[1].folded)
+    }
+
     /// Matches one question already split into words by `Tokenizer` (a caller that reads the words itself need
     /// not split them twice). One tokenisation serves detection and every language tried.
     public func match(tokens text: [Token], context: MatchContext = MatchContext()) -> MatchResult {
@@ -958,13 +967,7 @@ final class LanguageModel: Sendable {
     /// `followUpWords` words opening with a link word or pair (`followUpOpeners`); -1 otherwise, or when this
     /// language has no such intent.
     func followUpPosition(_ text: [Token], context: MatchContext) -> Int {
-        guard let topic = context.previousTopic, (2...Self.followUpWords).contains(text.count),
-            !text.dropFirst().contains(where: \.startsClause)
-        else { return -1 }
-        let opens =
-            Self.followUpOpeners.contains(text[0].folded)
-            || Self.followUpOpeningPairs.contains(text[0].folded + " " + text[1].folded)
-        guard opens else { return -1 }
+        guard let topic = context.previousTopic, Matcher.readsAsFollowUp(text) else { return -1 }
         return intents.firstIndex { $0.id == topic } ?? -1
     }
 
