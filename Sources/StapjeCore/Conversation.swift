@@ -410,9 +410,10 @@ public struct Conversation: Sendable {
         reply.intent = "feedback.not-working"
         reply.topic = topic
         if session.missedCount >= 2 {
+            // Not the first thing that went wrong: the advice once more, and a person.
             session.pending = .handoffOffer
             reply.kind = .fallback
-            reply.texts = [words.text("fallback_second")]
+            reply.texts = [words.text("if_not_working") + " " + text, words.text("fallback_second")]
         } else {
             reply.texts = [words.text("if_not_working") + " " + text]
             reply.hints = [words.text("not_working_hint")]

@@ -23,10 +23,13 @@ public enum StandaloneHandoff {
         if requested {
             adjusted.texts = texts(language: reply.language, region: reply.region, content: content)
         } else if session.pending == .handoffOffer,
-            reply.texts.first == content.words(reply.language).text("fallback_second")
+            let offer = reply.texts.firstIndex(of: content.words(reply.language).text("fallback_second"))
         {
-            adjusted.texts = texts(
-                language: reply.language, region: reply.region, content: content, key: "fallback_second_standalone")
+            adjusted.texts.replaceSubrange(
+                offer...offer,
+                with: texts(
+                    language: reply.language, region: reply.region, content: content,
+                    key: "fallback_second_standalone"))
         }
         return adjusted
     }

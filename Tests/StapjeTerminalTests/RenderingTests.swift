@@ -106,6 +106,27 @@ struct RenderingTests {
         #expect(instead.texts.count == 2 + steps.count)
     }
 
+    @Test func anOfferAfterTheNotWorkingAdviceBecomesWhereToFindAPerson() throws {
+        let bundle = StapjeBinary.bundle
+        let conversation = Conversation(content: bundle)
+        var session = Session(language: .nl, region: .VL)
+        var reply = conversation.welcome(session)
+        for message in ["hoe laat komt de bus", "qwxz vbnm", "het werkt niet"] {
+            (session, reply) = conversation.respond(to: message, in: session, at: Date())
+        }
+        let words = bundle.words(.nl)
+        #expect(session.pending == .handoffOffer)
+        #expect(reply.texts.count == 2)
+        #expect(reply.texts.first?.hasPrefix(words.text("if_not_working")) == true)
+        #expect(reply.texts.last == words.text("fallback_second"))
+        let adjusted = StandaloneHandoff.adjust(reply, session: session, content: bundle)
+        #expect(adjusted.texts.first == reply.texts.first)
+        let whereTo = try #require(bundle.answer(StandaloneHandoff.whereTopic, language: .nl))
+        let summary = try #require(whereTo.section(.answer, region: .VL)?.text)
+        #expect(adjusted.texts[1] == words.text("fallback_second_standalone", ["where": summary]))
+        #expect(!adjusted.texts.contains(words.text("fallback_second")))
+    }
+
     @Test func optionsMustMakeSense() {
         #expect(TerminalOptions().problem == nil)
         #expect(TerminalOptions(warnAfter: 10, wipeAfter: 5).problem != nil)
