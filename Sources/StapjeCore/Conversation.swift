@@ -451,6 +451,11 @@ public struct Conversation: Sendable {
     }
 
     func miss(_ session: Session, result: MatchResult?, tokens: [Token] = []) -> (Session, Reply) {
+        // Something Stapje does not answer in general ("should I go to the police?", "how much does it cost?") that
+        // a step of the answer on screen does answer ("Money gone? Report it to the local police"): that step.
+        if result?.outOfScopeRule != nil, let result, case .step(let index) = partAsked(tokens, session: session) {
+            return show(.step(index), session: session, result: result)
+        }
         var session = session
         session.missedCount += 1
         session.pending = .none
