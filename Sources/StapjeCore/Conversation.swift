@@ -336,6 +336,13 @@ public struct Conversation: Sendable {
         case "chat.thanks":
             session.missedCount = 0
             reply.texts = [words.text("thanks")]
+            // "gelukt", "ça marche" in the middle of an answer: one step worked, and there are more.
+            if let topic = session.topic, let answer = content.answer(topic, language: session.language),
+                !session.allSteps, session.step + 1 < answer.steps(region: session.region).count
+            {
+                reply.topic = topic
+                reply.hints = [words.text("next_hint")]
+            }
         case "chat.goodbye":
             reply.texts = [words.text("goodbye")]
             reply.events = [.endSession]
