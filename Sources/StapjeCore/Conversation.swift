@@ -231,11 +231,10 @@ public struct Conversation: Sendable {
             var session = session
             session.step = index
             session.allSteps = session.helperMode
-            var (next, reply) = navigate(.repeat, session: session)
+            var (next, reply) = navigate(.repeat, session: session)  // also ends a run of misses
             reply.intent = session.topic
             reply.confidence = result.confidence
             reply.match = result
-            next.missedCount = 0
             return (next, reply)
         }
     }
@@ -254,14 +253,8 @@ public struct Conversation: Sendable {
     func intent(_ id: String, session: Session, result: MatchResult, text: String, tokens: [Token] = []) -> (
         Session, Reply
     ) {
-        // A one-word hello read as a goodbye ("dag", "salut") was a clear greeting first; a goodbye the engine chose
-        // must be clear on its own.
-        if id == "chat.goodbye" && !Self.isClearGoodbye(result) {
-            return miss(session, result: result, tokens: tokens)
-        }
-        // "It does not work" and "it works" differ by a word the engine leaves out of its similarity, so only a
-        // rule of `feedback.not-working` (they name the negation) may say the person is stuck.
-        if id == "feedback.not-working" && !Self.ruleFired(for: id, in: result) {
+        // (A one-word hello read as a goodbye, "dag" or "salut", was a clear greeting first: `greetingOrGoodbye`.)
+        if Self.needsARule.contains(id) && !Self.ruleFired(for: id, in: result) {
             return miss(session, result: result, tokens: tokens)
         }
         let id = greetingOrGoodbye(id, session: session, result: result, text: text)
@@ -294,12 +287,12 @@ public struct Conversation: Sendable {
         return goodbye >= matcher.configuration.answerThreshold ? "chat.goodbye" : id
     }
 
-    /// A goodbye ends the conversation and wipes it, so it must be one: a goodbye rule (keyword or pattern) fired.
-    /// A sentence that only looks like an example ("en mijn foto's zijn die dan weg?", close to "ik ga weg"; "et si
-    /// c'est le soir ?", close to "c'est tout, bonne soirée") is not understood instead, which loses nothing.
-    static func isClearGoodbye(_ result: MatchResult) -> Bool {
-        ruleFired(for: "chat.goodbye", in: result)
-    }
+    /// Intents taken only when one of their rules (keyword or pattern) fired, not on the similarity of an example
+    /// alone; otherwise the message is not understood, which loses nothing. A goodbye ends the conversation and wipes
+    /// it: "en mijn foto's zijn die dan weg?" is close to "ik ga weg", "et si c'est le soir ?" to "c'est tout, bonne
+    /// soirée". "It does not work" and "it works" differ by a word the engine leaves out of its similarity; the rules
+    /// of `feedback.not-working` name the negation.
+    static let needsARule: Set<String> = ["chat.goodbye", "feedback.not-working"]
 
     /// Whether a keyword or pattern of intent `id` fired (its examples alone do not count).
     static func ruleFired(for id: String, in result: MatchResult) -> Bool {
@@ -338,7 +331,7 @@ public struct Conversation: Sendable {
             reply.texts = [words.text("thanks")]
             // "gelukt", "ça marche" in the middle of an answer: one step worked, and there are more.
             if let topic = session.topic, let answer = content.answer(topic, language: session.language),
-                !session.allSteps, session.step + 1 < answer.steps(region: session.region).count
+                !isOnLastStep(session, of: answer)
             {
                 reply.topic = topic
                 reply.hints = [words.text("next_hint")]
@@ -355,9 +348,7 @@ public struct Conversation: Sendable {
         case "feedback.not-helpful", "feedback.not-working":
             session.missedCount += 1
             if session.missedCount >= 2 {
-                session.pending = .handoffOffer
-                reply.kind = .fallback
-                reply.texts = [words.text("fallback_second")]
+                offerPerson(&reply, &session)
             } else {
                 reply.texts = [words.text("not_helpful")]
             }
@@ -418,9 +409,7 @@ public struct Conversation: Sendable {
         reply.topic = topic
         if session.missedCount >= 2 {
             // Not the first thing that went wrong: the advice once more, and a person.
-            session.pending = .handoffOffer
-            reply.kind = .fallback
-            reply.texts = [words.text("if_not_working") + " " + text, words.text("fallback_second")]
+            offerPerson(&reply, &session, after: [words.text("if_not_working") + " " + text])
         } else {
             reply.texts = [words.text("if_not_working") + " " + text]
             reply.hints = [words.text("not_working_hint")]
@@ -438,16 +427,26 @@ public struct Conversation: Sendable {
         case .none, .followUps: break
         case .clarification, .handoffOffer: return nil
         }
-        let total = answer.steps(region: session.region).count
-        guard session.allSteps || session.step >= total - 1, let worked = yesOrNo(text, session: session) else {
-            return nil
-        }
+        guard isOnLastStep(session, of: answer), let worked = yesOrNo(text, session: session) else { return nil }
         var session = session
         if worked {
             session.missedCount = 0
             session.pending = .none
         }
         return (session, worked)
+    }
+
+    /// Whether the person sees the last step of `answer` (or all of them).
+    func isOnLastStep(_ session: Session, of answer: Answer) -> Bool {
+        session.allSteps || session.step >= answer.steps(region: session.region).count - 1
+    }
+
+    /// Offers a person after repeated misses: the reply falls back with `texts` and then the offer, and the session
+    /// waits for a yes (`StandaloneHandoff` finds the offer by its words).
+    func offerPerson(_ reply: inout Reply, _ session: inout Session, after texts: [String] = []) {
+        session.pending = .handoffOffer
+        reply.kind = .fallback
+        reply.texts = texts + [content.words(session.language).text("fallback_second")]
     }
 
     /// A reply of the assistant's own words `key`.
@@ -471,8 +470,7 @@ public struct Conversation: Sendable {
         reply.match = result
         reply.confidence = result?.confidence ?? 0
         if session.missedCount >= 2 {
-            session.pending = .handoffOffer
-            reply.texts = [words.text("fallback_second")]
+            offerPerson(&reply, &session)
         } else if result?.outOfScopeRule != nil {
             // Understood, but not something Stapje helps with: said plainly, with what it does help with.
             reply.texts = [words.text("out_of_scope")]
