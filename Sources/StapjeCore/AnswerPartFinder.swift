@@ -64,16 +64,25 @@ struct AnswerPartFinder {
     /// stem (by default this language's stemmer; `AnswerPartCache` keeps the ones it made).
     func part(of answer: Words, asked message: [Token], stem: ((Token) -> String)? = nil) -> Part? {
         let denies = message.contains { Self.negations.contains($0.folded) }
-        // "het werkt niet", "the button is not working": the verb says it goes wrong, it names no part.
-        let words = denies ? message.filter { !Self.workingVerbs.contains($0.folded) } : message
-        // Often one of a few words: arrays, read in place (a reply asks this on every follow-up of its topic), in
-        // a fixed order so that every run adds the same numbers in the same order.
+        // The stems asked about, without repeats: often one of a few words, so a small array read in place (a reply
+        // asks this on every follow-up of its topic) rather than sets. Left out: small words, numbers, devices,
+        // negations, the title's words and, in a message that denies, the verb that says it goes wrong ("het werkt
+        // niet", "the button is not working" name no part).
         let stemmer = Stemmer(language: language)
-        let asked = stems(of: words.filter { !Self.devices.contains($0.folded) }) {
-            stem?($0) ?? stemmer.stem($0.lower)
+        var asked: [String] = []
+        for token in message where !token.isNumber && Self.hasThreeLetters(token.folded) {
+            let folded = token.folded
+            if Self.devices.contains(folded) || (denies && Self.workingVerbs.contains(folded))
+                || StopWords.contains(folded, language: language) || Self.negations.contains(folded)
+            {
+                continue
+            }
+            let stem = stem?(token) ?? stemmer.stem(token.lower)
+            if !asked.contains(stem) && !answer.title.contains(stem) { asked.append(stem) }
         }
-        .subtracting(answer.title).sorted()
         guard !asked.isEmpty else { return nil }
+        // In a fixed order, so that every run adds the same numbers in the same order.
+        asked.sort()
         let holders = asked.map { answer.found[$0] ?? 0 }
         var best: (part: Part, score: Double)?
         for (index, part) in answer.parts.enumerated() {
@@ -89,6 +98,13 @@ struct AnswerPartFinder {
             if distinctive && score > best?.score ?? 0 { best = (part, score) }
         }
         return best?.part
+    }
+
+    /// `word.count >= 3`, without counting the characters of a longer word of ASCII letters.
+    static func hasThreeLetters(_ word: String) -> Bool {
+        let bytes = word.utf8.count
+        if bytes < 3 { return false }
+        return word.utf8.allSatisfy { $0 < 0x80 } || word.count >= 3
     }
 
     /// Devices and ways in, folded, in every language: they say where the whole task is done.
@@ -118,7 +134,7 @@ struct AnswerPartFinder {
 
     private func stems(of tokens: [Token], stem: (Token) -> String) -> Set<String> {
         var stems = Set<String>()
-        for token in tokens where !token.isNumber && token.folded.count >= 3 {
+        for token in tokens where !token.isNumber && Self.hasThreeLetters(token.folded) {
             guard !StopWords.contains(token.folded, language: language), !Self.negations.contains(token.folded) else {
                 continue
             }

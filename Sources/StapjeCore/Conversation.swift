@@ -97,6 +97,11 @@ public struct Conversation: Sendable {
             else { return "" }
             return String(input[first...last])
         }
+        // Accented text within the limit with no control character and no space at either end stays as it is (a
+        // space before a combining mark is no space to trim: that goes the long way).
+        if bytes.count <= maximumInput && bytes.first != 0x20 && bytes.last != 0x20 && !hasControl(bytes) {
+            return input
+        }
         var scalars = String.UnicodeScalarView()
         var count = 0
         for scalar in input.unicodeScalars {
@@ -116,6 +121,21 @@ public struct Conversation: Sendable {
         return text
     }
 
+    /// True when the UTF-8 `bytes` hold a control character `clean` removes: C0 controls, DEL and the C1 controls
+    /// (U+0080-U+009F, bytes C2 80-9F), and the line and paragraph separators (U+2028, U+2029: E2 80 A8 and A9).
+    static func hasControl(_ bytes: String.UTF8View) -> Bool {
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        for byte in bytes {
+            if byte < 0x20 || byte == 0x7F { return true }
+            if previous == 0xC2 && byte >= 0x80 && byte <= 0x9F { return true }
+            if beforePrevious == 0xE2 && previous == 0x80 && (byte == 0xA8 || byte == 0xA9) { return true }
+            beforePrevious = previous
+            previous = byte
+        }
+        return false
+    }
+
     // MARK: - Questions
 
     func question(_ text: String, session: Session) -> (Session, Reply) {
@@ -126,9 +146,13 @@ public struct Conversation: Sendable {
         var session = session
         let context = matchContext(for: session)
         var result = matcher.match(tokens: tokens, context: context)
-        if session.languageLocked && result.kind != .answer {
+        if session.languageLocked && result.kind != .answer
+            && tokens.contains(where: { lexicon.languageNames.contains($0.folded) })
+        {
             // A person who chose a language can still switch away from it in another one ("en français svp", which
-            // in the chosen language may read as a short follow-up of the topic on screen).
+            // in the chosen language may read as a short follow-up of the topic on screen). Only a message that
+            // names a language can say which one (`targetLanguage`), so only such a message is read again: a
+            // person who chose a language is otherwise answered in it, and each miss is matched once.
             var open = context
             open.explicitLanguage = false
             let other = matcher.match(tokens: tokens, context: open)

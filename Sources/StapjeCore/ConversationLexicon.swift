@@ -14,6 +14,8 @@ struct ConversationLexicon: Sendable {
     let regions: [(region: Region, names: [String])]
     /// Every language with the names that mean it, in the same kind of order.
     let languages: [(language: Language, names: [String])]
+    /// Every name of a language, in any language ("frans", "anglais", "dutch").
+    let languageNames: Set<String>
     /// The names of the topic categories shown after a miss, per language, in curriculum order.
     let categories: [Language: [String]]
 
@@ -48,6 +50,7 @@ struct ConversationLexicon: Sendable {
         self.no = no
         self.regions = regions
         self.languages = languages
+        self.languageNames = Set(languages.flatMap(\.1))
         self.categories = categories
     }
 }

@@ -90,4 +90,22 @@ struct TranscriptTests {
             #expect(Conversation.clean(text) == Conversation.clean(text + "\u{1}"), "\(text)")
         }
     }
+
+    /// Accented text without control characters takes a shorter way too: the same result as the long way, also with
+    /// combining marks after a space, C1 controls, line separators and characters of four bytes.
+    @Test func cleaningAccentedTextGivesWhatTheGeneralPathGives() {
+        var random = SeededGenerator(seed: 6)
+        let alphabet: [Character] = [
+            " ", "a", "é", "ç", "ß", "?", "\u{301}", "\u{85}", "\u{9F}", "\u{A0}", "\u{2028}", "\u{2029}", "\u{2027}",
+            "\u{202A}", "🙂", "\u{7F}", "\t",
+        ]
+        for _ in 0..<4000 {
+            let text = String(random.draw(0...10, from: alphabet))
+            #expect(Conversation.clean(text) == Conversation.clean(text + "\u{1}"), "\(text.unicodeScalars.map(\.value))")
+        }
+        // Within the limit, the shorter way gives the text itself; past it, the text is cut as before.
+        let long = String(repeating: "é", count: Conversation.maximumInput + 5)
+        #expect(Conversation.clean(long).count == Conversation.maximumInput)
+        #expect(Conversation.clean("café crème") == "café crème")
+    }
 }
