@@ -25,7 +25,8 @@ struct ReplyLineFilterTests {
         + "210 ANSWER kind=answer topic=jobs.apply-online step=1/7 lang=nl region=VL\n"
 
     @Test func onlyTheFinalLineOfAReplyIsPassedOn() throws {
-        #expect(try passed([Self.answer]) == ["210 ANSWER kind=answer topic=jobs.apply-online step=1/7 lang=nl region=VL"])
+        #expect(
+            try passed([Self.answer]) == ["210 ANSWER kind=answer topic=jobs.apply-online step=1/7 lang=nl region=VL"])
     }
 
     @Test func theEventThatEndsASessionIsPassedOnAndOtherEventsAreNot() throws {
@@ -53,6 +54,7 @@ struct ReplyLineFilterTests {
     }
 
     @Test func theEchoServersLinesAllPassOn() throws {
-        #expect(try passed(["ASK een\nASK twee\nAS", "K drie\n"], everyLine: true) == ["ASK een", "ASK twee", "ASK drie"])
+        #expect(
+            try passed(["ASK een\nASK twee\nAS", "K drie\n"], everyLine: true) == ["ASK een", "ASK twee", "ASK drie"])
     }
 }
