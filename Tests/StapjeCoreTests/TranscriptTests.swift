@@ -101,7 +101,8 @@ struct TranscriptTests {
         ]
         for _ in 0..<4000 {
             let text = String(random.draw(0...10, from: alphabet))
-            #expect(Conversation.clean(text) == Conversation.clean(text + "\u{1}"), "\(text.unicodeScalars.map(\.value))")
+            #expect(
+                Conversation.clean(text) == Conversation.clean(text + "\u{1}"), "\(text.unicodeScalars.map(\.value))")
         }
         // Within the limit, the shorter way gives the text itself; past it, the text is cut as before.
         let long = String(repeating: "é", count: Conversation.maximumInput + 5)
