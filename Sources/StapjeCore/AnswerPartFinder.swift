@@ -63,20 +63,27 @@ struct AnswerPartFinder {
     /// The part of the answer whose words are `answer` that `message` asks about, or nil. `stem` gives a word's
     /// stem (by default this language's stemmer; `AnswerPartCache` keeps the ones it made).
     func part(of answer: Words, asked message: [Token], stem: ((Token) -> String)? = nil) -> Part? {
-        let denies = message.contains { Self.negations.contains($0.folded) }
         // The stems asked about, without repeats: often one of a few words, so a small array read in place (a reply
         // asks this on every follow-up of its topic) rather than sets. Left out: small words, numbers, devices,
         // negations, the title's words and, in a message that denies, the verb that says it goes wrong ("het werkt
-        // niet", "the button is not working" name no part).
+        // niet", "the button is not working" name no part). Each word is looked up once in its language's table of
+        // roles; the verbs only once the whole message is read (the negation may come after them).
+        let roles = Self.roles(language)
+        var denies = false
+        var candidates: [Int] = []
+        for (index, token) in message.enumerated() {
+            switch roles[token.folded] {
+            case .negation: denies = true
+            case .skipped: break
+            case nil:
+                if !token.isNumber && Self.hasThreeLetters(token.folded) { candidates.append(index) }
+            }
+        }
         let stemmer = Stemmer(language: language)
         var asked: [String] = []
-        for token in message where !token.isNumber && Self.hasThreeLetters(token.folded) {
-            let folded = token.folded
-            if Self.devices.contains(folded) || (denies && Self.workingVerbs.contains(folded))
-                || StopWords.contains(folded, language: language) || Self.negations.contains(folded)
-            {
-                continue
-            }
+        for index in candidates {
+            let token = message[index]
+            if denies && Self.workingVerbs.contains(token.folded) { continue }
             let stem = stem?(token) ?? stemmer.stem(token.lower)
             if !asked.contains(stem) && !answer.title.contains(stem) { asked.append(stem) }
         }
@@ -98,6 +105,34 @@ struct AnswerPartFinder {
             if distinctive && score > best?.score ?? 0 { best = (part, score) }
         }
         return best?.part
+    }
+
+    /// What a folded word is to the search for a part, when it is not an ordinary word.
+    enum Role {
+        /// A word that denies (it names no part, and says something goes wrong).
+        case negation
+        /// A small word of the language or a device: it names no part.
+        case skipped
+    }
+
+    /// The words with a role in `language`: its small words, the devices and the negations of every language.
+    static func roles(_ language: Language) -> [String: Role] {
+        switch language {
+        case .nl: dutchRoles
+        case .fr: frenchRoles
+        case .en: englishRoles
+        }
+    }
+
+    private static let dutchRoles = makeRoles(.nl)
+    private static let frenchRoles = makeRoles(.fr)
+    private static let englishRoles = makeRoles(.en)
+
+    private static func makeRoles(_ language: Language) -> [String: Role] {
+        var roles: [String: Role] = [:]
+        for word in StopWords.words(for: language).union(devices) { roles[word] = .skipped }
+        for word in negations { roles[word] = .negation }
+        return roles
     }
 
     /// `word.count >= 3`, without counting the characters of a longer word of ASCII letters.
@@ -156,18 +191,28 @@ final class AnswerPartCache: Sendable {
     private let entries = Mutex<[Key: AnswerPartFinder.Words]>([:])
     /// The stems of the words follow-ups used, per language (words come back: a kiosk's questions share most of
     /// theirs); emptied when it reaches `stemLimit` words, so it stays small.
-    private let stems = Mutex<[Language: [String: String]]>([:])
+    /// One table a language, by `Language.allCases` position.
+    private let stems = Mutex<[[String: String]]>(Array(repeating: [:], count: Language.allCases.count))
     private static let stemLimit = 20_000
 
     /// The stem of `token` in `language`, as `Stemmer` gives it.
     func stem(_ token: Token, language: Language) -> String {
-        if let known = stems.withLock({ $0[language]?[token.lower] }) { return known }
+        let slot = Self.slot(language)
+        if let known = stems.withLock({ $0[slot][token.lower] }) { return known }
         let stem = Stemmer(language: language).stem(token.lower)
         stems.withLock { stems in
-            if stems[language, default: [:]].count >= Self.stemLimit { stems[language] = [:] }
-            stems[language, default: [:]][token.lower] = stem
+            if stems[slot].count >= Self.stemLimit { stems[slot] = [:] }
+            stems[slot][token.lower] = stem
         }
         return stem
+    }
+
+    private static func slot(_ language: Language) -> Int {
+        switch language {
+        case .nl: 0
+        case .fr: 1
+        case .en: 2
+        }
     }
 
     /// The words of `view` (the view of `topic` in `language` and `region`).
