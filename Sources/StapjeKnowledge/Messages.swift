@@ -44,10 +44,7 @@ public struct Messages: Sendable {
         case .list(let list): result = list.joined(separator: "\n")
         case .table, nil: result = key
         }
-        for (name, value) in arguments {
-            result = result.replacingAll("{\(name)}", with: value)
-        }
-        return result
+        return arguments.isEmpty ? result : result.filling(arguments)
     }
 
     /// The list for `key`, or an empty list.
@@ -76,6 +73,37 @@ public struct Messages: Sendable {
 }
 
 extension String {
+    /// The text with each `{name}` whose name is a key of `arguments` replaced by its value, in one pass over the
+    /// bytes (a replaced value is not read again for placeholders); other braces are left as they are.
+    func filling(_ arguments: [String: String]) -> String {
+        var source = self
+        return source.withUTF8 { bytes in
+            guard bytes.contains(UInt8(ascii: "{")) else { return self }
+            var filled: [UInt8] = []
+            filled.reserveCapacity(bytes.count + 16)
+            var index = 0
+            var replaced = false
+            while index < bytes.count {
+                if bytes[index] == UInt8(ascii: "{"),
+                    let close = bytes[(index + 1)...].firstIndex(where: {
+                        $0 == UInt8(ascii: "}") || $0 == UInt8(ascii: "{")
+                    }),
+                    bytes[close] == UInt8(ascii: "}"),
+                    let value = arguments[
+                        String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<close]), as: UTF8.self)]
+                {
+                    filled += value.utf8
+                    index = close + 1
+                    replaced = true
+                } else {
+                    filled.append(bytes[index])
+                    index += 1
+                }
+            }
+            return replaced ? String(decoding: filled, as: UTF8.self) : self
+        }
+    }
+
     func replacingAll(_ target: String, with replacement: String) -> String {
         // On bytes: a Foundation search per placeholder cost more than the rest of a step reply. UTF-8 is
         // self-synchronising, so a match of the placeholder's bytes is always a match of its characters.

@@ -13,6 +13,22 @@ struct MessagesTests {
         #expect(template.replacingAll("{n}", with: "2").replacingAll("{total}", with: "5") == expected)
     }
 
+    /// Filling every placeholder at once gives what replacing them one by one gives, for values without braces.
+    @Test(arguments: [
+        "Stap {n} van {total}", "Étape {n} sur {total}", "{n}{n}/{total}", "{", "", "geen plaats", "{n", "→ {n} ←",
+        "{{n}}", "{x} en {n}", "{total", "}{n}{", "{n}}", "{{total}", "n} {n",
+    ])
+    func fillingAtOnceGivesWhatOneByOneGives(template: String) {
+        let arguments = ["n": "2", "total": "5"]
+        let oneByOne = template.replacingAll("{n}", with: "2").replacingAll("{total}", with: "5")
+        #expect(template.filling(arguments) == oneByOne)
+        #expect(template.filling(["n": "{total}"]) == template.replacingAll("{n}", with: "{total}"))
+    }
+
+    @Test func aValueIsNotReadAgainForPlaceholders() {
+        #expect("{a}".filling(["a": "{b}", "b": "x"]) == "{b}")
+    }
+
     @Test func lineEndsAreMadePlain() {
         #expect("a\r\nb\r\n".replacingAll("\r\n", with: "\n") == "a\nb\n")
     }
