@@ -53,4 +53,30 @@ struct HotPathTests {
         }
         #expect(found > 1000 && found < 3000)
     }
+
+    /// The same on longer text (the scan reads eight bytes at a time), mostly plain letters so that many lines hold
+    /// nothing, and the parser's test for control characters in a question (a tab is allowed there).
+    @Test func theBreakScanAgreesOnLongTextAndAllowsTabsInQuestions() {
+        let rare = [
+            "é", "\u{85}", "\u{9F}", "\u{A0}", "\u{2028}", "\u{2029}", "\u{2019}", "→", "\u{7F}", "\t", "\u{1}", "👍",
+            "\u{2027}", "\u{C2}",
+        ]
+        var generator = SeededGenerator(seed: 12)
+        var found = (breaks: 0, controls: 0)
+        for _ in 0..<6000 {
+            let text = (0..<Int(generator.next() % 40)).map { _ in
+                generator.next() % 12 == 0 ? rare[Int(generator.next() % UInt64(rare.count))] : "ab c"
+            }.joined()
+            let isBreak = { (value: UInt32) in
+                value < 0x20 || value == 0x7F || (value >= 0x80 && value < 0xA0) || value == 0x2028 || value == 0x2029
+            }
+            let breaks = text.unicodeScalars.contains { isBreak($0.value) }
+            let controls = text.unicodeScalars.contains { $0 != "\t" && isBreak($0.value) }
+            found.breaks += breaks ? 1 : 0
+            found.controls += controls ? 1 : 0
+            #expect(WireEncoder.hasBreak(text[...].utf8) == breaks, "\(text.unicodeScalars.map(\.value))")
+            #expect(RequestParser.holdsControl(text[...]) == controls, "\(text.unicodeScalars.map(\.value))")
+        }
+        #expect(found.breaks > 1000 && found.breaks < 5000 && found.controls < found.breaks)
+    }
 }

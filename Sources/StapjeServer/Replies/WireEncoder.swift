@@ -151,27 +151,42 @@ struct WireEncoder: Sendable {
         Array(bytes).withUnsafeBufferPointer { scanForBreak($0) }
     }
 
-    /// One test a byte for the common case (none of C0, DEL and the lead bytes C2 and E2); only those bytes are
-    /// looked at closely.
-    static func scanForBreak(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Eight bytes a test for the common case (ASCII without C0 and DEL); only the eight bytes that fail it are looked
+    /// at one by one (C0 and DEL, and the lead bytes C2 and E2 of C1 and the two separators). `allowingTab`: a tab is
+    /// no break (a question may hold one).
+    static func scanForBreak(_ bytes: UnsafeBufferPointer<UInt8>, allowingTab: Bool = false) -> Bool {
         let count = bytes.count
         var index = 0
-        while index < count {
+        /// Whether the byte at `index` starts a character `appendClean` replaces (the next bytes are read as needed).
+        func breaks(at index: Int) -> Bool {
             let byte = bytes[index]
-            if byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xE2 {
-                switch byte {
-                case 0xC2:
-                    if index + 1 < count && bytes[index + 1] >= 0x80 && bytes[index + 1] <= 0x9F { return true }
-                case 0xE2:
-                    if index + 2 < count && bytes[index + 1] == 0x80
-                        && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9)
-                    {
-                        return true
-                    }
-                default:
-                    return true
-                }
+            switch byte {
+            case 0x09: return !allowingTab
+            case 0..<0x20, 0x7F: return true
+            case 0xC2: return index + 1 < count && bytes[index + 1] >= 0x80 && bytes[index + 1] <= 0x9F
+            case 0xE2:
+                return index + 2 < count && bytes[index + 1] == 0x80
+                    && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9)
+            default: return false
             }
+        }
+        if let base = bytes.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            while index + 8 <= count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                // A byte of 0x80 or more, below 0x20 (exact when no byte has its high bit), or equal to 0x7F.
+                let high = word & highs
+                let low = (word &- 0x20 &* ones) & ~word & highs
+                let delete = ((word ^ (0x7F &* ones)) &- ones) & ~(word ^ (0x7F &* ones)) & highs
+                if high | low | delete != 0 {
+                    for offset in 0..<8 where breaks(at: index + offset) { return true }
+                }
+                index += 8
+            }
+        }
+        while index < count {
+            if breaks(at: index) { return true }
             index += 1
         }
         return false
