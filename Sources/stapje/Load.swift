@@ -9,8 +9,9 @@ struct Load: AsyncParsableCommand {
         discussion: """
             Without --port, a server is started in this process on a free loopback port. --echo also runs a bare \
             line-echo server on the same framework, sends it the same lines, and prints the ratio. --rate makes the \
-            load open-loop (a fixed schedule; latency counts from the scheduled time; lines of an eval file that end \
-            the conversation are then left out). --idle N holds N idle \
+            load open-loop (a fixed schedule, sent on the first millisecond tick after each question's time; \
+            latency counts from that scheduled time; lines of an eval file that end the conversation are then left \
+            out). --idle N holds N idle \
             connections and prints the server's STATS line (rss-kb): run it against `stapje serve` in another \
             process, with `ulimit -n` raised on both sides. Build with -c release; prints figures, asserts nothing.
             """)
