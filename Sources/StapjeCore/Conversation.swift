@@ -99,7 +99,9 @@ public struct Conversation: Sendable {
         }
         // Accented text within the limit with no control character and no space at either end stays as it is (a
         // space before a combining mark is no space to trim: that goes the long way).
-        if bytes.count <= maximumInput && bytes.first != 0x20 && bytes.last != 0x20 && !hasControl(bytes) {
+        if bytes.count <= maximumInput && bytes.first != 0x20 && bytes.last != 0x20
+            && !ControlCharacters.found(in: input[...].utf8)
+        {
             return input
         }
         var scalars = String.UnicodeScalarView()
@@ -119,21 +121,6 @@ public struct Conversation: Sendable {
         while text.first == " " { text.removeFirst() }
         while text.last == " " { text.removeLast() }
         return text
-    }
-
-    /// True when the UTF-8 `bytes` hold a control character `clean` removes: C0 controls, DEL and the C1 controls
-    /// (U+0080-U+009F, bytes C2 80-9F), and the line and paragraph separators (U+2028, U+2029: E2 80 A8 and A9).
-    static func hasControl(_ bytes: String.UTF8View) -> Bool {
-        var previous: UInt8 = 0
-        var beforePrevious: UInt8 = 0
-        for byte in bytes {
-            if byte < 0x20 || byte == 0x7F { return true }
-            if previous == 0xC2 && byte >= 0x80 && byte <= 0x9F { return true }
-            if beforePrevious == 0xE2 && previous == 0x80 && (byte == 0xA8 || byte == 0xA9) { return true }
-            beforePrevious = previous
-            previous = byte
-        }
-        return false
     }
 
     // MARK: - Questions

@@ -1,4 +1,5 @@
 import NIOCore
+import StapjeText
 
 /// The two reply formats a client picks at `HELLO`.
 enum WireFormat: String, Sendable, Hashable, CaseIterable {
@@ -99,7 +100,7 @@ struct WireEncoder: Sendable {
 
     /// Appends the UTF-8 of one line (whole scalars) as `appendClean(_:to:)` on a string does.
     static func appendClean(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout ByteBuffer) {
-        guard scanForBreak(bytes) else {
+        guard ControlCharacters.found(in: bytes) else {
             output.writeBytes(bytes)
             return
         }
@@ -140,56 +141,9 @@ struct WireEncoder: Sendable {
         output += String(scalars)
     }
 
-    /// Whether the UTF-8 bytes hold a character `appendClean` replaces: C0 and DEL are single bytes, C1 is
-    /// C2 80-9F, U+2028 and U+2029 are E2 80 A8 and E2 80 A9. Accents and typographic quotes pass untouched.
+    /// Whether the UTF-8 bytes hold a character `appendClean` replaces (`ControlCharacters`).
     static func hasBreak(_ bytes: Substring.UTF8View) -> Bool {
-        // A native string's bytes are contiguous: scanned as a buffer, without walking string indices.
-        bytes.withContiguousStorageIfAvailable { scanForBreak($0) } ?? scanForBreak(bytes)
-    }
-
-    private static func scanForBreak(_ bytes: some Sequence<UInt8>) -> Bool {
-        Array(bytes).withUnsafeBufferPointer { scanForBreak($0) }
-    }
-
-    /// Eight bytes a test for the common case (ASCII without C0 and DEL); only the eight bytes that fail it are looked
-    /// at one by one (C0 and DEL, and the lead bytes C2 and E2 of C1 and the two separators). `allowingTab`: a tab is
-    /// no break (a question may hold one).
-    static func scanForBreak(_ bytes: UnsafeBufferPointer<UInt8>, allowingTab: Bool = false) -> Bool {
-        let count = bytes.count
-        var index = 0
-        /// Whether the byte at `index` starts a character `appendClean` replaces (the next bytes are read as needed).
-        func breaks(at index: Int) -> Bool {
-            let byte = bytes[index]
-            switch byte {
-            case 0x09: return !allowingTab
-            case 0..<0x20, 0x7F: return true
-            case 0xC2: return index + 1 < count && bytes[index + 1] >= 0x80 && bytes[index + 1] <= 0x9F
-            case 0xE2:
-                return index + 2 < count && bytes[index + 1] == 0x80
-                    && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9)
-            default: return false
-            }
-        }
-        if let base = bytes.baseAddress {
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let highs: UInt64 = 0x8080_8080_8080_8080
-            while index + 8 <= count {
-                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                // A byte of 0x80 or more, below 0x20 (exact when no byte has its high bit), or equal to 0x7F.
-                let high = word & highs
-                let low = (word &- 0x20 &* ones) & ~word & highs
-                let delete = ((word ^ (0x7F &* ones)) &- ones) & ~(word ^ (0x7F &* ones)) & highs
-                if high | low | delete != 0 {
-                    for offset in 0..<8 where breaks(at: index + offset) { return true }
-                }
-                index += 8
-            }
-        }
-        while index < count {
-            if breaks(at: index) { return true }
-            index += 1
-        }
-        return false
+        ControlCharacters.found(in: bytes)
     }
 
     /// A parameter value reduced to letters, digits and `._-/:`; anything else becomes `_`, so a value is one word.

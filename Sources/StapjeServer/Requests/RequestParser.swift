@@ -1,4 +1,5 @@
 import Foundation
+import StapjeText
 
 /// Reads one line (its line ending already removed) into a request, or says why it cannot.
 ///
@@ -270,12 +271,7 @@ struct RequestParser: Sendable {
 
     /// JSON strings can carry escaped control characters; text lines were checked byte by byte already.
     static func holdsControl(_ text: Substring) -> Bool {
-        // On the bytes when they are contiguous (a line read from the socket): the characters looked for are C0
-        // (tab aside), DEL, C1 and the two separators, which is what a reply's text is cleaned of.
-        text.utf8.withContiguousStorageIfAvailable { WireEncoder.scanForBreak($0, allowingTab: true) }
-            ?? text.unicodeScalars.contains { scalar in
-                (scalar.value < 0x20 && scalar != "\t") || scalar.value == 0x7F || isForbiddenScalar(scalar)
-            }
+        ControlCharacters.found(in: text.utf8, allowingTab: true)
     }
 
     /// `SAY <n> <text>`: the text is the rest of the line, at most as long as a question.
