@@ -467,10 +467,15 @@ public struct Conversation: Sendable {
         return reply
     }
 
+    /// The out-of-scope rule for someone in danger now: its reply says to call 112 (`emergency`).
+    static let emergencyRule = "oos.emergency"
+
     func miss(_ session: Session, result: MatchResult?, tokens: [Token] = []) -> (Session, Reply) {
         // Something Stapje does not answer in general ("should I go to the police?", "how much does it cost?") that
         // a step of the answer on screen does answer ("Money gone? Report it to the local police"): that step.
-        if result?.outOfScopeRule != nil, let result, case .step(let index) = partAsked(tokens, session: session) {
+        if let rule = result?.outOfScopeRule, rule != Self.emergencyRule, let result,
+            case .step(let index) = partAsked(tokens, session: session)
+        {
             return show(.step(index), session: session, result: result)
         }
         var session = session
@@ -480,7 +485,13 @@ public struct Conversation: Sendable {
         var reply = Reply(kind: .fallback, language: session.language, region: session.region)
         reply.match = result
         reply.confidence = result?.confidence ?? 0
-        if session.missedCount >= 2 {
+        if let result, result.outOfScopeRule == Self.emergencyRule, Self.ruleFired(for: Self.emergencyRule, in: result)
+        {
+            // Someone in danger: call 112 and tell the desk, said first and alone (no list of categories, no offer
+            // to type yes: the desk is where help comes from now). Only when a keyword or pattern of the rule fired:
+            // a question merely close to its examples ("a pain in my back from sitting at the computer") is no alarm.
+            reply.texts = [words.text("emergency")]
+        } else if session.missedCount >= 2 {
             offerPerson(&reply, &session)
         } else if result?.outOfScopeRule != nil {
             // Understood, but not something Stapje helps with: said plainly, with what it does help with.

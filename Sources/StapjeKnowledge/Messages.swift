@@ -13,7 +13,7 @@ public struct Messages: Sendable {
     public static let requiredKeys: [String] = [
         "language_name", "welcome", "welcome_examples", "welcome_human", "fallback_first", "fallback_second",
         "fallback_topic", "fallback_topic_hint", "fallback_second_standalone", "not_working_hint", "worked",
-        "out_of_scope", "clarify", "clarify_none", "step_position", "next_hint", "last_step", "followups",
+        "out_of_scope", "emergency", "clarify", "clarify_none", "step_position", "next_hint", "last_step", "followups",
         "no_topic", "first_step", "all_steps_title", "you_need", "steps", "if_not_working", "safety",
         "helper_notes", "related", "sources", "last_checked", "region_variant", "handoff_requested",
         "handoff_standalone", "handoff_cancelled", "handoff_offer_declined", "greeting", "thanks", "goodbye",

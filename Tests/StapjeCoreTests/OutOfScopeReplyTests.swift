@@ -25,6 +25,27 @@ struct OutOfScopeReplyTests {
         #expect(second.texts == [words.text("fallback_second")])
     }
 
+    /// Someone in danger is told to call 112 and to tell the desk, and nothing else; a question only close to the
+    /// rule's examples raises no alarm.
+    @Test(arguments: [
+        (Language.nl, "mijn moeder is gevallen en kan niet meer opstaan"),
+        (.fr, "mon mari a mal à la poitrine, qui j'appelle"),
+        (.en, "there is smoke in the kitchen of our flat"),
+    ])
+    func anEmergencyIsToldToCall112AndToTellTheDesk(language: Language, question: String) {
+        let conversation = TranscriptTests.conversation
+        let words = conversation.content.words(language)
+        let (session, reply) = conversation.respond(to: question, in: Session(language: language), at: Date())
+        #expect(reply.kind == .fallback)
+        #expect(reply.match?.outOfScopeRule == "oos.emergency")
+        #expect(reply.texts == [words.text("emergency")])
+        #expect(words.text("emergency").contains("112"))
+        #expect(session.pending == .none)
+        let (_, quiet) = conversation.respond(
+            to: "I have a pain in my back from sitting at the computer", in: Session(language: .en), at: Date())
+        #expect(quiet.texts.first != conversation.content.words(.en).text("emergency"))
+    }
+
     @Test func aQuestionNotUnderstoodStillSaysSo() {
         let conversation = TranscriptTests.conversation
         let (_, reply) = conversation.respond(to: "asdf qwerty", in: Session(language: .nl), at: Date())
