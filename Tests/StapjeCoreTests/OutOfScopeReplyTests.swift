@@ -14,10 +14,8 @@ struct OutOfScopeReplyTests {
         (.en, "what time does the library close today"),
     ])
     func anOutOfScopeRuleGetsThePlainMessage(language: Language, question: String) {
-        let conversation = TranscriptTests.conversation
+        let (conversation, session, reply) = Self.firstReply(to: question, in: language)
         let words = conversation.content.words(language)
-        let (session, reply) = conversation.respond(to: question, in: Session(language: language), at: Date())
-        #expect(reply.kind == .fallback)
         #expect(reply.match?.outOfScopeRule != nil)
         #expect(reply.texts == [words.text("out_of_scope")])
         #expect(session.missedCount == 1)
@@ -33,17 +31,21 @@ struct OutOfScopeReplyTests {
         (.en, "there is smoke in the kitchen of our flat"),
     ])
     func anEmergencyIsToldToCall112AndToTellTheDesk(language: Language, question: String) {
-        let conversation = TranscriptTests.conversation
-        let words = conversation.content.words(language)
-        let (session, reply) = conversation.respond(to: question, in: Session(language: language), at: Date())
-        #expect(reply.kind == .fallback)
+        let (conversation, session, reply) = Self.firstReply(to: question, in: language)
+        let emergency = conversation.content.words(language).text("emergency")
         #expect(reply.match?.outOfScopeRule == "oos.emergency")
-        #expect(reply.texts == [words.text("emergency")])
-        #expect(words.text("emergency").contains("112"))
+        #expect(reply.texts == [emergency] && emergency.contains("112"))
         #expect(session.pending == .none)
-        let (_, quiet) = conversation.respond(
-            to: "I have a pain in my back from sitting at the computer", in: Session(language: .en), at: Date())
+        let (_, _, quiet) = Self.firstReply(to: "I have a pain in my back from sitting at the computer", in: .en)
         #expect(quiet.texts.first != conversation.content.words(.en).text("emergency"))
+    }
+
+    /// The reply to `question` as the first message of a conversation in `language`, which must be a fallback.
+    static func firstReply(to question: String, in language: Language) -> (Conversation, Session, Reply) {
+        let conversation = TranscriptTests.conversation
+        let (session, reply) = conversation.respond(to: question, in: Session(language: language), at: Date())
+        #expect(reply.kind == .fallback, "\(question)")
+        return (conversation, session, reply)
     }
 
     @Test func aQuestionNotUnderstoodStillSaysSo() {
