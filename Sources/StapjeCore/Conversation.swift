@@ -89,29 +89,25 @@ public struct Conversation: Sendable {
 
     /// Removes control characters and cuts the input to `maximumInput` characters.
     public static func clean(_ input: String) -> String {
-        // Most input is printable ASCII within the limit: only spaces at the ends can go.
+        // Most input is within the limit and has no control character (one scan of its bytes): it stays as it is,
+        // or, in ASCII, only spaces at the ends go. A space at an end of accented text goes the long way (a space
+        // before a combining mark is no space to trim).
         let bytes = input.utf8
-        if bytes.count <= maximumInput && bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+        if bytes.count <= maximumInput && !ControlCharacters.found(in: input[...].utf8) {
             guard bytes.first == 0x20 || bytes.last == 0x20 else { return input }
-            guard let first = bytes.firstIndex(where: { $0 != 0x20 }), let last = bytes.lastIndex(where: { $0 != 0x20 })
-            else { return "" }
-            return String(input[first...last])
-        }
-        // Accented text within the limit with no control character and no space at either end stays as it is (a
-        // space before a combining mark is no space to trim: that goes the long way).
-        if bytes.count <= maximumInput && bytes.first != 0x20 && bytes.last != 0x20
-            && !ControlCharacters.found(in: input[...].utf8)
-        {
-            return input
+            if bytes.allSatisfy({ $0 < 0x80 }) {
+                guard let first = bytes.firstIndex(where: { $0 != 0x20 }),
+                    let last = bytes.lastIndex(where: { $0 != 0x20 })
+                else { return "" }
+                return String(input[first...last])
+            }
         }
         var scalars = String.UnicodeScalarView()
         var count = 0
         for scalar in input.unicodeScalars {
             if count >= maximumInput { break }
-            let value = scalar.value
-            let isControl = value < 0x20 || (value >= 0x7F && value < 0xA0) || value == 0x2028 || value == 0x2029
-            if isControl {
-                if value == 0x09 || value == 0x0A || value == 0x0D { scalars.append(" ") }
+            if ControlCharacters.contains(scalar) {
+                if scalar == "\t" || scalar == "\n" || scalar == "\r" { scalars.append(" ") }
                 continue
             }
             scalars.append(scalar)

@@ -45,6 +45,12 @@ public enum ControlCharacters {
         return false
     }
 
+    /// Whether `scalar` is one of them (a tab counts).
+    public static func contains(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return value < 0x20 || value == 0x7F || (value >= 0x80 && value < 0xA0) || value == 0x2028 || value == 0x2029
+    }
+
     /// The same for the bytes of a string (read in place when they are contiguous, as a native string's are).
     public static func found(in text: Substring.UTF8View, allowingTab: Bool = false) -> Bool {
         text.withContiguousStorageIfAvailable { found(in: $0, allowingTab: allowingTab) }

@@ -132,11 +132,7 @@ struct WireEncoder: Sendable {
         }
         var scalars = String.UnicodeScalarView()
         for scalar in line.unicodeScalars {
-            let value = scalar.value
-            let isBreak =
-                value < 0x20 || value == 0x7F || (value >= 0x80 && value < 0xA0) || value == 0x2028
-                || value == 0x2029
-            scalars.append(isBreak ? " " : scalar)
+            scalars.append(ControlCharacters.contains(scalar) ? " " : scalar)
         }
         output += String(scalars)
     }
@@ -211,11 +207,8 @@ struct WireEncoder: Sendable {
             case "\r": output += "\\r"
             case "\t": output += "\\t"
             default:
-                let value = scalar.value
-                if value < 0x20 || value == 0x7F || (value >= 0x80 && value < 0xA0) || value == 0x2028
-                    || value == 0x2029
-                {
-                    let hex = String(value, radix: 16)
+                if ControlCharacters.contains(scalar) {
+                    let hex = String(scalar.value, radix: 16)
                     output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {
                     output.unicodeScalars.append(scalar)
