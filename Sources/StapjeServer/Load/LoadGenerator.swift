@@ -372,9 +372,11 @@ final class LoadClient: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let line = unwrapInboundIn(data)
-        if settings.target == .stapje {
-            if line.readableBytesView.starts(with: "* 621 ".utf8) { sessionEnded = true }
-            guard line.readableBytesView.first != UInt8(ascii: "*"), isFinalReplyLine(line) else { return }
+        // `ReplyLineFilter` passes on only a reply's final line and the event that ends a session (every line from the
+        // echo server).
+        if settings.target == .stapje && line.readableBytesView.first == UInt8(ascii: "*") {
+            sessionEnded = true
+            return
         }
         switch phase {
         case .banner:
