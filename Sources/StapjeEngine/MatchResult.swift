@@ -267,6 +267,9 @@ enum Decision: Sendable, Hashable {
     /// `runnerUp`: the runner-up's evidence as a share of the best intent's.
     case answered(intent: String, score: Double, threshold: Double, runnerUp: Double)
     case tooClose(first: String, score: Double, second: String, secondScore: Double)
+    /// The rules left `second` (the closest of those too close) near `intent`, but the question is much more like an
+    /// example of `intent` (`example` against `secondExample`).
+    case closerExample(intent: String, score: Double, example: Double, second: String, secondExample: Double)
     case betweenThresholds(score: Double)
     /// Read back from a written explanation.
     case written(String)
@@ -285,6 +288,9 @@ enum Decision: Sendable, Hashable {
                 + "\(Int(runnerUp * 100))% of its evidence"
         case .tooClose(let first, let score, let second, let secondScore):
             "\(first) (\(Self.hundredths(score))) and \(second) (\(Self.hundredths(secondScore))) are too close to choose"
+        case .closerExample(let intent, let score, let example, let second, let secondExample):
+            "\(intent) scored \(Self.hundredths(score)) with \(second) close behind, but the question is much closer to "
+                + "an example of \(intent) (\(Self.hundredths(example)) against \(Self.hundredths(secondExample)))"
         case .betweenThresholds(let score):
             "best score \(Self.hundredths(score)) is between the thresholds: ask which is meant"
         case .written(let text): text

@@ -30,11 +30,28 @@ struct ExplanationTests {
             .tooClose(first: "email.create", score: 0.71, second: "email.password", secondScore: 0.66),
             "email.create (0.71) and email.password (0.66) are too close to choose"
         ),
+        (
+            .closerExample(intent: "gov.ebox", score: 0.942, example: 0.912, second: "id.itsme", secondExample: 0.537),
+            "gov.ebox scored 0.94 with id.itsme close behind, but the question is much closer to an example of gov.ebox "
+                + "(0.91 against 0.54)"
+        ),
         (.betweenThresholds(score: 0.5), "best score 0.50 is between the thresholds: ask which is meant"),
         (.written("as read back"), "as read back"),
     ])
     func decisionsAreWordedAsBefore(decision: Decision, text: String) {
         #expect(decision.text == text)
+    }
+
+    /// The rules of the eBox and of itsme fire equally for activating the eBox with itsme; the question is a near
+    /// copy of an eBox example, so the engine answers it instead of asking which of the two is meant.
+    @Test func aCloserExampleDecidesBetweenEqualRules() {
+        let result = Self.matcher.match("activate ebox using itsme")
+        #expect(result.kind == .answer)
+        #expect(result.intent == "gov.ebox")
+        #expect(result.explanation.decision.contains("much closer to an example of gov.ebox"))
+        let candidates = result.explanation.candidates
+        #expect(candidates.count >= 2 && candidates[1].id == "id.itsme")
+        #expect(candidates.count >= 2 && candidates[1].evidence.total > 0.8 * candidates[0].evidence.total)
     }
 
     @Test(arguments: [
