@@ -47,7 +47,7 @@ public struct Tokenizer: Sendable {
             }
         }
         words.flushWord(&word, tokenizer: self)
-        return words.result
+        return Self.joiningHalves(words.result)
     }
 
     /// The words of a text read from its UTF-8, as the scalar loop of `tokens` reads them, for texts made of ASCII,
@@ -119,8 +119,43 @@ public struct Tokenizer: Sendable {
             index += length
         }
         endWord()
-        return words.result
+        return Self.joiningHalves(words.result)
     }
+
+    /// Words typed in two halves, the apostrophe left out, as the one word they are: French "quelqu un" and
+    /// "quelqu une" (quelqu'un, quelqu'une, which read as "quelquun" and "quelquune") and "aujourd hui". Read apart,
+    /// "quelqu" has the stem of "quelque": "ya quelqu un ici" and "je cherche quelque chose" would share a word. A
+    /// first half is no word of its own, so nothing else is joined.
+    static func joiningHalves(_ tokens: [Token]) -> [Token] {
+        // A look at each word's length first: most questions have no first half, and are returned as they are.
+        guard tokens.count > 1,
+            tokens.dropLast().contains(where: { firstHalfLengths.contains($0.lower.utf8.count) && halves[$0.lower] != nil })
+        else { return tokens }
+        var joined: [Token] = []
+        joined.reserveCapacity(tokens.count)
+        var index = 0
+        while index < tokens.count {
+            let token = tokens[index]
+            if index + 1 < tokens.count, let seconds = halves[token.lower], seconds.contains(tokens[index + 1].lower),
+                !tokens[index + 1].startsClause
+            {
+                var whole = Token(
+                    original: token.original + " " + tokens[index + 1].original,
+                    lower: token.lower + tokens[index + 1].lower)
+                whole.startsClause = token.startsClause
+                joined.append(whole)
+                index += 2
+            } else {
+                joined.append(token)
+                index += 1
+            }
+        }
+        return joined
+    }
+
+    /// First halves (lower-case) and the second halves that complete them.
+    static let halves: [String: Set<String>] = ["quelqu": ["un", "une"], "aujourd": ["hui"]]
+    private static let firstHalfLengths = Set(halves.keys.map(\.utf8.count))
 
     /// What the scalar loop of `tokens` makes of a scalar.
     private enum ScalarKind {

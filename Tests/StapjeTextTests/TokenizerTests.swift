@@ -44,6 +44,28 @@ struct TokenizerTests {
         #expect(Tokenizer().tokens(text).first?.original.lowercased() == text.split(separator: " ").first?.lowercased())
     }
 
+    /// A word typed in two halves without its apostrophe is the one word it is, on both paths; "quelque" and a
+    /// half before a clause mark stay apart.
+    @Test(arguments: [
+        ("ya quelqu un ici", ["ya", "quelquun", "ici"]),
+        ("ya quelqu'un ici", ["ya", "quelquun", "ici"]),
+        ("QUELQU UNE pour m'aider", ["quelquune", "pour", "me", "aider"]),
+        ("aujourd hui et aujourd'hui", ["aujourdhui", "et", "aujourdhui"]),
+        ("je cherche quelque chose quelque part", ["je", "cherche", "quelque", "chose", "quelque", "part"]),
+        ("quelqu, un", ["quelqu", "un"]),
+        ("un quelqu", ["un", "quelqu"]),
+    ])
+    func halvesAreJoined(text: String, expected: [String]) {
+        #expect(words(text) == expected)
+        #expect(words(text + " é").dropLast() == expected[...])
+    }
+
+    @Test func aJoinedWordKeepsBothHalvesAsTyped() {
+        let tokens = Tokenizer().tokens("merci. Quelqu Un svp")
+        #expect(tokens.map(\.original) == ["merci", "Quelqu Un", "svp"])
+        #expect(tokens.map(\.startsClause) == [false, true, false])
+    }
+
     /// `,` `;` `!` `?` end a clause, `.` `:` `…` only before a space or the end; a comma between digits, a dot in
     /// an address and a colon in a time do not. The first word never starts a clause.
     @Test(arguments: [
