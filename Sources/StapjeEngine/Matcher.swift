@@ -720,6 +720,10 @@ final class LanguageModel: Sendable {
         // Whether the question could be a whole-message intent's own words: at most five words, each of them a word
         // the rules use (an unknown word, even "mop", may be what the question is about).
         var uncoverable = false
+        // A number no rule names is no word of any intent, but it is something the person said: a short command is
+        // all its own words, so a message with such a number is no command's near copy ("combien fait 17 fois 23" is
+        // not "tout en une fois", whose words without its small words are "fois").
+        var unnamedNumbers = false
         ids.reserveCapacity(tokens.count)
         messageIDs.reserveCapacity(tokens.count)
         for (position, (token, known)) in zip(tokens, known).enumerated() {
@@ -751,7 +755,10 @@ final class LanguageModel: Sendable {
             if token.folded.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
                 // A number is no word of the question ("800 euro"), unless a rule names it: a helpline such as
                 // 1700 or 33700 is then a known word like any other.
-                guard id >= 0 else { continue }
+                guard id >= 0 else {
+                    unnamedNumbers = true
+                    continue
+                }
                 knownWords += 1
             } else if token.isKnown {
                 knownWords += 1
@@ -760,7 +767,7 @@ final class LanguageModel: Sendable {
             ids.append(id)
             words += 1
         }
-        let coverable = !uncoverable && words > 0 && words <= 5
+        let coverable = !uncoverable && !unnamedNumbers && words > 0 && words <= 5
         let followUp = followUpPosition(text, context: context)
         let occurrences = Occurrences(ids: ids)
         let messageOccurrences = Occurrences(ids: messageIDs, clauses: messageClauses, questions: messageQuestions)
@@ -805,7 +812,7 @@ final class LanguageModel: Sendable {
                         clauseBesideQuestion: intentHits.clauseBesideQuestionCount > 0,
                         excluded: intentHits.exclude >= 0,
                         covered: coverable && kinds[position].whole && intents[position].vocabulary.isSuperset(of: ids),
-                        followUp: position == followUp)
+                        followUp: position == followUp, unnamedNumbers: unnamedNumbers)
                     let (total, contextBoost) = Self.evidence(
                         kinds[position], id: intents[position].id, found, exampleOnly: exampleOnly,
                         occurrenceCount: occurrences.count, coverage: coverage, context: context)
@@ -913,11 +920,11 @@ final class LanguageModel: Sendable {
         var total: Double
         if intent.whole {
             // Short conversation commands: only a pattern over the whole question, a near-copy of an example in at
-            // most two words, all of them known ("who will win the next election" is no "next", "I lost my dog in
-            // the park" no "I'm lost"), or at most five words that are all the intent's own ("ta réponse sert à
-            // rien": every word is one its examples or keywords use; "vertel eens een mop" is not, "mop" is no word
-            // of nav.repeat's).
-            let nearCopy = best >= 0.9 && coverage >= 1 && occurrenceCount <= 2
+            // most two words, all of them known and no number beside them ("who will win the next election" is no
+            // "next", "I lost my dog in the park" no "I'm lost", "17 fois 23" no "en une fois"), or at most five
+            // words that are all the intent's own ("ta réponse sert à rien": every word is one its examples or
+            // keywords use; "vertel eens een mop" is not, "mop" is no word of nav.repeat's).
+            let nearCopy = best >= 0.9 && coverage >= 1 && occurrenceCount <= 2 && !found.unnamedNumbers
             total = found.patterns ? 4.5 : (nearCopy || found.covered ? 3 * best : 0)
             // A pattern over some clauses of a longer message ("thanks a lot, the wifi works now"): less than
             // the whole message, so a topic the rest of it names strongly still wins ("merci, et comment je
@@ -1024,6 +1031,8 @@ final class LanguageModel: Sendable {
         var covered = false
         /// The topic on screen, and the message reads as a short follow-up of it (`followUpPosition`).
         var followUp = false
+        /// The message has a number no rule names (it can be no short command's near copy).
+        var unnamedNumbers = false
     }
 
     /// `(value * 1e6).rounded() / 1e6` for a positive value, the halves away from zero, without the C library's
@@ -1090,7 +1099,8 @@ final class LanguageModel: Sendable {
                     intent: first.id, score: first.score, threshold: configuration.answerThreshold, runnerUp: ratio)
             )
         }
-        if first.score >= configuration.answerThreshold, let lead = exampleLead(candidates, configuration: configuration)
+        if first.score >= configuration.answerThreshold,
+            let lead = exampleLead(candidates, configuration: configuration)
         {
             return (
                 .answer, [],

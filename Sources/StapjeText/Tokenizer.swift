@@ -129,7 +129,9 @@ public struct Tokenizer: Sendable {
     static func joiningHalves(_ tokens: [Token]) -> [Token] {
         // A look at each word's length first: most questions have no first half, and are returned as they are.
         guard tokens.count > 1,
-            tokens.dropLast().contains(where: { firstHalfLengths.contains($0.lower.utf8.count) && halves[$0.lower] != nil })
+            tokens.dropLast().contains(where: {
+                firstHalfLengths.contains($0.lower.utf8.count) && halves[$0.lower] != nil
+            })
         else { return tokens }
         var joined: [Token] = []
         joined.reserveCapacity(tokens.count)

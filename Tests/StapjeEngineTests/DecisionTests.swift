@@ -14,7 +14,8 @@ struct DecisionTests {
     /// A clear lead in the rules is answered whatever the examples say.
     @Test func aClearLeadIsAnswered() {
         let (kind, offered, decision) = Self.decide([
-            (id: "gov.ebox", score: 0.9, total: 3.7, example: 0.2), (id: "id.itsme", score: 0.6, total: 1.5, example: 0.8),
+            (id: "gov.ebox", score: 0.9, total: 3.7, example: 0.2),
+            (id: "id.itsme", score: 0.6, total: 1.5, example: 0.8),
         ])
         #expect(kind == .answer)
         #expect(offered.isEmpty)

@@ -392,6 +392,30 @@ struct EngineTests {
         #expect(train.intent != "chat.thanks")
     }
 
+    /// A number no rule names is something the person said that a short command does not account for: a message
+    /// with one is no near copy of a command's example, nor made only of its words ("17 fois 23" against "en une
+    /// fois", which without its small words is "fois"), while the same words without the number still are.
+    @Test func anUnnamedNumberKeepsAMessageFromBeingAShortCommand() {
+        let bundle = Fixture.bundle(
+            .fr,
+            [
+                Fixture.rules("nav.all-steps", .fr, examples: ["tout en une fois", "toutes les étapes"], whole: true),
+                Fixture.rules(
+                    "chat.thanks", .fr, patterns: ["merci (1000 | mille) fois"], examples: ["merci"], whole: true),
+            ])
+        let matcher = Matcher(bundle: bundle)
+        let french = MatchContext(language: .fr, explicitLanguage: true)
+        let command = matcher.match("en une fois", context: french)
+        #expect(command.intent == "nav.all-steps" && command.kind == .answer, "\(command.explanation.decision)")
+        for text in ["combien fait 17 fois 23", "17 fois"] {
+            let sum = matcher.match(text, context: french)
+            #expect(sum.kind == .fallback, "\(text): \(sum.explanation.decision)")
+        }
+        // A number a rule names is a word like any other.
+        let thanks = matcher.match("merci 1000 fois", context: french)
+        #expect(thanks.intent == "chat.thanks" && thanks.kind == .answer, "\(thanks.explanation.decision)")
+    }
+
     /// A whole-message intent marked `clauses` also answers when its pattern covers one clause of a longer message
     /// ("merci, ça a marché pour le train"), but a topic the rest of the message asks about still wins; without the
     /// mark, or inside one clause, the pattern does not fire.

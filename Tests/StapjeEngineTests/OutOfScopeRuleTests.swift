@@ -44,13 +44,15 @@ struct OutOfScopeRuleTests {
     /// When a rule and a topic are close, only the topic can be offered.
     @Test func aRuleIsNeverOfferedAsAChoice() {
         let candidates = [
-            (id: "oos.costs", score: 0.55, total: 1.3, example: 0.4), (id: "id.eid-pin", score: 0.5, total: 1.1, example: 0.3),
+            (id: "oos.costs", score: 0.55, total: 1.3, example: 0.4),
+            (id: "id.eid-pin", score: 0.5, total: 1.1, example: 0.3),
         ]
         let (kind, offered, _) = LanguageModel.decide(candidates, configuration: EngineConfiguration(), empty: false)
         #expect(kind == .fallback)
         #expect(offered.isEmpty)
         let reversed = [
-            (id: "id.eid-pin", score: 0.55, total: 1.3, example: 0.4), (id: "oos.costs", score: 0.5, total: 1.1, example: 0.3),
+            (id: "id.eid-pin", score: 0.55, total: 1.3, example: 0.4),
+            (id: "oos.costs", score: 0.5, total: 1.1, example: 0.3),
         ]
         let (otherKind, otherOffered, _) = LanguageModel.decide(
             reversed, configuration: EngineConfiguration(), empty: false)
