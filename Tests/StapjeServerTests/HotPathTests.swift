@@ -13,6 +13,60 @@ struct HotPathTests {
         #expect(text == "210-a\n210-\n210-b\n210-\n210-\n210-c \n210-d\n210-\n210 ANSWER\n")
     }
 
+    /// A reply's lines give the same bytes whether they are copied in one write (no line break or control
+    /// character in any of them) or split and cleaned line by line: checked against the definition (split at LF,
+    /// every other control character a space) on random replies, tagged or not, about half of them plain; and the
+    /// final line's parameters, written in one go, as `safeValue` and the numbers' decimal text give them.
+    @Test func repliesEncodeAsTheDefinitionSays() {
+        let pieces = [
+            "Stap 1 van 8", " ", "é", "vdab.be", "→", "\n", "\r", "\t", "\u{85}", "\u{2028}", "👍", "\"volgende\"",
+        ]
+        var generator = SeededGenerator(seed: 20)
+        var plain = 0
+        for round in 0..<2000 {
+            var response = Response(code: 210, keyword: "ANSWER")
+            let values = ["jobs.register", "a b", "é", "x=y", "", "GERS-GYAT", "1/8"]
+            let numbers = [0, 7, -3, 1_000_000, Int.max, Int.min]
+            response.parameters = (0..<Int(generator.next() % 6)).map { index in
+                generator.next() % 2 == 0
+                    ? .init("k\(index)", values[Int(generator.next() % UInt64(values.count))])
+                    : .init("n\(index)", numbers[Int(generator.next() % UInt64(numbers.count))])
+            }
+            let clean = generator.next() % 2 == 0
+            response.lines = (0..<Int(generator.next() % 12)).map { _ in
+                (0..<Int(generator.next() % 6)).map { _ in
+                    clean ? pieces[Int(generator.next() % 5)] : pieces[Int(generator.next() % UInt64(pieces.count))]
+                }.joined()
+            }
+            let tag = round % 3 == 0 ? "t\(round)" : nil
+            let prefix = tag.map { "@\($0) 210" } ?? "210"
+            var expected = ""
+            for line in response.lines {
+                // Split on scalars: "\r\n" is one Character, and its LF still ends a line.
+                for part in line.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
+                    let cleaned = String(
+                        String.UnicodeScalarView(part.map { ControlCharacters.contains($0) ? " " : $0 }))
+                    expected += prefix + "-" + cleaned + "\n"
+                }
+            }
+            expected += prefix + " ANSWER"
+            for parameter in response.parameters {
+                switch parameter.value {
+                case .text(let value): expected += " \(parameter.key)=\(WireEncoder.safeValue(value))"
+                case .number(let value): expected += " \(parameter.key)=\(value)"
+                }
+            }
+            expected += "\n"
+            if !response.lines.isEmpty
+                && WireEncoder.plainLength(response.lines, prefixLength: prefix.utf8.count) != nil
+            {
+                plain += 1
+            }
+            #expect(WireEncoder(format: .text).encodedText(response, tag: tag) == expected, "\(response.lines)")
+        }
+        #expect(plain > 700 && plain < 1300)
+    }
+
     @Test func aQuestionIsMeasuredInCharactersNotBytes() {
         let parser = RequestParser(maximumQuestionLength: 10)
         guard case .request(let request) = parser.parse(Array("ASK éééééééééé".utf8)) else {

@@ -67,11 +67,134 @@ struct WireEncoder: Sendable {
 
     /// Written as bytes straight into the buffer the connection sends: a reply is a dozen lines of a few words.
     func encodeText(_ response: Response, tag: String?, into output: inout ByteBuffer) {
-        let prefix = tag.map { "@\($0) \(response.code)" } ?? String(response.code)
+        var prefix = tag.map { "@\($0) \(response.code)" } ?? String(response.code)
         let prefixLength = prefix.utf8.count
         output.reserveCapacity(
             minimumWritableBytes: response.lines.reduce(prefixLength + 80) { $0 + $1.utf8.count + prefixLength + 2 })
-        for line in response.lines {
+        // The lines hold no line break or control character (nearly every reply: the content is checked for them):
+        // copied into the buffer in one write, their length known, instead of four writes a line.
+        if !response.lines.isEmpty, let length = Self.plainLength(response.lines, prefixLength: prefixLength) {
+            prefix.withUTF8 { prefix in
+                output.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { buffer in
+                    guard let base = buffer.baseAddress else { return 0 }
+                    var position = 0
+                    func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+                        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+                        (base + position).copyMemory(from: source, byteCount: bytes.count)
+                        position += bytes.count
+                    }
+                    for line in response.lines {
+                        put(prefix)
+                        base.storeBytes(of: UInt8(ascii: "-"), toByteOffset: position, as: UInt8.self)
+                        position += 1
+                        var line = line
+                        line.withUTF8 { put($0) }
+                        base.storeBytes(of: UInt8(ascii: "\n"), toByteOffset: position, as: UInt8.self)
+                        position += 1
+                    }
+                    return position
+                }
+            }
+        } else {
+            appendLines(response.lines, prefix: prefix, to: &output)
+        }
+        Self.appendFinalLine(of: response, prefix: &prefix, to: &output)
+        if var message = response.message {
+            output.writeInteger(UInt8(ascii: " "))
+            message.withUTF8 { Self.appendClean($0, to: &output) }
+        }
+        output.writeInteger(UInt8(ascii: "\n"))
+    }
+
+    /// Appends the final line's prefix, keyword and parameters in one write (a reply has five or so parameters, and
+    /// each piece written on its own cost a capacity check and a copy): what `appendText` writes for each.
+    static func appendFinalLine(of response: Response, prefix: inout String, to output: inout ByteBuffer) {
+        var keyword = response.keyword
+        // At most: the texts as they are (`safeValue` keeps one byte a byte), a number's 20 characters.
+        var room = prefix.utf8.count + 1 + keyword.utf8.count
+        for parameter in response.parameters {
+            switch parameter.value {
+            case .text(let value): room += 2 + parameter.key.utf8.count + value.utf8.count
+            case .number: room += 22 + parameter.key.utf8.count
+            }
+        }
+        prefix.withUTF8 { prefix in
+            keyword.withUTF8 { keyword in
+                output.writeWithUnsafeMutableBytes(minimumWritableBytes: room) { buffer in
+                    guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
+                    var position = 0
+                    func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+                        for byte in bytes {
+                            base[position] = byte
+                            position += 1
+                        }
+                    }
+                    func put(_ byte: UInt8) {
+                        base[position] = byte
+                        position += 1
+                    }
+                    put(prefix)
+                    put(UInt8(ascii: " "))
+                    put(keyword)
+                    for parameter in response.parameters {
+                        put(UInt8(ascii: " "))
+                        var key = parameter.key
+                        key.withUTF8 { put($0) }
+                        put(UInt8(ascii: "="))
+                        switch parameter.value {
+                        case .text(var value):
+                            value.withUTF8 { bytes in
+                                for byte in bytes { put(isSafe(byte) ? byte : UInt8(ascii: "_")) }
+                            }
+                        case .number(let value):
+                            if value < 0 { put(UInt8(ascii: "-")) }
+                            var rest = value.magnitude
+                            // The digits, last first, then turned around in place.
+                            let start = position
+                            repeat {
+                                put(UInt8(ascii: "0") + UInt8(rest % 10))
+                                rest /= 10
+                            } while rest > 0
+                            var low = start
+                            var high = position - 1
+                            while low < high {
+                                let byte = base[low]
+                                base[low] = base[high]
+                                base[high] = byte
+                                low += 1
+                                high -= 1
+                            }
+                        }
+                    }
+                    return position
+                }
+            }
+        }
+    }
+
+    /// The bytes a parameter value keeps (`safeValue`): letters, digits and `._-/:`.
+    static func isSafe(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x3A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            || byte == 0x2E || byte == 0x5F || byte == 0x2D || byte == 0x2F
+    }
+
+    /// The bytes `lines` take as continuation lines (`prefix-`, the line, LF), or nil when one of them holds a line
+    /// break or another control character (`ControlCharacters`), which `appendLines` splits or cleans.
+    static func plainLength(_ lines: [String], prefixLength: Int) -> Int? {
+        var length = 0
+        for var line in lines {
+            let plain = line.withUTF8 { bytes -> Bool in
+                length += bytes.count + prefixLength + 2
+                return !ControlCharacters.found(in: bytes)
+            }
+            if !plain { return nil }
+        }
+        return length
+    }
+
+    /// Appends `lines` as continuation lines, each split at its line breaks and cleaned of control characters.
+    private func appendLines(_ lines: [String], prefix: String, to output: inout ByteBuffer) {
+        for line in lines {
             var line = line
             line.withUTF8 { bytes in
                 var start = 0
@@ -87,15 +210,6 @@ struct WireEncoder: Sendable {
                 }
             }
         }
-        output.writeString(prefix)
-        output.writeInteger(UInt8(ascii: " "))
-        output.writeString(response.keyword)
-        for parameter in response.parameters { Self.appendText(parameter, to: &output) }
-        if var message = response.message {
-            output.writeInteger(UInt8(ascii: " "))
-            message.withUTF8 { Self.appendClean($0, to: &output) }
-        }
-        output.writeInteger(UInt8(ascii: "\n"))
     }
 
     /// Appends the UTF-8 of one line (whole scalars) as `appendClean(_:to:)` on a string does.
@@ -144,10 +258,6 @@ struct WireEncoder: Sendable {
 
     /// A parameter value reduced to letters, digits and `._-/:`; anything else becomes `_`, so a value is one word.
     static func safeValue(_ value: String) -> String {
-        let isSafe = { (byte: UInt8) in
-            (byte >= 0x30 && byte <= 0x3A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || byte == 0x2E || byte == 0x5F || byte == 0x2D || byte == 0x2F
-        }
         if !value.isEmpty && value.utf8.allSatisfy(isSafe) { return value }
         return String(decoding: value.utf8.map { isSafe($0) ? $0 : 0x5F }, as: UTF8.self)
     }
