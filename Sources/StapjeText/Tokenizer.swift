@@ -127,19 +127,18 @@ public struct Tokenizer: Sendable {
     /// "quelqu" has the stem of "quelque": "ya quelqu un ici" and "je cherche quelque chose" would share a word. A
     /// first half is no word of its own, so nothing else is joined.
     static func joiningHalves(_ tokens: [Token]) -> [Token] {
-        // A look at each word's length first: most questions have no first half, and are returned as they are.
-        guard tokens.count > 1,
-            tokens.dropLast().contains(where: {
-                firstHalfLengths.contains($0.lower.utf8.count) && halves[$0.lower] != nil
-            })
-        else { return tokens }
+        // A look at each word first, without hashing: most questions have no first half, and are returned as they
+        // are (this runs for every message).
+        guard tokens.count > 1, (0..<tokens.count - 1).contains(where: { isFirstHalf(tokens[$0].lower) }) else {
+            return tokens
+        }
         var joined: [Token] = []
         joined.reserveCapacity(tokens.count)
         var index = 0
         while index < tokens.count {
             let token = tokens[index]
-            if index + 1 < tokens.count, let seconds = halves[token.lower], seconds.contains(tokens[index + 1].lower),
-                !tokens[index + 1].startsClause
+            if index + 1 < tokens.count, isFirstHalf(token.lower),
+                completes(token.lower, with: tokens[index + 1].lower), !tokens[index + 1].startsClause
             {
                 var whole = Token(
                     original: token.original + " " + tokens[index + 1].original,
@@ -155,9 +154,23 @@ public struct Tokenizer: Sendable {
         return joined
     }
 
-    /// First halves (lower-case) and the second halves that complete them.
-    static let halves: [String: Set<String>] = ["quelqu": ["un", "une"], "aujourd": ["hui"]]
-    private static let firstHalfLengths = Set(halves.keys.map(\.utf8.count))
+    /// Whether a lower-case word is the first half of a word typed in two ("quelqu", "aujourd").
+    static func isFirstHalf(_ word: String) -> Bool {
+        switch word.utf8.count {
+        case 6: word == "quelqu"
+        case 7: word == "aujourd"
+        default: false
+        }
+    }
+
+    /// Whether `second` completes the first half `first`: "quelqu" + "un" or "une", "aujourd" + "hui".
+    static func completes(_ first: String, with second: String) -> Bool {
+        switch first {
+        case "quelqu": second == "un" || second == "une"
+        case "aujourd": second == "hui"
+        default: false
+        }
+    }
 
     /// What the scalar loop of `tokens` makes of a scalar.
     private enum ScalarKind {
