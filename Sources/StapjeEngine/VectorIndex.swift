@@ -492,15 +492,13 @@ struct VectorIndex: Sendable {
             // allocation looks its storage type up in the runtime each time. The scores start at zero and every
             // posting adds to its example's without a test (0 + a value is that value, so the sums are the same as
             // when the first one was written): clearing them costs less than a branch the processor cannot predict
-            // for every posting. Only the reached ones (their bits set) are read.
-            let scores = UnsafeMutableBufferPointer<Float>.allocate(capacity: exampleCount)
-            let reached = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: (exampleCount + 63) / 64)
-            scores.initialize(repeating: 0)
-            reached.initialize(repeating: 0)
-            defer {
-                scores.deallocate()
-                reached.deallocate()
-            }
+            // for every posting. Only the reached ones (their bits set) are read, and set back to zero as they are:
+            // the memory is the thread's own (`ExampleScratch`), kept zeroed between questions, so that a question
+            // clears the few hundred examples it reached rather than all of them.
+            let scratch = ExampleScratch.forThisThread(count: exampleCount)
+            let scores = scratch.scores
+            let reached = scratch.reached
+            let reachedWords = (exampleCount + 63) / 64
             examplePostings.withUnsafeBufferPointer { postings in
                 prototypePostings.withUnsafeBufferPointer { prototypePostings in
                     for (id, weight) in query {
@@ -519,14 +517,17 @@ struct VectorIndex: Sendable {
                 }
             }
             var owner = 0
-            for (word, bits) in reached.enumerated() {
-                var bits = bits
+            for word in 0..<reachedWords where reached[word] != 0 {
+                var bits = reached[word]
+                reached[word] = 0
                 while bits != 0 {
                     let position = word << 6 + bits.trailingZeroBitCount
                     bits &= bits &- 1
                     while Int(ownerFirst[owner + 1]) <= position { owner += 1 }
-                    if scores[position] > best[owner] {
-                        best[owner] = scores[position]
+                    let score = scores[position]
+                    scores[position] = 0
+                    if score > best[owner] {
+                        best[owner] = score
                         bestExample[owner] = exampleIndex[position]
                     }
                 }
@@ -762,4 +763,51 @@ struct FeatureNumbering {
         }
         return id
     }
+}
+
+/// The example scores and reached bits `VectorIndex` fills for one question, one set for each thread that matches,
+/// all zero between questions (each question sets back what it wrote). Reached through a thread-specific key, so the
+/// matcher stays shared between threads without a lock; grown when a content with more examples is matched, freed
+/// when its thread ends.
+final class ExampleScratch {
+    private(set) var scores = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
+    private(set) var reached = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
+
+    deinit {
+        scores.deallocate()
+        reached.deallocate()
+    }
+
+    /// This thread's scratch, with room for `count` examples, all zero.
+    static func forThisThread(count: Int) -> ExampleScratch {
+        let scratch: ExampleScratch
+        if let pointer = pthread_getspecific(key) {
+            scratch = Unmanaged<ExampleScratch>.fromOpaque(pointer).takeUnretainedValue()
+        } else {
+            scratch = ExampleScratch()
+            pthread_setspecific(key, Unmanaged.passRetained(scratch).toOpaque())
+        }
+        if scratch.scores.count < count {
+            scratch.scores.deallocate()
+            scratch.reached.deallocate()
+            scratch.scores = .allocate(capacity: count)
+            scratch.scores.initialize(repeating: 0)
+            scratch.reached = .allocate(capacity: (count + 63) / 64)
+            scratch.reached.initialize(repeating: 0)
+        }
+        return scratch
+    }
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        #if canImport(Darwin)
+            pthread_key_create(&key) { pointer in Unmanaged<ExampleScratch>.fromOpaque(pointer).release() }
+        #else
+            pthread_key_create(&key) { pointer in
+                guard let pointer else { return }
+                Unmanaged<ExampleScratch>.fromOpaque(pointer).release()
+            }
+        #endif
+        return key
+    }()
 }

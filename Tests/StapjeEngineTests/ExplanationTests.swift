@@ -42,6 +42,35 @@ struct ExplanationTests {
         #expect(decision.text == text)
     }
 
+    /// The example scores are kept in memory of the thread and set back to zero after each question
+    /// (`ExampleScratch`): the same questions give the same results in any order and on several threads at once.
+    @Test func resultsDoNotDependOnTheQuestionsBefore() async {
+        let questions = [
+            "hoe solliciteer ik online", "mot de passe oublié gmail", "train timetable ghent", "itsme nieuwe gsm",
+            "scanner un document en pdf", "how do I block my bank card", "wifi bib", "weer morgen", "ebox activeren",
+        ]
+        func run(_ order: [String]) -> [String: String] {
+            var results: [String: String] = [:]
+            for question in order {
+                let result = Self.matcher.match(question)
+                let candidates = result.explanation.candidates.map { "\($0.id) \($0.score)" }
+                results[question] = "\(result.kind) \(result.intent ?? "-") \(result.confidence) \(candidates)"
+            }
+            return results
+        }
+        let forward = run(questions)
+        #expect(run(questions.reversed()) == forward)
+        let concurrent = await withTaskGroup(of: [String: String].self) { group in
+            for shift in 0..<4 {
+                group.addTask { run(Array(questions[shift...] + questions[..<shift])) }
+            }
+            var all: [[String: String]] = []
+            for await results in group { all.append(results) }
+            return all
+        }
+        #expect(concurrent.allSatisfy { $0 == forward })
+    }
+
     /// The rules of the eBox and of itsme fire equally for activating the eBox with itsme; the question is a near
     /// copy of an eBox example, so the engine answers it instead of asking which of the two is meant.
     @Test func aCloserExampleDecidesBetweenEqualRules() {
