@@ -16,7 +16,8 @@ struct HotPathTests {
     /// A reply's lines give the same bytes whether they are copied in one write (no line break or control
     /// character in any of them) or split and cleaned line by line: checked against the definition (split at LF,
     /// every other control character a space) on random replies, tagged or not, about half of them plain; and the
-    /// final line's parameters, written in one go, as `safeValue` and the numbers' decimal text give them.
+    /// final line's parameters, written in one go, as `safeValue` and the numbers' decimal text give them, and an
+    /// event's line, written by the same code, likewise.
     @Test func repliesEncodeAsTheDefinitionSays() {
         let pieces = [
             "Stap 1 van 8", " ", "é", "vdab.be", "→", "\n", "\r", "\t", "\u{85}", "\u{2028}", "👍", "\"volgende\"",
@@ -49,14 +50,35 @@ struct HotPathTests {
                     expected += prefix + "-" + cleaned + "\n"
                 }
             }
-            expected += prefix + " ANSWER"
-            for parameter in response.parameters {
-                switch parameter.value {
-                case .text(let value): expected += " \(parameter.key)=\(WireEncoder.safeValue(value))"
-                case .number(let value): expected += " \(parameter.key)=\(value)"
-                }
+            // A message, and an event after the reply: its line is written as the final line is.
+            let message = { () -> String? in
+                generator.next() % 3 == 0
+                    ? nil
+                    : (0..<Int(generator.next() % 4)).map { _ in pieces.randomElement(using: &generator)! }.joined()
             }
-            expected += "\n"
+            response.message = message()
+            let sequence = Int(generator.next() % 20)
+            response.events = [
+                WireEvent(
+                    code: 602, keyword: "STARTER", sequence: sequence, parameters: response.parameters.reversed(),
+                    message: message())
+            ]
+            func line(_ words: String, _ parameters: [Response.Parameter], _ message: String?) -> String {
+                var line = words
+                for parameter in parameters {
+                    switch parameter.value {
+                    case .text(let value): line += " \(parameter.key)=\(WireEncoder.safeValue(value))"
+                    case .number(let value): line += " \(parameter.key)=\(value)"
+                    }
+                }
+                if let message {
+                    let scalars = message.unicodeScalars.map { ControlCharacters.contains($0) ? " " : $0 }
+                    line += " " + String(String.UnicodeScalarView(scalars))
+                }
+                return line + "\n"
+            }
+            expected += line(prefix + " ANSWER", response.parameters, response.message)
+            expected += line("* 602 STARTER seq=\(sequence)", response.events[0].parameters, response.events[0].message)
             if !response.lines.isEmpty
                 && WireEncoder.plainLength(response.lines, prefixLength: prefix.utf8.count) != nil
             {
@@ -103,7 +125,7 @@ struct HotPathTests {
                     || value == 0x2029
             }
             if expected { found += 1 }
-            #expect(WireEncoder.hasBreak(text[...].utf8) == expected, "\(text.unicodeScalars.map(\.value))")
+            #expect(ControlCharacters.found(in: text[...].utf8) == expected, "\(text.unicodeScalars.map(\.value))")
         }
         #expect(found > 1000 && found < 3000)
     }
@@ -128,7 +150,7 @@ struct HotPathTests {
             let controls = text.unicodeScalars.contains { $0 != "\t" && isBreak($0.value) }
             found.breaks += breaks ? 1 : 0
             found.controls += controls ? 1 : 0
-            #expect(WireEncoder.hasBreak(text[...].utf8) == breaks, "\(text.unicodeScalars.map(\.value))")
+            #expect(ControlCharacters.found(in: text[...].utf8) == breaks, "\(text.unicodeScalars.map(\.value))")
             #expect(RequestParser.holdsControl(text[...]) == controls, "\(text.unicodeScalars.map(\.value))")
         }
         #expect(found.breaks > 1000 && found.breaks < 5000 && found.controls < found.breaks)

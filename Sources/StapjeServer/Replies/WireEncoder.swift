@@ -32,13 +32,9 @@ struct WireEncoder: Sendable {
     func encode(_ event: WireEvent, into output: inout ByteBuffer) {
         switch format {
         case .text:
-            output.writeString("* \(event.code) \(event.keyword) seq=\(event.sequence)")
-            for parameter in event.parameters { Self.appendText(parameter, to: &output) }
-            if var message = event.message {
-                output.writeInteger(UInt8(ascii: " "))
-                message.withUTF8 { Self.appendClean($0, to: &output) }
-            }
-            output.writeInteger(UInt8(ascii: "\n"))
+            var lead = "* \(event.code) \(event.keyword)"
+            var sequence = "seq=\(event.sequence)"
+            Self.appendLastLine(&lead, &sequence, parameters: event.parameters, message: event.message, to: &output)
         case .json:
             var text = "{\"event\":\(event.code),\"kw\":\"\(event.keyword)\",\"seq\":\(event.sequence)"
             for parameter in event.parameters { Self.appendJSON(parameter, to: &text) }
@@ -98,28 +94,29 @@ struct WireEncoder: Sendable {
         } else {
             appendLines(response.lines, prefix: prefix, to: &output)
         }
-        Self.appendFinalLine(of: response, prefix: &prefix, to: &output)
-        if var message = response.message {
-            output.writeInteger(UInt8(ascii: " "))
-            message.withUTF8 { Self.appendClean($0, to: &output) }
-        }
-        output.writeInteger(UInt8(ascii: "\n"))
+        var keyword = response.keyword
+        Self.appendLastLine(&prefix, &keyword, parameters: response.parameters, message: response.message, to: &output)
     }
 
-    /// Appends the final line's prefix, keyword and parameters in one write (a reply has five or so parameters, and
-    /// each piece written on its own cost a capacity check and a copy): what `appendText` writes for each.
-    static func appendFinalLine(of response: Response, prefix: inout String, to output: inout ByteBuffer) {
-        var keyword = response.keyword
+    /// Appends a line that ends a reply or is an event: the words `first` and `second`, each parameter as ` key=value`
+    /// (the value as `safeValue` gives it, a number as its decimal text), the message cleaned (`appendClean`), LF.
+    /// A reply's final line is its prefix and keyword, an event's `* code keyword` and `seq=n`. The words and the
+    /// parameters go in one write: a reply has five or so parameters, and each piece written on its own cost a
+    /// capacity check and a copy.
+    static func appendLastLine(
+        _ first: inout String, _ second: inout String, parameters: [Response.Parameter], message: String?,
+        to output: inout ByteBuffer
+    ) {
         // At most: the texts as they are (`safeValue` keeps one byte a byte), a number's 20 characters.
-        var room = prefix.utf8.count + 1 + keyword.utf8.count
-        for parameter in response.parameters {
+        var room = first.utf8.count + 1 + second.utf8.count
+        for parameter in parameters {
             switch parameter.value {
             case .text(let value): room += 2 + parameter.key.utf8.count + value.utf8.count
             case .number: room += 22 + parameter.key.utf8.count
             }
         }
-        prefix.withUTF8 { prefix in
-            keyword.withUTF8 { keyword in
+        first.withUTF8 { first in
+            second.withUTF8 { second in
                 output.writeWithUnsafeMutableBytes(minimumWritableBytes: room) { buffer in
                     guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
                     var position = 0
@@ -133,10 +130,10 @@ struct WireEncoder: Sendable {
                         base[position] = byte
                         position += 1
                     }
-                    put(prefix)
+                    put(first)
                     put(UInt8(ascii: " "))
-                    put(keyword)
-                    for parameter in response.parameters {
+                    put(second)
+                    for parameter in parameters {
                         put(UInt8(ascii: " "))
                         var key = parameter.key
                         key.withUTF8 { put($0) }
@@ -170,6 +167,11 @@ struct WireEncoder: Sendable {
                 }
             }
         }
+        if var message {
+            output.writeInteger(UInt8(ascii: " "))
+            message.withUTF8 { appendClean($0, to: &output) }
+        }
+        output.writeInteger(UInt8(ascii: "\n"))
     }
 
     /// The bytes a parameter value keeps (`safeValue`): letters, digits and `._-/:`.
@@ -223,16 +225,6 @@ struct WireEncoder: Sendable {
         output.writeString(cleaned)
     }
 
-    static func appendText(_ parameter: Response.Parameter, to output: inout ByteBuffer) {
-        output.writeInteger(UInt8(ascii: " "))
-        output.writeString(parameter.key)
-        output.writeInteger(UInt8(ascii: "="))
-        switch parameter.value {
-        case .text(let value): output.writeString(safeValue(value))
-        case .number(let value): output.writeString(String(value))
-        }
-    }
-
     /// The lines of `text`, split at LF on its bytes (splitting on Characters would walk grapheme clusters).
     static func lines(of text: String) -> [Substring] {
         text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
@@ -240,7 +232,7 @@ struct WireEncoder: Sendable {
 
     /// Appends `line` with every line break and control character (C0, DEL, C1, U+2028, U+2029) made a space.
     static func appendClean(_ line: Substring, to output: inout String) {
-        guard hasBreak(line.utf8) else {
+        guard ControlCharacters.found(in: line.utf8) else {
             output += line
             return
         }
@@ -249,11 +241,6 @@ struct WireEncoder: Sendable {
             scalars.append(ControlCharacters.contains(scalar) ? " " : scalar)
         }
         output += String(scalars)
-    }
-
-    /// Whether the UTF-8 bytes hold a character `appendClean` replaces (`ControlCharacters`).
-    static func hasBreak(_ bytes: Substring.UTF8View) -> Bool {
-        ControlCharacters.found(in: bytes)
     }
 
     /// A parameter value reduced to letters, digits and `._-/:`; anything else becomes `_`, so a value is one word.
