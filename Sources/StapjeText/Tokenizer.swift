@@ -137,8 +137,8 @@ public struct Tokenizer: Sendable {
         var index = 0
         while index < tokens.count {
             let token = tokens[index]
-            if index + 1 < tokens.count, isFirstHalf(token.lower),
-                completes(token.lower, with: tokens[index + 1].lower), !tokens[index + 1].startsClause
+            if index + 1 < tokens.count, completes(token.lower, with: tokens[index + 1].lower),
+                !tokens[index + 1].startsClause
             {
                 var whole = Token(
                     original: token.original + " " + tokens[index + 1].original,
