@@ -16,6 +16,9 @@ public struct Evidence: Sendable, Hashable, Codable {
     public var keywords: [String] = []
     /// The summed weight of the keywords found.
     public var keywordWeight: Double = 0
+    /// Signals found (a whole-message intent's words that count on their own in a short message naming no topic);
+    /// nil when none was.
+    public var signals: [String]?
     /// Patterns that matched.
     public var patterns: [String] = []
     /// The most similar example sentence.

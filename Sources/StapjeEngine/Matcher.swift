@@ -217,6 +217,8 @@ final class CompiledIntent: Sendable {
         /// True for a phrase with a `+word`: compiled with its small words and looked for in the message with its
         /// small words ("+how +much").
         let message: Bool
+        /// A whole-message intent's signal (`IntentRules.signals`): counted, not weighed (its weight is 0).
+        var signal = false
     }
 
     let id: String
@@ -271,6 +273,10 @@ final class LanguageModel: Sendable {
     let exampleOnly: Bool
     /// The rules each stem can set off.
     let rules: RuleIndex
+    /// The words of the topics' examples and keywords (the rules for questions Stapje does not answer included) that
+    /// no short command's examples or keywords use: a message with one of them is about something, and a short
+    /// command's signal does not carry it ("recette de la carbonnade flamande" is no "en flamand").
+    let topicWords: Set<Int32>
 
     /// Puts a language together from its source and the parts the jobs built (in any order).
     init(_ source: Source, parts: [Part], diagnostics: inout [Diagnostic]) {
@@ -297,6 +303,7 @@ final class LanguageModel: Sendable {
         self.stemIDs = rules.stemIDs
         self.exampleOnly = source.exampleOnly
         self.rules = rules.index
+        self.topicWords = rules.topicWords
     }
 
     /// The jobs that build a language from its source, each on its own; longest first.
@@ -315,6 +322,8 @@ final class LanguageModel: Sendable {
     struct RuleSet: Sendable {
         let intents: [CompiledIntent]
         let stemIDs: WordTable<Int32>
+        /// The words of the topics' examples and keywords that no short command uses (`LanguageModel.topicWords`).
+        let topicWords: Set<Int32>
         let index: RuleIndex
         let diagnostics: [Diagnostic]
     }
@@ -343,6 +352,7 @@ final class LanguageModel: Sendable {
             for rule in sortedRules {
                 rule.examples.forEach { add($0.value) }
                 rule.keywords.forEach { add($0.phrase) }
+                rule.signals.forEach { add($0.value) }
                 rule.patterns.forEach { add($0.value) }
             }
             for concept in concepts.values { concept.phrases.forEach(add) }
@@ -597,11 +607,33 @@ final class LanguageModel: Sendable {
             }
             var intents: [CompiledIntent] = []
             var intentPatterns: [CompiledIntent.Patterns] = []
+            // The words of the topics' examples and keywords (`LanguageModel.topicWords`), before any rule is compiled:
+            // a signal that a topic uses too counts only beside no other topic word.
+            let topicWords = rules.reduce(into: Set<Int32>()) { words, rule in
+                if !rule.whole { words.formUnion(vocabulary(of: rule)) }
+            }
+            var conversationWords = Set<Int32>()
             var compiler = Pattern.Compiler()
             for rule in rules {
-                let keywords = rule.keywords.sorted { $0.phrase < $1.phrase }.compactMap {
-                    cue($0.phrase, weight: $0.weight, location: $0.location, scored: !rule.whole)
-                }
+                // Signals after the keywords, with no weight: the rule index counts them apart.
+                let keywords =
+                    rule.keywords.sorted { $0.phrase < $1.phrase }.compactMap {
+                        cue($0.phrase, weight: $0.weight, location: $0.location, scored: !rule.whole)
+                    }
+                    + rule.signals.compactMap { source -> CompiledIntent.Cue? in
+                        // Weighed 0 (`RuleIndex.signalWeight`), or -1 when it is one word that a topic uses too
+                        // (`RuleIndex.sharedSignalWeight`): a phrase is its own ("good evening", though "evening
+                        // classes" and "good" are in topics' examples).
+                        guard var signal = cue(source.value, weight: 0, location: source.location, scored: false) else {
+                            return nil
+                        }
+                        let shared = signal.phrases.contains { $0.count == 1 && topicWords.contains($0[0]) }
+                        signal = CompiledIntent.Cue(
+                            label: signal.label, phrases: signal.phrases,
+                            weight: shared ? RuleIndex.sharedSignalWeight : RuleIndex.signalWeight,
+                            message: signal.message, signal: true)
+                        return signal
+                    }
                 let exclude = rule.exclude.compactMap { cue($0.value, weight: 1, location: $0.location, scored: true) }
                 // An exclude whose stems lie inside one of the intent's own keywords cancels the intent wherever the
                 // keyword is found: French "taxi" is stemmed "tax", so it excluded "tax on web" from gov.tax.
@@ -654,10 +686,11 @@ final class LanguageModel: Sendable {
                     CompiledIntent(
                         id: rule.id, whole: rule.whole, clauses: rule.clauses, keywords: keywords, exclude: exclude,
                         hasPatterns: !patterns.isEmpty, vocabulary: rule.whole ? vocabulary(of: rule) : []))
+                if rule.whole { conversationWords.formUnion(intents[intents.count - 1].vocabulary) }
                 intentPatterns.append(CompiledIntent.Patterns(ordinary: patterns, message: messagePatterns))
             }
             return RuleSet(
-                intents: intents, stemIDs: table.ids,
+                intents: intents, stemIDs: table.ids, topicWords: topicWords.subtracting(conversationWords),
                 index: RuleIndex(intents: intents, patterns: intentPatterns, stemCount: table.ids.count),
                 diagnostics: diagnostics)
         }
@@ -775,6 +808,21 @@ final class LanguageModel: Sendable {
         // What every intent set off and its similarities, in memory of this call (on the stack when small).
         return withScratch { hitsSpace, similarities in
             let hits = rules.hits(occurrences, message: messageOccurrences, intents: hitsSpace)
+            // Whether a short command's signals count here, worked out when the first is found (seldom). A signal
+            // may carry a short message that names nothing else ("super bedankt nu snap ik het eindelijk"), not one
+            // that set off a topic's rule (or one for questions Stapje does not answer), nor a long one. A signal a
+            // topic also uses ("engels": "vertaal deze zin naar het engels") counts only where every other word is
+            // known and none is a topic's ("recette de la carbonnade flamande" is no "en flamand", nor is "comment
+            // dit-on ordonnance en néerlandais").
+            var signalsCount: (any: Bool, shared: Bool)?
+            func signalFound(_ found: RuleIndex.Hits.IntentHits) -> Bool {
+                guard found.signalCount > 0 || found.sharedSignalCount > 0 else { return false }
+                if signalsCount == nil {
+                    let any = words > 0 && words <= Self.signalWords && !hits.setOff(where: { !kinds[$0].whole })
+                    signalsCount = (any, any && !ids.contains { $0 < 0 || topicWords.contains($0) })
+                }
+                return found.signalCount > 0 ? signalsCount!.any : signalsCount!.shared
+            }
 
             // Every intent is scored with numbers only; the evidence in words (keywords, patterns, best example) is
             // written out for the five best, which are all an explanation shows. They are kept in order as intents are
@@ -791,7 +839,8 @@ final class LanguageModel: Sendable {
                     let patternCount = intentHits.patternCount
                     let ruleFound =
                         keywordWeight > 0 || patternCount > 0 || intentHits.clauseCount > 0
-                        || intentHits.clauseBesideQuestionCount > 0
+                        || intentHits.clauseBesideQuestionCount > 0 || intentHits.signalCount > 0
+                        || intentHits.sharedSignalCount > 0
                     // With no similar example and no rule set off, an intent has no evidence at all.
                     guard best > 0 || ruleFound || position == followUp else { continue }
                     let centroid = Double(similarities.centroid[position])
@@ -812,7 +861,8 @@ final class LanguageModel: Sendable {
                         clauseBesideQuestion: intentHits.clauseBesideQuestionCount > 0,
                         excluded: intentHits.exclude >= 0,
                         covered: coverable && kinds[position].whole && intents[position].vocabulary.isSuperset(of: ids),
-                        followUp: position == followUp, unnamedNumbers: unnamedNumbers)
+                        followUp: position == followUp, unnamedNumbers: unnamedNumbers,
+                        signal: kinds[position].whole && signalFound(intentHits), asks: messageQuestions != 0)
                     let (total, contextBoost) = Self.evidence(
                         kinds[position], id: intents[position].id, found, exampleOnly: exampleOnly,
                         occurrenceCount: occurrences.count, coverage: coverage, context: context)
@@ -930,6 +980,10 @@ final class LanguageModel: Sendable {
             // the whole message, so a topic the rest of it names strongly still wins ("merci, et comment je
             // scanne ?").
             if found.clause { total = max(total, 2.5) }
+            // One of its signals in a short message that names no topic ("super bedankt nu snap ik het eindelijk"):
+            // 2 (a score of 0.71), or 1.2 (0.53: asked about, never answered) when a clause asks something ("hoe
+            // zeg je dankjewel in het engels").
+            if found.signal { total = max(total, found.asks ? Self.signalAskingEvidence : Self.signalEvidence) }
             // Beside a clause that asks something ("merci, mais comment je l'imprime ?"), the question wins.
             if found.clauseBesideQuestion { total = max(total, 1.0) }
         } else if !intent.hasRules {
@@ -959,6 +1013,12 @@ final class LanguageModel: Sendable {
         }
         return (total, contextBoost)
     }
+
+    /// The most words (small words aside) of a message a short command's signal alone may carry.
+    static let signalWords = 8
+    /// What a signal gives its intent (a score of 0.71), and in a message that asks something (0.53).
+    static let signalEvidence = 2.0
+    static let signalAskingEvidence = 1.2
 
     /// The evidence a short follow-up gives the topic on screen when its own is less: a score of 0.53, between the
     /// fallback and the answer thresholds, so the engine asks whether that topic is meant, unless another intent
@@ -1033,6 +1093,10 @@ final class LanguageModel: Sendable {
         var followUp = false
         /// The message has a number no rule names (it can be no short command's near copy).
         var unnamedNumbers = false
+        /// A signal of a whole-message intent was found in a short message that set off no topic's rule.
+        var signal = false
+        /// A clause of the message asks something (it opens with a question word or verb).
+        var asks = false
     }
 
     /// `(value * 1e6).rounded() / 1e6` for a positive value, the halves away from zero, without the C library's
@@ -1055,8 +1119,13 @@ final class LanguageModel: Sendable {
         var evidence = Evidence()
         evidence.exampleSimilarity = entry.best
         evidence.centroidSimilarity = entry.centroid
-        evidence.keywords = cues[Int(entry.keywords.lowerBound)..<Int(entry.keywords.upperBound)].map {
-            intent.keywords[Int($0)].label
+        for cue in cues[Int(entry.keywords.lowerBound)..<Int(entry.keywords.upperBound)] {
+            let keyword = intent.keywords[Int(cue)]
+            if keyword.signal {
+                evidence.signals = (evidence.signals ?? []) + [keyword.label]
+            } else {
+                evidence.keywords.append(keyword.label)
+            }
         }
         evidence.keywordWeight = entry.keywordWeight
         // A whole-message pattern that covered only part of the message says so (it counts less: `evidence`).

@@ -142,6 +142,12 @@ struct RuleIndex: Sendable {
         self.excludeBase = excludeBase
     }
 
+    /// The weight a whole-message intent's signal has among the keywords: signals are counted, not weighed
+    /// (`Hits.IntentHits.signalCount`); a keyword weighs 1 to 5.
+    static let signalWeight = 0.0
+    /// The same for a signal that a topic uses too (`Hits.IntentHits.sharedSignalCount`).
+    static let sharedSignalWeight = -1.0
+
     /// The rules a question sets off.
     struct Hits {
         /// Every keyword cue found, as (intent, cue), in the order found.
@@ -155,6 +161,10 @@ struct RuleIndex: Sendable {
         struct IntentHits {
             /// The summed weight of the keywords found.
             var keywordWeight: Double = 0
+            /// How many signals of a whole-message intent were found (`IntentRules.signals`; they have no weight).
+            var signalCount: Int32 = 0
+            /// How many of its signals that a topic uses too were found (`LanguageModel.topicWords`).
+            var sharedSignalCount: Int32 = 0
             /// How many patterns matched.
             var patternCount: Int32 = 0
             /// How many whole-message patterns matched one clause of the message, not all of it.
@@ -176,13 +186,25 @@ struct RuleIndex: Sendable {
         /// Records a keyword cue found in the question.
         mutating func addKeyword(_ entry: CueEntry, weight: Double) {
             keywords.append((entry.intent, entry.cue))
-            intents[Int(entry.intent)].keywordWeight += weight
+            if weight == RuleIndex.signalWeight {
+                intents[Int(entry.intent)].signalCount += 1
+            } else if weight == RuleIndex.sharedSignalWeight {
+                intents[Int(entry.intent)].sharedSignalCount += 1
+            } else {
+                intents[Int(entry.intent)].keywordWeight += weight
+            }
         }
 
         /// Records an exclude cue found in the question: an intent keeps the first of its excludes, in content order.
         mutating func addExclude(_ entry: CueEntry) {
             let current = intents[Int(entry.intent)].exclude
             if current < 0 || entry.cue < current { intents[Int(entry.intent)].exclude = entry.cue }
+        }
+
+        /// Whether an intent for which `counts` holds set off a keyword or a pattern and no exclude.
+        func setOff(where counts: (Int) -> Bool) -> Bool {
+            keywords.contains { counts(Int($0.intent)) && intents[Int($0.intent)].exclude < 0 }
+                || patterns.contains { counts(Int($0.intent)) && intents[Int($0.intent)].exclude < 0 }
         }
 
         /// Appends the keyword cues of one intent found, in content order.

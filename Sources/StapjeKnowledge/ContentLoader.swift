@@ -456,6 +456,8 @@ public struct ContentLoader: Sendable {
                 rules.exclude = yaml.strings(value, what: "exclude")
             case "patterns":
                 rules.patterns = yaml.strings(value, what: "patterns")
+            case "signals":
+                rules.signals = yaml.strings(value, what: "signals")
             case "examples":
                 rules.examples = yaml.strings(value, what: "examples")
             case "tests":
@@ -471,11 +473,17 @@ public struct ContentLoader: Sendable {
             default:
                 yaml.error(
                     line: value.line,
-                    "unknown key '\(key)': use intent, keywords, exclude, patterns, examples, tests, whole or clauses")
+                    "unknown key '\(key)': use intent, keywords, exclude, patterns, examples, tests, whole, clauses or "
+                        + "signals")
             }
         }
         if rules.clauses && !rules.whole, let flag = pairs.first(where: { $0.0 == "clauses" })?.1 {
             yaml.error(line: flag.line, "`clauses: true` is for whole-message intents: add `whole: true` or remove it")
+        }
+        if !rules.signals.isEmpty && !rules.whole, let list = pairs.first(where: { $0.0 == "signals" })?.1 {
+            yaml.error(
+                line: list.line,
+                "`signals:` are for whole-message intents: add `whole: true`, or make them keywords (with a weight)")
         }
         return rules
     }

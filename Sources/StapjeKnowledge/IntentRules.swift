@@ -43,6 +43,9 @@ public struct IntentRules: Sendable {
     public var exclude: [Located<String>]
     /// Word-order patterns.
     public var patterns: [Located<String>]
+    /// With `whole`: words or phrases that mark the intent on their own in a short message that names no topic
+    /// ("super bedankt nu snap ik het eindelijk" is thanks for "bedankt"); see docs/CONTENT.md.
+    public var signals: [Located<String>] = []
     /// Example questions.
     public var examples: [Located<String>]
     /// Questions that must land on this intent.

@@ -76,6 +76,10 @@ enum Explainer {
                     "     keywords: \(evidence.keywords.joined(separator: ", ")) (weight \(format(evidence.keywordWeight)))"
                 )
             }
+            if let signals = evidence.signals {
+                lines.append(
+                    "     signals:  \(signals.joined(separator: ", ")) (in a short message that names no topic)")
+            }
             if !evidence.patterns.isEmpty {
                 lines.append("     patterns: \(evidence.patterns.joined(separator: " ; "))")
             }
