@@ -167,6 +167,9 @@ struct RuleIndex: Sendable {
             var sharedSignalCount: Int32 = 0
             /// How many patterns matched.
             var patternCount: Int32 = 0
+            /// How many whole-message patterns matched the whole message read with its small words ("da was alles
+            /// voor vandaag"), not only without them ("alles").
+            var messagePatternCount: Int32 = 0
             /// How many whole-message patterns matched one clause of the message, not all of it.
             var clauseCount: Int32 = 0
             /// How many of those left out a clause that asks something (`Pattern.leavesAQuestion`).
@@ -311,6 +314,7 @@ struct RuleIndex: Sendable {
                             hits.patterns.append((entry.intent, entry.pattern))
                             if Pattern.matches(program, current, whole: true) {
                                 hits.intents[Int(entry.intent)].patternCount += 1
+                                hits.intents[Int(entry.intent)].messagePatternCount += 1
                             } else if Pattern.leavesAQuestion(program, current) {
                                 hits.intents[Int(entry.intent)].clauseBesideQuestionCount += 1
                             } else {
@@ -319,6 +323,7 @@ struct RuleIndex: Sendable {
                         } else if Pattern.matches(program, current, whole: entry.whole) {
                             hits.patterns.append((entry.intent, entry.pattern))
                             hits.intents[Int(entry.intent)].patternCount += 1
+                            if source && entry.whole { hits.intents[Int(entry.intent)].messagePatternCount += 1 }
                         }
                     }
                 }

@@ -80,3 +80,26 @@ struct SignalTests {
         #expect(unshared.intent == "lang.switch" && unshared.kind == .answer, "\(unshared.explanation.decision)")
     }
 }
+
+/// Two short commands whose patterns both cover a message: the one that covers it with its small words wins over the
+/// one that covers it only without them.
+struct SmallWordPatternTests {
+    @Test func aPatternThatReadsTheSmallWordsWinsATie() {
+        let matcher = Matcher(
+            bundle: Fixture.bundle(
+                .nl,
+                [
+                    Fixture.rules(
+                        "nav.all-steps", .nl, patterns: ["[toon | geef] alles [ineens]"],
+                        examples: ["alles ineens", "toon alles"], whole: true),
+                    Fixture.rules(
+                        "chat.goodbye", .nl, patterns: ["(dat | da) was alles voor vandaag"],
+                        examples: ["tot ziens", "tot morgen"], whole: true),
+                ]))
+        let dutch = MatchContext(language: .nl, explicitLanguage: true)
+        let goodbye = matcher.match("da was alles voor vandaag", context: dutch)
+        #expect(goodbye.intent == "chat.goodbye" && goodbye.kind == .answer, "\(goodbye.explanation.decision)")
+        let steps = matcher.match("alles", context: dutch)
+        #expect(steps.intent == "nav.all-steps" && steps.kind == .answer, "\(steps.explanation.decision)")
+    }
+}
