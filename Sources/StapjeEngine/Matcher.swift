@@ -743,6 +743,9 @@ final class LanguageModel: Sendable {
         var messageClausePending = false
         // The clause starts whose clause asks something: a question word first, or after "maar", "et", "but"...
         var messageQuestions: UInt64 = 0
+        // Whether a clause opens with a question word ("hoe zeg je dankjewel"), not only a verb, which also makes a
+        // request ("kan het in het frans", "can you speak french"): a signal is then worth a question back.
+        var asksWithQuestionWord = false
         var clauseStart = 0
         var clauseOpening = true
         var clauseFirstWord = true
@@ -772,10 +775,10 @@ final class LanguageModel: Sendable {
                 }
                 messageClausePending = false
                 if clauseOpening && messageIDs.count < 63 {
-                    if Self.questionWords.contains(token.folded)
-                        || (clauseFirstWord && Self.questionVerbs.contains(token.folded))
-                    {
+                    let questionWord = Self.questionWords.contains(token.folded)
+                    if questionWord || (clauseFirstWord && Self.questionVerbs.contains(token.folded)) {
                         messageQuestions |= 1 << UInt64(clauseStart)
+                        asksWithQuestionWord = asksWithQuestionWord || questionWord
                         clauseOpening = false
                     } else if !Self.clauseLinks.contains(token.folded) {
                         clauseOpening = false
@@ -863,7 +866,7 @@ final class LanguageModel: Sendable {
                         excluded: intentHits.exclude >= 0,
                         covered: coverable && kinds[position].whole && intents[position].vocabulary.isSuperset(of: ids),
                         followUp: position == followUp, unnamedNumbers: unnamedNumbers,
-                        signal: kinds[position].whole && signalFound(intentHits), asks: messageQuestions != 0)
+                        signal: kinds[position].whole && signalFound(intentHits), asks: asksWithQuestionWord)
                     let (total, contextBoost) = Self.evidence(
                         kinds[position], id: intents[position].id, found, exampleOnly: exampleOnly,
                         occurrenceCount: occurrences.count, coverage: coverage, context: context)
@@ -988,8 +991,8 @@ final class LanguageModel: Sendable {
             // scanne ?").
             if found.clause { total = max(total, 2.5) }
             // One of its signals in a short message that names no topic ("super bedankt nu snap ik het eindelijk"):
-            // 2 (a score of 0.71), or 1.2 (0.53: asked about, never answered) when a clause asks something ("hoe
-            // zeg je dankjewel in het engels").
+            // 2 (a score of 0.71), or 1.2 (0.53: asked about, never answered) when a clause opens with a question
+            // word ("hoe zeg je dankjewel in het engels"; "kan het in het frans" is a request).
             if found.signal { total = max(total, found.asks ? Self.signalAskingEvidence : Self.signalEvidence) }
             // Beside a clause that asks something ("merci, mais comment je l'imprime ?"), the question wins.
             if found.clauseBesideQuestion { total = max(total, 1.0) }
@@ -1107,7 +1110,7 @@ final class LanguageModel: Sendable {
         var unnamedNumbers = false
         /// A signal of a whole-message intent was found in a short message that set off no topic's rule.
         var signal = false
-        /// A clause of the message asks something (it opens with a question word or verb).
+        /// A clause of the message opens with a question word ("hoe", "comment", "how").
         var asks = false
     }
 

@@ -57,10 +57,13 @@ struct SignalTests {
         #expect(result.intent != "chat.thanks" || result.kind != .answer, "\(result.explanation.decision)")
     }
 
-    /// In a message that asks something, a signal is worth a question back, never an answer.
+    /// In a message with a question word, a signal is worth a question back, never an answer; a request that opens
+    /// with a verb ("can you ...") is no such question.
     @Test func aSignalInAQuestionIsOnlyAskedAbout() {
         let result = Self.matcher().match("how do you say thanks", context: Self.english)
         #expect(result.kind != .answer, "\(result.explanation.decision)")
+        let request = Self.matcher().match("can you do it in french", context: Self.english)
+        #expect(request.intent == "lang.switch" && request.kind == .answer, "\(request.explanation.decision)")
     }
 
     /// A signal a topic also uses ("english", in an example of the out-of-scope rule) counts only where every other
