@@ -811,20 +811,19 @@ final class LanguageModel: Sendable {
         // What every intent set off and its similarities, in memory of this call (on the stack when small).
         return withScratch { hitsSpace, similarities in
             let hits = rules.hits(occurrences, message: messageOccurrences, intents: hitsSpace)
-            // Whether a short command's signals count here, worked out when the first is found (seldom). A signal
-            // may carry a short message that names nothing else ("super bedankt nu snap ik het eindelijk"), not one
-            // that set off a topic's rule (or one for questions Stapje does not answer), nor a long one. A signal a
-            // topic also uses ("engels": "vertaal deze zin naar het engels") counts only where every other word is
-            // known and none is a topic's ("recette de la carbonnade flamande" is no "en flamand", nor is "comment
-            // dit-on ordonnance en néerlandais").
-            var signalsCount: (any: Bool, shared: Bool)?
-            func signalFound(_ found: RuleIndex.Hits.IntentHits) -> Bool {
-                guard found.signalCount > 0 || found.sharedSignalCount > 0 else { return false }
-                if signalsCount == nil {
-                    let any = words > 0 && words <= Self.signalWords && !hits.setOff(where: { !kinds[$0].whole })
-                    signalsCount = (any, any && !ids.contains { $0 < 0 || topicWords.contains($0) })
-                }
-                return found.signalCount > 0 ? signalsCount!.any : signalsCount!.shared
+            // Whether a short command's signals count here, worked out only when one was found (seldom). A signal may
+            // carry a short message that names nothing else ("super bedankt nu snap ik het eindelijk"), not one that
+            // set off a topic's rule (or one for questions Stapje does not answer), nor a long one. A signal a topic
+            // also uses ("engels": "vertaal deze zin naar het engels") counts only where every other word is known
+            // and none is a topic's ("recette de la carbonnade flamande" is no "en flamand", nor is "comment dit-on
+            // ordonnance en néerlandais").
+            var signalsCount = false
+            var sharedSignalsCount = false
+            if hits.signalFound && words > 0 && words <= Self.signalWords,
+                !hits.setOff(where: { !kinds[$0].whole })
+            {
+                signalsCount = true
+                sharedSignalsCount = !ids.contains { $0 < 0 || topicWords.contains($0) }
             }
 
             // Every intent is scored with numbers only; the evidence in words (keywords, patterns, best example) is
@@ -840,10 +839,11 @@ final class LanguageModel: Sendable {
                     let intentHits = hits.intents[position]
                     let keywordWeight = intentHits.keywordWeight
                     let patternCount = intentHits.patternCount
+                    // The counts or'd together: one test instead of a branch for each.
                     let ruleFound =
-                        keywordWeight > 0 || patternCount > 0 || intentHits.clauseCount > 0
-                        || intentHits.clauseBesideQuestionCount > 0 || intentHits.signalCount > 0
-                        || intentHits.sharedSignalCount > 0
+                        keywordWeight > 0
+                        || (patternCount | intentHits.clauseCount | intentHits.clauseBesideQuestionCount
+                            | intentHits.signalCount | intentHits.sharedSignalCount) != 0
                     // With no similar example and no rule set off, an intent has no evidence at all.
                     guard best > 0 || ruleFound || position == followUp else { continue }
                     let centroid = Double(similarities.centroid[position])
@@ -866,7 +866,9 @@ final class LanguageModel: Sendable {
                         excluded: intentHits.exclude >= 0,
                         covered: coverable && kinds[position].whole && intents[position].vocabulary.isSuperset(of: ids),
                         followUp: position == followUp, unnamedNumbers: unnamedNumbers,
-                        signal: kinds[position].whole && signalFound(intentHits), asks: asksWithQuestionWord)
+                        signal: (signalsCount && intentHits.signalCount > 0)
+                            || (sharedSignalsCount && intentHits.sharedSignalCount > 0),
+                        asks: asksWithQuestionWord)
                     let (total, contextBoost) = Self.evidence(
                         kinds[position], id: intents[position].id, found, exampleOnly: exampleOnly,
                         occurrenceCount: occurrences.count, coverage: coverage, context: context)

@@ -154,6 +154,8 @@ struct RuleIndex: Sendable {
         var keywords: [(intent: Int32, cue: Int32)] = []
         /// Every pattern that matched, as (intent, pattern number), in the order found.
         var patterns: [(intent: Int32, pattern: Int32)] = []
+        /// Whether a signal of a whole-message intent was found (`IntentHits.signalCount`).
+        var signalFound = false
         /// Per intent, by position: what it set off (one list rather than three). The caller's memory, filled in
         /// by `RuleIndex.hits`.
         let intents: UnsafeMutableBufferPointer<IntentHits>
@@ -191,8 +193,10 @@ struct RuleIndex: Sendable {
             keywords.append((entry.intent, entry.cue))
             if weight == RuleIndex.signalWeight {
                 intents[Int(entry.intent)].signalCount += 1
+                signalFound = true
             } else if weight == RuleIndex.sharedSignalWeight {
                 intents[Int(entry.intent)].sharedSignalCount += 1
+                signalFound = true
             } else {
                 intents[Int(entry.intent)].keywordWeight += weight
             }
