@@ -273,10 +273,9 @@ final class LanguageModel: Sendable {
     let exampleOnly: Bool
     /// The rules each stem can set off.
     let rules: RuleIndex
-    /// The words of the topics' examples and keywords (the rules for questions Stapje does not answer included) that
-    /// no short command's examples or keywords use: a message with one of them is about something, and a short
-    /// command's signal does not carry it ("recette de la carbonnade flamande" is no "en flamand").
-    let topicWords: Set<Int32>
+    /// The words of the short commands' examples, keywords and signals: beside a signal that topics' examples use
+    /// too, a word of those examples names something unless it is one of these (`intentsWithSignals`).
+    let conversationWords: Set<Int32>
 
     /// Puts a language together from its source and the parts the jobs built (in any order).
     init(_ source: Source, parts: [Part], diagnostics: inout [Diagnostic]) {
@@ -303,7 +302,7 @@ final class LanguageModel: Sendable {
         self.stemIDs = rules.stemIDs
         self.exampleOnly = source.exampleOnly
         self.rules = rules.index
-        self.topicWords = rules.topicWords
+        self.conversationWords = rules.conversationWords
     }
 
     /// The jobs that build a language from its source, each on its own; longest first.
@@ -322,8 +321,8 @@ final class LanguageModel: Sendable {
     struct RuleSet: Sendable {
         let intents: [CompiledIntent]
         let stemIDs: WordTable<Int32>
-        /// The words of the topics' examples and keywords that no short command uses (`LanguageModel.topicWords`).
-        let topicWords: Set<Int32>
+        /// The words of the short commands' examples, keywords and signals (`LanguageModel.conversationWords`).
+        let conversationWords: Set<Int32>
         let index: RuleIndex
         let diagnostics: [Diagnostic]
     }
@@ -607,11 +606,7 @@ final class LanguageModel: Sendable {
             }
             var intents: [CompiledIntent] = []
             var intentPatterns: [CompiledIntent.Patterns] = []
-            // The words of the topics' examples and keywords (`LanguageModel.topicWords`), before any rule is compiled:
-            // a signal that a topic uses too counts only beside no other topic word.
-            let topicWords = rules.reduce(into: Set<Int32>()) { words, rule in
-                if !rule.whole { words.formUnion(vocabulary(of: rule)) }
-            }
+            // The words of the short commands' examples, keywords and signals (`LanguageModel.conversationWords`).
             var conversationWords = Set<Int32>()
             var compiler = Pattern.Compiler()
             for rule in rules {
@@ -621,17 +616,9 @@ final class LanguageModel: Sendable {
                         cue($0.phrase, weight: $0.weight, location: $0.location, scored: !rule.whole)
                     }
                     + rule.signals.compactMap { source -> CompiledIntent.Cue? in
-                        // Weighed 0 (`RuleIndex.signalWeight`), or -1 when it is one word that a topic uses too
-                        // (`RuleIndex.sharedSignalWeight`): a phrase is its own ("good evening", though "evening
-                        // classes" and "good" are in topics' examples).
-                        guard var signal = cue(source.value, weight: 0, location: source.location, scored: false) else {
-                            return nil
-                        }
-                        let shared = signal.phrases.contains { $0.count == 1 && topicWords.contains($0[0]) }
-                        signal = CompiledIntent.Cue(
-                            label: signal.label, phrases: signal.phrases,
-                            weight: shared ? RuleIndex.sharedSignalWeight : RuleIndex.signalWeight,
-                            message: signal.message, signal: true)
+                        // Weighed 0 here; -1 when it is one word a topic's rules use too (`RuleIndex.init`).
+                        var signal = cue(source.value, weight: 0, location: source.location, scored: false)
+                        signal?.signal = true
                         return signal
                     }
                 let exclude = rule.exclude.compactMap { cue($0.value, weight: 1, location: $0.location, scored: true) }
@@ -690,7 +677,7 @@ final class LanguageModel: Sendable {
                 intentPatterns.append(CompiledIntent.Patterns(ordinary: patterns, message: messagePatterns))
             }
             return RuleSet(
-                intents: intents, stemIDs: table.ids, topicWords: topicWords.subtracting(conversationWords),
+                intents: intents, stemIDs: table.ids, conversationWords: conversationWords,
                 index: RuleIndex(intents: intents, patterns: intentPatterns, stemCount: table.ids.count),
                 diagnostics: diagnostics)
         }
@@ -811,19 +798,14 @@ final class LanguageModel: Sendable {
         // What every intent set off and its similarities, in memory of this call (on the stack when small).
         return withScratch { hitsSpace, similarities in
             let hits = rules.hits(occurrences, message: messageOccurrences, intents: hitsSpace)
-            // Whether a short command's signals count here, worked out only when one was found (seldom). A signal may
-            // carry a short message that names nothing else ("super bedankt nu snap ik het eindelijk"), not one that
-            // set off a topic's rule (or one for questions Stapje does not answer), nor a long one. A signal a topic
-            // also uses ("engels": "vertaal deze zin naar het engels") counts only where every other word is known
-            // and none is a topic's ("recette de la carbonnade flamande" is no "en flamand", nor is "comment dit-on
-            // ordonnance en néerlandais").
-            var signalsCount = false
-            var sharedSignalsCount = false
+            // The short commands whose signals count here, worked out only when one was found (seldom): a signal
+            // may carry a short message that names nothing else ("super bedankt nu snap ik het eindelijk"), not one
+            // that set off a topic's rule (or one for questions Stapje does not answer), nor a long one.
+            var signalIntents: [Int32] = []
             if hits.signalFound && words > 0 && words <= Self.signalWords,
                 !hits.setOff(where: { !kinds[$0].whole })
             {
-                signalsCount = true
-                sharedSignalsCount = !ids.contains { $0 < 0 || topicWords.contains($0) }
+                signalIntents = intentsWithSignals(tokens, known: known, hits: hits)
             }
 
             // Every intent is scored with numbers only; the evidence in words (keywords, patterns, best example) is
@@ -843,7 +825,7 @@ final class LanguageModel: Sendable {
                     let ruleFound =
                         keywordWeight > 0
                         || (patternCount | intentHits.clauseCount | intentHits.clauseBesideQuestionCount
-                            | intentHits.signalCount | intentHits.sharedSignalCount) != 0
+                            | intentHits.signalCount) != 0
                     // With no similar example and no rule set off, an intent has no evidence at all.
                     guard best > 0 || ruleFound || position == followUp else { continue }
                     let centroid = Double(similarities.centroid[position])
@@ -866,8 +848,7 @@ final class LanguageModel: Sendable {
                         excluded: intentHits.exclude >= 0,
                         covered: coverable && kinds[position].whole && intents[position].vocabulary.isSuperset(of: ids),
                         followUp: position == followUp, unnamedNumbers: unnamedNumbers,
-                        signal: (signalsCount && intentHits.signalCount > 0)
-                            || (sharedSignalsCount && intentHits.sharedSignalCount > 0),
+                        signal: intentHits.signalCount > 0 && signalIntents.contains(Int32(position)),
                         asks: asksWithQuestionWord)
                     let (total, contextBoost) = Self.evidence(
                         kinds[position], id: intents[position].id, found, exampleOnly: exampleOnly,
@@ -1028,6 +1009,41 @@ final class LanguageModel: Sendable {
 
     /// What a whole-message pattern gives when it covers the message only without its small words.
     static let patternWithoutSmallWords = 3.4
+
+    /// The short commands (by position) whose signals found in a short message that set off no topic's rule count:
+    /// those with a signal no topic's example uses (a stem of one word; a phrase is its own: "good evening", though
+    /// "evening classes" and "good" are in topics' examples). A signal that topics' examples use too (a language's
+    /// name: "vertaal deze zin naar het engels") counts only when every other word is known and is a short
+    /// command's word or no topic example's ("recette de la carbonnade flamande" is no "en flamand", nor is
+    /// "comment dit-on ordonnance en néerlandais").
+    func intentsWithSignals(_ tokens: [AnalyzedToken], known: [Analyzer.WordIDs?], hits: RuleIndex.Hits) -> [Int32] {
+        var signals: [(intent: Int32, stem: Int32?)] = []
+        for hit in hits.keywords where kinds[Int(hit.intent)].whole {
+            let cue = intents[Int(hit.intent)].keywords[Int(hit.cue)]
+            guard cue.signal else { continue }
+            let single = cue.phrases.count == 1 && cue.phrases[0].count == 1
+            signals.append((hit.intent, single ? cue.phrases[0][0] : nil))
+        }
+        var sharedStems: [Int32] = []
+        var otherWordNamesSomething = false
+        let topics = { (owner: Int) in !self.kinds[owner].whole }
+        for (token, known) in zip(tokens, known) where !token.isStop && !token.stem.isEmpty {
+            let id = known?.stemID ?? stemIDs[token.stem] ?? -1
+            if id >= 0 && signals.contains(where: { $0.stem == id }) {
+                if index.hasStem(token.stem, inExamplesOf: topics) { sharedStems.append(id) }
+            } else if token.folded.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                continue
+            } else if id < 0 || (!conversationWords.contains(id) && index.hasStem(token.stem, inExamplesOf: topics)) {
+                otherWordNamesSomething = true
+            }
+        }
+        var counting: [Int32] = []
+        for signal in signals where !counting.contains(signal.intent) {
+            let shared = signal.stem.map(sharedStems.contains) ?? false
+            if !shared || !otherWordNamesSomething { counting.append(signal.intent) }
+        }
+        return counting
+    }
 
     /// The most words (small words aside) of a message a short command's signal alone may carry.
     static let signalWords = 8

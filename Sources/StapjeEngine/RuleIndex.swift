@@ -145,8 +145,6 @@ struct RuleIndex: Sendable {
     /// The weight a whole-message intent's signal has among the keywords: signals are counted, not weighed
     /// (`Hits.IntentHits.signalCount`); a keyword weighs 1 to 5.
     static let signalWeight = 0.0
-    /// The same for a signal that a topic uses too (`Hits.IntentHits.sharedSignalCount`).
-    static let sharedSignalWeight = -1.0
 
     /// The rules a question sets off.
     struct Hits {
@@ -165,8 +163,6 @@ struct RuleIndex: Sendable {
             var keywordWeight: Double = 0
             /// How many signals of a whole-message intent were found (`IntentRules.signals`; they have no weight).
             var signalCount: Int32 = 0
-            /// How many of its signals that a topic uses too were found (`LanguageModel.topicWords`).
-            var sharedSignalCount: Int32 = 0
             /// How many patterns matched.
             var patternCount: Int32 = 0
             /// How many whole-message patterns matched the whole message read with its small words ("da was alles
@@ -193,9 +189,6 @@ struct RuleIndex: Sendable {
             keywords.append((entry.intent, entry.cue))
             if weight == RuleIndex.signalWeight {
                 intents[Int(entry.intent)].signalCount += 1
-                signalFound = true
-            } else if weight == RuleIndex.sharedSignalWeight {
-                intents[Int(entry.intent)].sharedSignalCount += 1
                 signalFound = true
             } else {
                 intents[Int(entry.intent)].keywordWeight += weight

@@ -427,6 +427,24 @@ struct VectorIndex: Sendable {
         return vector
     }
 
+    /// Whether an example of an owner for which `counts` holds has a word of this stem (in any form).
+    func hasStem(_ stem: String, inExamplesOf counts: (Int) -> Bool) -> Bool {
+        guard let feature = features[FeatureBag.stemKey(stem)] else { return false }
+        let span = Int(spans[Int(feature)].examples)..<Int(spans[Int(feature) + 1].examples)
+        for posting in examplePostings[span] {
+            // The owner whose positions hold this one: the last whose first position is not after it.
+            let position = posting.item
+            var low = 0
+            var high = ownerCount - 1
+            while low < high {
+                let middle = (low + high + 1) / 2
+                if ownerFirst[middle] <= position { low = middle } else { high = middle - 1 }
+            }
+            if counts(low) { return true }
+        }
+        return false
+    }
+
     /// Adds `weight · posting weight` to each prototype's score for every posting of every feature of `query`.
     private func accumulatePrototypes(_ query: [(Int32, Float)], into scores: UnsafeMutableBufferPointer<Float>) {
         prototypePostings.withUnsafeBufferPointer { postings in
