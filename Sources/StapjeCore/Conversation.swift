@@ -329,7 +329,11 @@ public struct Conversation: Sendable {
         case "nav.restart": return navigate(.restart, session: session)
         case "handoff.request": return requestHandoff(session, reason: "asked for a person")
         case "lang.switch":
-            return switchLanguage(to: targetLanguage(text) ?? session.language, session: session)
+            if let language = targetLanguage(text) { return switchLanguage(to: language, session: session) }
+            // "other language please", "kan het in het Arabisch?": no language Stapje speaks is named, so it says
+            // which it speaks rather than "I now speak English with you".
+            reply.intent = "lang.switch"
+            reply.texts = [words.text("language_choice")]
         case "chat.greeting":
             session.missedCount = 0
             reply.texts = [words.text("greeting")]

@@ -17,9 +17,9 @@ public struct Messages: Sendable {
         "no_topic", "first_step", "all_steps_title", "you_need", "steps", "if_not_working", "safety",
         "helper_notes", "related", "sources", "last_checked", "region_variant", "handoff_requested",
         "handoff_standalone", "handoff_cancelled", "handoff_offer_declined", "greeting", "thanks", "goodbye",
-        "capabilities", "capabilities_commands", "not_helpful", "language_switched", "region_switched",
-        "region_question", "privacy_lesson", "idle_warning", "wiped", "empty_input", "error_input", "yes_words",
-        "no_words", "regions", "region_words", "language_words", "categories",
+        "capabilities", "capabilities_commands", "not_helpful", "language_switched", "language_choice",
+        "region_switched", "region_question", "privacy_lesson", "idle_warning", "wiped", "empty_input", "error_input",
+        "yes_words", "no_words", "regions", "region_words", "language_words", "categories",
     ]
 
     /// The language.
