@@ -27,6 +27,7 @@ final class Pattern: Sendable {
 
     /// The layout of a pattern's block, from its start `o`:
     /// - `o + 0...4`: how many steps, branches and required steps; the top-level sequence as a range of steps;
+    /// - `o + 5`: the most words the pattern can cover, or -1 when a `*` makes it any number (`longest`);
     /// - then for each required step (a top-level step that must match one word) its range of words, two each: a
     ///   question lacking all stems of one such step cannot match (`mayMatch`);
     /// - then the steps (three each: kind + 4 if optional, lower, upper), the branches (three each: first word,
@@ -35,7 +36,11 @@ final class Pattern: Sendable {
     ///   of its steps; most options (a concept's phrases) start with a word the question lacks, which is tested
     ///   from the branch without reading the option's steps.
     enum Code {
-        static let header = 5
+        static let header = 6
+
+        /// The most words the block at `code` can cover, or -1 when a wildcard makes it any number.
+        @inline(__always)
+        static func longest(_ code: UnsafePointer<Int32>) -> Int32 { code[5] }
 
         /// Where the steps, branches and words of the block at `code` start, from its start.
         @inline(__always)
@@ -253,6 +258,19 @@ struct Occurrences {
 
     /// Where a clause ends: where the next one starts, and after the last word.
     var clauseEnds: UInt64 { (clauseStarts & ~1) | (1 << UInt64(count)) }
+
+    /// The fewest words of a clause: a whole-message pattern that may cover clauses covers at least one whole clause.
+    var shortestClause: Int {
+        var shortest = count
+        var starts = clauseStarts
+        while starts != 0 {
+            let start = starts.trailingZeroBitCount
+            starts &= starts - 1
+            let end = starts == 0 ? count : starts.trailingZeroBitCount
+            shortest = min(shortest, end - start)
+        }
+        return shortest
+    }
 
     /// Builds the table from the stem ids of the question's words (-1 for a stem no rule uses); `clauses` marks
     /// the words that start a clause, `questions` those of them whose clause asks something.

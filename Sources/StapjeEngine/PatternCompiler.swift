@@ -230,6 +230,7 @@ extension Pattern {
             code.append(Int32(required))
             code.append(topSteps.lowerBound)
             code.append(topSteps.upperBound)
+            code.append(longest(topSteps) ?? -1)
             for index in topSteps where steps[Int(index)].isRequired {
                 code.append(steps[Int(index)].lower)
                 code.append(steps[Int(index)].upper)
@@ -251,6 +252,29 @@ extension Pattern {
             }
             code += words
             return code
+        }
+
+        /// The most words the steps of `range` can cover (each word or one-of-words step one, a choice its longest
+        /// option), or nil when a wildcard makes it any number.
+        private func longest(_ range: Range<Int32>) -> Int32? {
+            var total: Int32 = 0
+            for index in range {
+                let step = steps[Int(index)]
+                switch step.kind {
+                case .word, .anyWord:
+                    total += 1
+                case .wildcard:
+                    return nil
+                case .choice:
+                    var most: Int32 = 0
+                    for branch in step.lower..<step.upper {
+                        guard let length = longest(branches[Int(branch)]) else { return nil }
+                        most = max(most, length)
+                    }
+                    total += most
+                }
+            }
+            return total
         }
 
         /// Writes the steps of one sequence side by side, then the sequences of its choices' options after them;

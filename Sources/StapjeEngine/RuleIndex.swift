@@ -303,6 +303,14 @@ struct RuleIndex: Sendable {
                         guard entry.message == source, !found[triedBase + Int(entry.pattern)] else { continue }
                         found[triedBase + Int(entry.pattern)] = true
                         let program = code + Int(entry.code)
+                        // A whole-message pattern covers every word of the message, or of one clause or more: one
+                        // that can cover fewer words is passed over (most questions are longer than a command).
+                        if entry.whole {
+                            let most = Pattern.Code.longest(program)
+                            if most >= 0 && Int(most) < (entry.clauses ? current.shortestClause : current.count) {
+                                continue
+                            }
+                        }
                         guard Pattern.mayMatch(program, current) else { continue }
                         if entry.clauses && current.clauseStarts != 1 {
                             // One pass from every clause start first: a pattern that ends at no clause's end covers

@@ -141,3 +141,33 @@ private final class WordNumbers {
         return ids[word]!
     }
 }
+
+/// The most words a pattern can cover, which lets the rule index pass over a whole-message pattern for a longer
+/// message; and the shortest clause of a message, the fewest words such a pattern covers when it may cover clauses.
+struct PatternLengthTests {
+    @Test(arguments: [
+        ("a", 1), ("a b c", 3), ("a [b]", 2), ("(a | b c d) [e]", 4), ("((a b | c) d | e)", 3), ("a * b", -1),
+        ("[x (y | z *)] a", -1),
+    ])
+    func theLongestCoverIsCountedFromTheSteps(source: String, longest: Int) throws {
+        let id = WordNumbers().id
+        let pattern = try Pattern.compile(source, stem: { [id($0)] }, concept: { _ in nil })
+        let most = pattern.code.withUnsafeBufferPointer { Pattern.Code.longest($0.baseAddress!) }
+        #expect(Int(most) == longest)
+    }
+
+    /// A pattern still matches a message exactly as long as its longest cover.
+    @Test func aMessageOfTheLongestCoverStillMatches() throws {
+        #expect(try PatternTests.matches("(a | b c d) [e]", "b c d e", whole: true))
+        #expect(try !PatternTests.matches("(a | b c d) [e]", "b c d e f", whole: true))
+    }
+
+    @Test(arguments: [
+        ([UInt64](), 5, 5), ([2], 5, 2), ([2, 3], 5, 1), ([4], 5, 1),
+    ])
+    func theShortestClauseIsBetweenClauseStarts(starts: [UInt64], words: Int, shortest: Int) {
+        let clauses = starts.reduce(UInt64(0)) { $0 | (1 << $1) }
+        let occurrences = Occurrences(ids: (0..<words).map { Int32($0) }, clauses: clauses)
+        #expect(occurrences.shortestClause == shortest)
+    }
+}
