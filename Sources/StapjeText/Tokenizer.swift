@@ -298,7 +298,15 @@ public struct Tokenizer: Sendable {
         private mutating func finishWord(_ tokenizer: Tokenizer) {
             guard !parts.isEmpty else { return }
             if parts.count > 1 && parts.contains(where: { $0.unicodeScalars.count <= 2 }) {
-                tokenizer.appendWord(parts.joined(), to: &result)
+                if parts[0].unicodeScalars.count > 2
+                    && (1..<parts.count).allSatisfy({ Tokenizer.isFrenchPronounPart(parts[$0], after: parts[$0 - 1]) })
+                {
+                    // "redites-le", "allez-y", "va-t-en": French pronouns after a verb are words of their own (the "t"
+                    // is there only to be said), where other short parts make one word with the rest ("e-mail").
+                    for part in parts where part.lowercased() != "t" { tokenizer.appendWord(part, to: &result) }
+                } else {
+                    tokenizer.appendWord(parts.joined(), to: &result)
+                }
             } else {
                 for part in parts { tokenizer.appendWord(part, to: &result) }
             }
@@ -321,6 +329,18 @@ public struct Tokenizer: Sendable {
         switch scalar {
         case "'", "\u{2019}", "\u{2018}", "\u{02BC}", "`", "\u{00B4}": true
         default: false
+        }
+    }
+
+    /// Whether a part after a hyphen is a word of its own or a short French pronoun after a verb ("redites-le",
+    /// "donne-la", "vas-y", "prends-en"), or the "t" said between a verb and "il" or "on" ("pourra-t-il"); "il" and
+    /// "on" only after that "t" ("tax-on-web" is one word).
+    static func isFrenchPronounPart(_ part: String, after previous: String) -> Bool {
+        if part.unicodeScalars.count > 2 { return true }
+        switch part.lowercased() {
+        case "le", "la", "en", "y", "t": return true
+        case "il", "on": return previous.lowercased() == "t"
+        default: return false
         }
     }
 

@@ -23,6 +23,15 @@ struct TokenizerTests {
         ("e-mail en wi-fi", ["email", "en", "wifi"]),
         ("sms-code invullen", ["sms", "code", "invullen"]),
         ("l’horaire", ["le", "horaire"]),
+        // French pronouns after a verb are words of their own, the "t" between them dropped; "va-t-en" keeps its
+        // two-letter verb with the rest, as "e-mail" does.
+        ("redites-le svp", ["redites", "le", "svp"]),
+        ("allez-y", ["allez", "y"]),
+        ("prends-en deux", ["prends", "en", "deux"]),
+        ("donne-la-moi", ["donne", "la", "moi"]),
+        ("pourra-t-il venir", ["pourra", "il", "venir"]),
+        ("va-t-en", ["vaten"]),
+        ("tax-on-web", ["taxonweb"]),
     ])
     func elisionsAndHyphens(text: String, expected: [String]) {
         #expect(words(text) == expected)
