@@ -129,17 +129,25 @@ public struct Conversation: Sendable {
         var session = session
         let context = matchContext(for: session)
         var result = matcher.match(tokens: tokens, context: context)
-        if session.languageLocked && result.kind != .answer
-            && tokens.contains(where: { lexicon.languageNames.contains($0.folded) })
-        {
+        if session.languageLocked && result.kind != .answer {
+            // A message the chosen language does not understand is read again in the language its words belong to.
             // A person who chose a language can still switch away from it in another one ("en français svp", which
-            // in the chosen language may read as a short follow-up of the topic on screen). Only a message that
-            // names a language can say which one (`targetLanguage`), so only such a message is read again: a
-            // person who chose a language is otherwise answered in it, and each miss is matched once.
+            // in the chosen language may read as a short follow-up of the topic on screen); and one who writes in
+            // another language after all ("merci pour tout", "hoe maak ik een e-mailadres") is answered, in the
+            // chosen language, when that other language clearly fits the words better (two clue words more).
+            // Read without the chosen language as a prior: "wachtwoord vergeten" has two Dutch words and no English.
             var open = context
             open.explicitLanguage = false
+            open.language = nil
             let other = matcher.match(tokens: tokens, context: open)
-            if other.kind == .answer, other.intent == "lang.switch" { result = other }
+            let namesLanguage = tokens.contains(where: { lexicon.languageNames.contains($0.folded) })
+            let clearlyOther =
+                other.language != session.language
+                && other.explanation.languageScore(other.language)
+                    >= other.explanation.languageScore(session.language) + 2
+            if other.kind == .answer && ((other.intent == "lang.switch" && namesLanguage) || clearlyOther) {
+                result = other
+            }
         }
         // A question that was not understood still gets its "sorry" in its own language when its words clearly
         // belong to another one than the conversation's (two clue words more): a person who writes Dutch after a
