@@ -19,6 +19,8 @@ public struct Evidence: Sendable, Hashable, Codable {
     /// Signals found (a whole-message intent's words that count on their own in a short message naming no topic);
     /// nil when none was.
     public var signals: [String]?
+    /// Whether those signals counted here; nil when none was found.
+    public var signalsCounted: Bool?
     /// Patterns that matched.
     public var patterns: [String] = []
     /// The most similar example sentence.
@@ -201,6 +203,8 @@ struct RankedIntent: Sendable, Hashable {
     /// For a whole-message intent whose patterns covered only some clauses of the message: whether beside a clause
     /// that asks something (`Pattern.leavesAQuestion`); nil otherwise.
     var clauseBesideQuestion: Bool? = nil
+    /// Whether a signal found for this whole-message intent counted (`LanguageModel.intentsWithSignals`).
+    var signalCounted = false
 }
 
 /// How the language of a question was chosen, and the points detection gave each language.

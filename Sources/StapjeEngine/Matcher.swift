@@ -887,7 +887,8 @@ final class LanguageModel: Sendable {
                     keywordWeight: intentHits.keywordWeight, exclude: intentHits.exclude,
                     example: similarities.bestExample[position], keywords: keywords..<patterns,
                     patterns: patterns..<Int32(cues.count),
-                    clauseBesideQuestion: clauseOnly ? intentHits.clauseCount == 0 : nil)
+                    clauseBesideQuestion: clauseOnly ? intentHits.clauseCount == 0 : nil,
+                    signalCounted: intentHits.signalCount > 0 && signalIntents.contains(entry.position))
             }
             var thresholds = configuration
             if exampleOnly {
@@ -1156,6 +1157,7 @@ final class LanguageModel: Sendable {
             let keyword = intent.keywords[Int(cue)]
             if keyword.signal {
                 evidence.signals = (evidence.signals ?? []) + [keyword.label]
+                evidence.signalsCounted = entry.signalCounted
             } else {
                 evidence.keywords.append(keyword.label)
             }

@@ -77,8 +77,12 @@ enum Explainer {
                 )
             }
             if let signals = evidence.signals {
-                lines.append(
-                    "     signals:  \(signals.joined(separator: ", ")) (in a short message that names no topic)")
+                let how =
+                    evidence.signalsCounted == true
+                    ? "counted: a short message that names no topic"
+                    : "not counted: the message sets off a topic's rule, has more than 8 words, or, for a word "
+                        + "topics' examples use too, another word of a topic's or one unknown"
+                lines.append("     signals:  \(signals.joined(separator: ", ")) (\(how))")
             }
             if !evidence.patterns.isEmpty {
                 lines.append("     patterns: \(evidence.patterns.joined(separator: " ; "))")

@@ -41,6 +41,7 @@ struct SignalTests {
         let with = Self.matcher().match(text, context: Self.english)
         #expect(with.intent == "chat.thanks" && with.kind == .answer, "\(with.explanation.decision)")
         #expect(with.explanation.candidates.first?.evidence.signals == ["thanks"])
+        #expect(with.explanation.candidates.first?.evidence.signalsCounted == true)
         #expect(with.explanation.candidates.first?.evidence.keywords.isEmpty == true)
         // Without the signal the same message is not thanks.
         let without = Self.matcher(signals: false).match(text, context: Self.english)
@@ -77,6 +78,9 @@ struct SignalTests {
         for text in ["english sentence", "english soup", "english ghent"] {
             let result = matcher.match(text, context: Self.english)
             #expect(result.intent != "lang.switch", "\(text): \(result.explanation.decision)")
+            // Found, and said not to count.
+            let language = result.explanation.candidates.first { $0.id == "lang.switch" }
+            #expect(language == nil || language?.evidence.signalsCounted == false, "\(text)")
         }
         // "french" is no topic's word: it counts beside other words.
         let unshared = matcher.match("french please", context: Self.english)
