@@ -16,6 +16,9 @@ public struct AnalyzedToken: Sendable, Hashable, Codable {
     public var correctedFrom: String?
     /// Set when a Dutch compound was split into known parts ("treintijden" → "trein", "tijden").
     public var compoundOf: String?
+
+    /// Whether the word is made of digits ("800", "1700"): a number, which counts only where a rule names it.
+    var isNumber: Bool { folded.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
 }
 
 /// What analysis found beyond the tokens: corrections and refusals, for explanations.

@@ -616,8 +616,9 @@ final class LanguageModel: Sendable {
                         cue($0.phrase, weight: $0.weight, location: $0.location, scored: !rule.whole)
                     }
                     + rule.signals.compactMap { source -> CompiledIntent.Cue? in
-                        // Weighed 0 here; -1 when it is one word a topic's rules use too (`RuleIndex.init`).
-                        var signal = cue(source.value, weight: 0, location: source.location, scored: false)
+                        // Weighed `RuleIndex.signalWeight`, which no keyword has (1 to 5): the index counts it apart.
+                        var signal = cue(
+                            source.value, weight: RuleIndex.signalWeight, location: source.location, scored: false)
                         signal?.signal = true
                         return signal
                     }
@@ -775,7 +776,7 @@ final class LanguageModel: Sendable {
                 messageIDs.append(id)
             }
             guard !token.isStop else { continue }
-            if token.folded.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            if token.isNumber {
                 // A number is no word of the question ("800 euro"), unless a rule names it: a helpline such as
                 // 1700 or 33700 is then a known word like any other.
                 guard id >= 0 else {
@@ -1032,7 +1033,7 @@ final class LanguageModel: Sendable {
             let id = known?.stemID ?? stemIDs[token.stem] ?? -1
             if id >= 0 && signals.contains(where: { $0.stem == id }) {
                 if index.hasStem(token.stem, inExamplesOf: topics) { sharedStems.append(id) }
-            } else if token.folded.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            } else if token.isNumber {
                 continue
             } else if id < 0 || (!conversationWords.contains(id) && index.hasStem(token.stem, inExamplesOf: topics)) {
                 otherWordNamesSomething = true

@@ -297,6 +297,9 @@ struct RuleIndex: Sendable {
             for pass in 0..<2 {
                 let source = pass == 1
                 let current = source ? message : occurrences
+                // The fewest words a whole-message pattern may cover here: the message, or its shortest clause.
+                let wholeWords = current.count
+                let clauseWords = current.shortestClause
                 for id in current.presentIDs {
                     for index in Int(starts[Int(id)].patterns)..<Int(starts[Int(id) + 1].patterns) {
                         let entry = patternEntries[index]
@@ -307,7 +310,7 @@ struct RuleIndex: Sendable {
                         // that can cover fewer words is passed over (most questions are longer than a command).
                         if entry.whole {
                             let most = Pattern.Code.longest(program)
-                            if most >= 0 && Int(most) < (entry.clauses ? current.shortestClause : current.count) {
+                            if most >= 0 && Int(most) < (entry.clauses ? clauseWords : wholeWords) {
                                 continue
                             }
                         }
