@@ -330,6 +330,10 @@ final class LanguageModel: Sendable {
     /// A language's content split into words, its vocabulary, and what the analyzer knows of every word: the first
     /// round of compiling, which the jobs of the second round read. Only for compiling.
     struct Source: Sendable {
+        /// The most phrases one keyword, exclude or signal line may stand for before `stapje check` warns: a line
+        /// that mixes concepts stands for every combination of their words (two concepts of 12 and 20 words, 240).
+        static let mostPhrasesOfALine = 250
+
         let language: Language
         /// The rules, sorted by id.
         let rules: [IntentRules]
@@ -541,6 +545,12 @@ final class LanguageModel: Sendable {
                 guard !readings.isEmpty else {
                     diagnostics.append(Diagnostic(.error, location, "'\(label)' has no word a question could match"))
                     return nil
+                }
+                if readings.count > Self.mostPhrasesOfALine {
+                    let warning =
+                        "'\(label)' stands for \(readings.count) phrases (each concept's words times the others'), "
+                        + "which makes loading and matching slower: use fewer concepts in one line, or a pattern"
+                    diagnostics.append(Diagnostic(.warning, location, warning))
                 }
                 return CompiledIntent.Cue(label: label, phrases: readings, weight: weight, message: message)
             }

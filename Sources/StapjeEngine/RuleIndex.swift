@@ -3,7 +3,8 @@
 ///
 /// A keyword phrase is filed under its first stem; a pattern under the stems of its first required step (or under
 /// all its stems when no single step is required); the phrases with a `+word` are kept in a list of their own
-/// (`messageCues`), filed by first stem too. Everything is held in flat arrays of plain values.
+/// (`messageCues`), each filed under its rarest stem among them (see `init`). Everything is held in flat arrays of
+/// plain values.
 struct RuleIndex: Sendable {
     /// One keyword or exclude phrase: its intent, its cue (position in the intent's list), and its stems as a
     /// range of `phraseWords`.
@@ -29,7 +30,7 @@ struct RuleIndex: Sendable {
 
     let phraseWords: [Int32]
     /// The keyword and exclude phrases with a `+word`, looked for in the message with its small words, each when
-    /// the message has its first stem, in this order.
+    /// the message has the stem it is filed under, in this order.
     let messageCues: [MessageCue]
     /// The positions in `messageCues` of the cues filed under each stem: stem `s` has
     /// `messageCueOrder[messageCueStarts[s]..<messageCueStarts[s + 1]]`. The bundled content has about 170 such cues
@@ -38,7 +39,8 @@ struct RuleIndex: Sendable {
     let messageCueStarts: [Int32]
 
     struct MessageCue: Sendable {
-        let first: Int32
+        /// The stem the cue is filed under: one of its phrase's, the one fewest message cues have.
+        var key: Int32
         let entry: CueEntry
         let exclude: Bool
     }
@@ -96,7 +98,7 @@ struct RuleIndex: Sendable {
                     let entry = CueEntry(
                         intent: Int32(intent), cue: Int32(number), start: start, end: Int32(phraseWords.count))
                     if cue.message {
-                        messageCues.append(MessageCue(first: first, entry: entry, exclude: exclude))
+                        messageCues.append(MessageCue(key: first, entry: entry, exclude: exclude))
                     } else {
                         table.append((first, entry))
                     }
@@ -130,9 +132,28 @@ struct RuleIndex: Sendable {
             Starts(keywords: keywordStart[$0], excludes: excludeStart[$0], patterns: patternStart[$0])
         }
         self.phraseWords = phraseWords
+        // A message cue is looked at when the message has the stem it is filed under, and the phrase decides. Filed
+        // under its first stem, a cue that starts with a small word ("+what +is", "+wat +is", "+c'est") was looked at
+        // for every question with that word, and a phrase with two or three concepts is hundreds of phrases: a few
+        // such lines made matching half as dear again. Under the stem of its phrase that the fewest message cues have
+        // (the first of equals), it is looked at where it can match.
+        var cueCounts = [Int32](repeating: 0, count: stemCount)
+        for cue in messageCues {
+            let stems = phraseWords[Int(cue.entry.start)..<Int(cue.entry.end)]
+            for (offset, stem) in zip(0..., stems) where !stems.prefix(offset).contains(stem) {
+                cueCounts[Int(stem)] += 1
+            }
+        }
+        for index in messageCues.indices {
+            let entry = messageCues[index].entry
+            var key = messageCues[index].key
+            let stems = phraseWords[Int(entry.start)..<Int(entry.end)]
+            for stem in stems where cueCounts[Int(stem)] < cueCounts[Int(key)] { key = stem }
+            messageCues[index].key = key
+        }
         self.messageCues = messageCues
         (self.messageCueOrder, self.messageCueStarts) = groupedByKey(
-            messageCues.enumerated().map { (key: $0.element.first, value: Int32($0.offset)) }, keyCount: stemCount)
+            messageCues.enumerated().map { (key: $0.element.key, value: Int32($0.offset)) }, keyCount: stemCount)
         self.patternSources = patternSources
         self.patternCode = patternCode.compacted()
         self.keywordWeights = keywordWeights
@@ -268,23 +289,19 @@ struct RuleIndex: Sendable {
                 take(excludeEntries[index], exclude: true, in: occurrences)
             }
         }
-        // The message cues whose first stem the message has, in the order of their list (as going through the whole
-        // list would take them): gathered from the message's stems, then put in order (a handful).
+        // The message cues filed under a stem the message has, in the order of their list (as going through the
+        // whole list would take them): gathered from the message's stems (each cue is filed once), then sorted.
         if !messageCues.isEmpty {
             withUnsafeTemporaryAllocation(of: Int32.self, capacity: messageCues.count) { candidates in
                 var count = 0
                 for id in message.presentIDs {
                     for index in Int(messageCueStarts[Int(id)])..<Int(messageCueStarts[Int(id) + 1]) {
-                        let cue = messageCueOrder[index]
-                        var slot = count
-                        while slot > 0 && candidates[slot - 1] > cue {
-                            candidates[slot] = candidates[slot - 1]
-                            slot -= 1
-                        }
-                        candidates[slot] = cue
+                        candidates[count] = messageCueOrder[index]
                         count += 1
                     }
                 }
+                var found = UnsafeMutableBufferPointer(rebasing: candidates[0..<count])
+                found.sort()
                 for index in 0..<count {
                     let cue = messageCues[Int(candidates[index])]
                     take(cue.entry, exclude: cue.exclude, in: message)

@@ -350,6 +350,39 @@ struct EngineTests {
         #expect(warnings(["chauffeur de taxi", "train"]).isEmpty)
     }
 
+    /// A keyword or exclude line that mixes concepts stands for every combination of their words: past
+    /// 250 phrases (two concepts of 16 and 20 words make 320) it gets a warning with the count; a line with
+    /// one concept, none. Such a line still works, also when it starts with small words marked `+` (a message cue,
+    /// filed under its rarest stem rather than "what"): it excludes the topic when all of it is there, only then.
+    @Test func aLineThatStandsForManyPhrasesIsWarnedAboutAndStillWorks() throws {
+        let places = (1...16).map { "place\(Character(UnicodeScalar(96 + $0)!))" }
+        let things = (1...20).map { "thing\(Character(UnicodeScalar(96 + $0)!))" }
+        let bundle = ContentBundle(
+            languages: [.en],
+            intents: [
+                .en: [
+                    Fixture.rules(
+                        "phone.wifi", .en, keywords: ["wifi": 4, "@things": 1],
+                        exclude: ["+what +is @places @things", "@places router"],
+                        examples: ["connect my phone to the wifi"])
+                ]
+            ],
+            concepts: [
+                .en: [
+                    "places": ConceptSet(name: "places", language: .en, phrases: places, location: Fixture.location),
+                    "things": ConceptSet(name: "things", language: .en, phrases: things, location: Fixture.location),
+                ]
+            ])
+        let matcher = Matcher(bundle: bundle)
+        let warnings = matcher.diagnostics.filter { $0.severity == .warning }.map(\.message)
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.hasPrefix("'+what +is @places @things' stands for 320 phrases") == true)
+        let excluded = matcher.match("what is placec thingq wifi", context: MatchContext(language: .en))
+        #expect(excluded.explanation.candidates.first { $0.id == "phone.wifi" }?.evidence.excludedBy != nil)
+        let kept = matcher.match("what is placec wifi", context: MatchContext(language: .en))
+        #expect(kept.explanation.candidates.first { $0.id == "phone.wifi" }?.evidence.excludedBy == nil)
+    }
+
     /// A concept's phrases are read without small words, so a `+word` in one would be lost without a word: it is
     /// an error that says where to put the phrase instead.
     @Test func aPlusWordInAConceptIsAnError() {
