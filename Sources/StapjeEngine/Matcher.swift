@@ -458,6 +458,8 @@ final class LanguageModel: Sendable {
             // Patterns and concepts repeat the same words many times: each text is analysed once.
             var phrases = WordTable<[Int32]>()
             var wholePhrases = WordTable<[Int32]>()
+            // The ids of small words that message patterns and cues keep ("+what", "+wat"): most questions have them.
+            var smallWords = Set<Int32>()
             func phrase(_ text: String) -> [Int32] {
                 if let known = phrases[text] { return known }
                 // The stems of `analyzer.contentTokens`, without making the whole analysed tokens.
@@ -480,7 +482,11 @@ final class LanguageModel: Sendable {
                 if let known = wholePhrases[text] { return known }
                 var ids: [Int32] = []
                 for token in tokens(text) {
-                    if let stem = analyzer.stemUnlessFiller(token) { ids.append(table.id(stem)) }
+                    if let stem = analyzer.stemUnlessFiller(token) {
+                        let id = table.id(stem)
+                        ids.append(id)
+                        if analyzer.stemUnlessStop(token) == nil { smallWords.insert(id) }
+                    }
                 }
                 wholePhrases[text] = ids
                 return ids
@@ -689,7 +695,8 @@ final class LanguageModel: Sendable {
             }
             return RuleSet(
                 intents: intents, stemIDs: table.ids, conversationWords: conversationWords,
-                index: RuleIndex(intents: intents, patterns: intentPatterns, stemCount: table.ids.count),
+                index: RuleIndex(
+                    intents: intents, patterns: intentPatterns, stemCount: table.ids.count, smallWords: smallWords),
                 diagnostics: diagnostics)
         }
     }

@@ -74,7 +74,10 @@ struct RuleIndex: Sendable {
     let excludeBase: [Int32]
 
     /// - Parameter patterns: each intent's patterns, by position; only their programs and sources are kept.
-    init(intents: [CompiledIntent], patterns intentPatterns: [CompiledIntent.Patterns], stemCount: Int) {
+    init(
+        intents: [CompiledIntent], patterns intentPatterns: [CompiledIntent.Patterns], stemCount: Int,
+        smallWords: Set<Int32> = []
+    ) {
         var phraseWords: [Int32] = []
         // Each entry with the stem it is filed under.
         var keywords: [(key: Int32, value: CueEntry)] = []
@@ -105,6 +108,13 @@ struct RuleIndex: Sendable {
                 }
             }
         }
+        // How many patterns need each stem in one of their required steps (for `anchors`).
+        var patternUses = [Int32](repeating: 0, count: stemCount)
+        for own in intentPatterns {
+            for pattern in own.ordinary + own.message {
+                for stem in Set(pattern.requiredWords.joined()) { patternUses[Int(stem)] += 1 }
+            }
+        }
         for (number, intent) in intents.enumerated() {
             keywordBase.append(Int32(keywordWeights.count))
             excludeBase.append(Int32(excludeCount))
@@ -119,7 +129,9 @@ struct RuleIndex: Sendable {
                     message: message, whole: intent.whole, clauses: intent.clauses)
                 patternSources.append(pattern.source)
                 patternCode += pattern.code
-                for id in Set(pattern.anchorIDs) { patternEntries.append((id, entry)) }
+                for id in Set(Self.anchors(of: pattern, smallWords: smallWords, uses: patternUses)) {
+                    patternEntries.append((id, entry))
+                }
             }
         }
         let keywordStart: [Int32]
@@ -161,6 +173,28 @@ struct RuleIndex: Sendable {
         self.excludeCount = excludeCount
         self.keywordBase = keywordBase
         self.excludeBase = excludeBase
+    }
+
+    /// The stems a pattern is filed under: a question must have one of them for the pattern to match, so it is
+    /// tried only then. Every required step's stems would do; the step chosen is the one a question is least
+    /// likely to have: one without a small word if there is one ("(+what | know) * password * @places" under
+    /// "password", not "what", which most questions have), then the one whose stems the fewest patterns need (the
+    /// first of equals). A pattern with no required step is filed under all its stems (`Pattern.anchorIDs`).
+    static func anchors(of pattern: Pattern, smallWords: Set<Int32>, uses: [Int32]) -> [Int32] {
+        let steps = pattern.requiredWords
+        guard var best = steps.first else { return pattern.anchorIDs }
+        func cost(_ step: [Int32]) -> (Int, Int) {
+            (step.contains { smallWords.contains($0) } ? 1 : 0, step.reduce(0) { $0 + Int(uses[Int($1)]) })
+        }
+        var bestCost = cost(best)
+        for step in steps.dropFirst() {
+            let stepCost = cost(step)
+            if stepCost < bestCost {
+                best = step
+                bestCost = stepCost
+            }
+        }
+        return best
     }
 
     /// The weight a whole-message intent's signal has among the keywords: signals are counted, not weighed

@@ -56,6 +56,24 @@ struct PatternTests {
         #expect(throws: Pattern.SyntaxError.self) { try Self.matches("refund +", "refund") }
     }
 
+    /// The rule index files a pattern under the required step a question is least likely to have: not one with a
+    /// small word, then the one fewest patterns need (the first of equals); without a required step, under every
+    /// stem it names. Any required step would find the same matches, so only the cost of looking changes.
+    @Test func aPatternIsFiledUnderItsRarestRequiredStep() throws {
+        let id = WordNumbers().id
+        let compile = { (source: String) in try Pattern.compile(source, stem: { [id($0)] }, concept: { _ in nil }) }
+        let asking = try compile("(what | know) * password * cafe")
+        var uses = [Int32](repeating: 0, count: 16)
+        let small: Set<Int32> = [id("what")]
+        #expect(RuleIndex.anchors(of: asking, smallWords: [], uses: uses) == [id("what"), id("know")])
+        #expect(RuleIndex.anchors(of: asking, smallWords: small, uses: uses) == [id("password")])
+        uses[Int(id("password"))] = 5
+        uses[Int(id("cafe"))] = 2
+        #expect(RuleIndex.anchors(of: asking, smallWords: small, uses: uses) == [id("cafe")])
+        let optional = try compile("(q | r s) [t]")
+        #expect(RuleIndex.anchors(of: optional, smallWords: small, uses: uses) == optional.anchorIDs)
+    }
+
     /// A pattern's program is one block: its required steps and anchors read from it, and a copy of the block
     /// among others (as the rule index keeps them) matches as the pattern does.
     @Test func theProgramBlockStandsOnItsOwn() throws {
