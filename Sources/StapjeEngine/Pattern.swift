@@ -70,6 +70,18 @@ final class Pattern: Sendable {
         }
     }
 
+    /// Calls `body` with the stems of each required top-level step, in order, read in place (no arrays made: the
+    /// rule index reads every pattern's steps while it is built).
+    func forEachRequiredStep(_ body: (UnsafeBufferPointer<Int32>) -> Void) {
+        code.withUnsafeBufferPointer { buffer in
+            let code = buffer.baseAddress!
+            let words = UnsafeBufferPointer(rebasing: buffer[Code.bases(code).words...])
+            for step in 0..<Code.requiredCount(code) {
+                body(UnsafeBufferPointer(rebasing: words[Code.required(step, code)]))
+            }
+        }
+    }
+
     /// The stems a question must contain one of for the pattern to match: those of its first required step, or
     /// all its stems (every stem the pattern mentions is in its words) when no single step is required.
     var anchorIDs: [Int32] {

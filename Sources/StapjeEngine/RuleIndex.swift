@@ -111,8 +111,12 @@ struct RuleIndex: Sendable {
         // How many patterns need each stem in one of their required steps (for `anchors`).
         var patternUses = [Int32](repeating: 0, count: stemCount)
         for own in intentPatterns {
-            for pattern in own.ordinary + own.message {
-                for stem in Set(pattern.requiredWords.joined()) { patternUses[Int(stem)] += 1 }
+            for patterns in [own.ordinary, own.message] {
+                for pattern in patterns {
+                    pattern.forEachRequiredStep { stems in
+                        for stem in stems { patternUses[Int(stem)] += 1 }
+                    }
+                }
             }
         }
         for (number, intent) in intents.enumerated() {
@@ -129,7 +133,8 @@ struct RuleIndex: Sendable {
                     message: message, whole: intent.whole, clauses: intent.clauses)
                 patternSources.append(pattern.source)
                 patternCode += pattern.code
-                for id in Set(Self.anchors(of: pattern, smallWords: smallWords, uses: patternUses)) {
+                let anchors = Self.anchors(of: pattern, smallWords: smallWords, uses: patternUses)
+                for (offset, id) in anchors.enumerated() where !anchors.prefix(offset).contains(id) {
                     patternEntries.append((id, entry))
                 }
             }
@@ -181,20 +186,21 @@ struct RuleIndex: Sendable {
     /// "password", not "what", which most questions have), then the one whose stems the fewest patterns need (the
     /// first of equals). A pattern with no required step is filed under all its stems (`Pattern.anchorIDs`).
     static func anchors(of pattern: Pattern, smallWords: Set<Int32>, uses: [Int32]) -> [Int32] {
-        let steps = pattern.requiredWords
-        guard var best = steps.first else { return pattern.anchorIDs }
-        func cost(_ step: [Int32]) -> (Int, Int) {
-            (step.contains { smallWords.contains($0) } ? 1 : 0, step.reduce(0) { $0 + Int(uses[Int($1)]) })
-        }
-        var bestCost = cost(best)
-        for step in steps.dropFirst() {
-            let stepCost = cost(step)
-            if stepCost < bestCost {
-                best = step
-                bestCost = stepCost
+        var best: [Int32]?
+        var bestCost = (0, 0)
+        pattern.forEachRequiredStep { step in
+            var small = 0
+            var total = 0
+            for stem in step {
+                if smallWords.contains(stem) { small = 1 }
+                total += Int(uses[Int(stem)])
+            }
+            if best == nil || (small, total) < bestCost {
+                best = Array(step)
+                bestCost = (small, total)
             }
         }
-        return best
+        return best ?? pattern.anchorIDs
     }
 
     /// The weight a whole-message intent's signal has among the keywords: signals are counted, not weighed
