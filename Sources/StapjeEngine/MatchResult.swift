@@ -109,7 +109,7 @@ public struct Explanation: Sendable, Hashable, Codable {
 
     /// Whether an exclude word or concept of a candidate was found.
     var hasExcluded: Bool {
-        model == nil ? written.contains { $0.evidence.excludedBy != nil } : ranked.contains { $0.exclude >= 0 }
+        model == nil ? written.contains { $0.evidence.excludedBy != nil } : ranked.contains { $0.exclude != -1 }
     }
 
     /// Equal when everything an explanation shows is equal (one read back from its written form included).
@@ -193,7 +193,8 @@ struct RankedIntent: Sendable, Hashable {
     let best: Double
     let centroid: Double
     let keywordWeight: Double
-    /// The first exclude cue found, or -1.
+    /// The first exclude cue found: the intent's own (0 or more), a shared one (-2 - its number in
+    /// `LanguageModel.sharedExcludes`), or none (-1).
     let exclude: Int32
     /// The best example's index in the language's example texts, or -1.
     let example: Int32

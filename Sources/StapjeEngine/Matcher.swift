@@ -116,7 +116,9 @@ public struct Matcher: Sendable {
                 let language = languages[position]
                 return LanguageModel.Source(
                     language: language, rules: bundle.intents[language] ?? [],
-                    concepts: bundle.concepts[language] ?? [:], stems: bundle.stems[language] ?? [:])
+                    concepts: bundle.concepts[language] ?? [:], stems: bundle.stems[language] ?? [:],
+                    sharedExcludes: bundle.sharedExcludes[language] ?? [],
+                    conversation: Set(bundle.conversationIntents))
             }
         }
         let results = concurrentMap(steps) { step -> LanguageDetector? in
@@ -276,6 +278,8 @@ final class LanguageModel: Sendable {
     /// The words of the short commands' examples, keywords and signals: beside a signal that topics' examples use
     /// too, a word of those examples names something unless it is one of these (`intentsWithSignals`).
     let conversationWords: Set<Int32>
+    /// The excludes that hold for every topic (`exclude:` in `_out-of-scope.yaml`).
+    let sharedExcludes: [CompiledIntent.Cue]
 
     /// Puts a language together from its source and the parts the jobs built (in any order).
     init(_ source: Source, parts: [Part], diagnostics: inout [Diagnostic]) {
@@ -296,13 +300,17 @@ final class LanguageModel: Sendable {
         self.analyzer = source.analyzer.finished(
             typos: typos!.index, stemIDs: rules.stemIDs, gluedPhrases: typos!.glued)
         self.intents = rules.intents
-        self.kinds = rules.intents.map { IntentKind(whole: $0.whole, hasRules: $0.hasRules) }
+        self.kinds = rules.intents.map {
+            let topic = !$0.whole && !MatchResult.isOutOfScope($0.id) && !source.conversation.contains($0.id)
+            return IntentKind(whole: $0.whole, hasRules: $0.hasRules, topic: topic)
+        }
         self.index = examples!.index
         self.exampleTexts = examples!.texts
         self.stemIDs = rules.stemIDs
         self.exampleOnly = source.exampleOnly
         self.rules = rules.index
         self.conversationWords = rules.conversationWords
+        self.sharedExcludes = rules.sharedExcludes
     }
 
     /// The jobs that build a language from its source, each on its own; longest first.
@@ -324,6 +332,8 @@ final class LanguageModel: Sendable {
         /// The words of the short commands' examples, keywords and signals (`LanguageModel.conversationWords`).
         let conversationWords: Set<Int32>
         let index: RuleIndex
+        /// The excludes that hold for every topic, numbered as in `RuleIndex.Hits.sharedExclude`.
+        let sharedExcludes: [CompiledIntent.Cue]
         let diagnostics: [Diagnostic]
     }
 
@@ -345,9 +355,14 @@ final class LanguageModel: Sendable {
         /// The analyzer without its typo index, which the `typos` job builds.
         let analyzer: Analyzer
         let exampleOnly: Bool
+        /// The excludes that hold for every topic (`ContentBundle.sharedExcludes`).
+        let sharedExcludes: [Located<String>]
+        /// The ids of the conversation's own intents (`ContentBundle.conversationIntents`): no topics.
+        let conversation: Set<String>
 
         init(
-            language: Language, rules: [IntentRules], concepts: [String: ConceptSet], stems: [String: String] = [:]
+            language: Language, rules: [IntentRules], concepts: [String: ConceptSet], stems: [String: String] = [:],
+            sharedExcludes: [Located<String>] = [], conversation: Set<String> = []
         ) {
             let sortedRules = rules.sorted { $0.id < $1.id }
             var words = ContentWords()
@@ -369,12 +384,10 @@ final class LanguageModel: Sendable {
             // Words found only in exclude lists (often other languages' words: "movie", "acheter") are recognised
             // when typed, but are no target for typo correction ("mooie" is no "movie") and no clue to the language.
             var excludeOnly = Set<String>()
-            for rule in sortedRules {
-                for phrase in rule.exclude {
-                    for token in words.tokens(phrase.value) where !token.isNumber {
-                        lowerWords.insert(token.lower)
-                        if !vocabulary.contains(token.folded) { excludeOnly.insert(token.folded) }
-                    }
+            for phrase in sortedRules.flatMap(\.exclude) + sharedExcludes {
+                for token in words.tokens(phrase.value) where !token.isNumber {
+                    lowerWords.insert(token.lower)
+                    if !vocabulary.contains(token.folded) { excludeOnly.insert(token.folded) }
                 }
             }
             let exampleOnly = sortedRules.allSatisfy { $0.keywords.isEmpty && $0.patterns.isEmpty }
@@ -387,6 +400,8 @@ final class LanguageModel: Sendable {
                 language: language, vocabulary: vocabulary, words: lowerWords, exactWords: excludeOnly,
                 keepSmallWords: exampleOnly, buildingTypos: false, curatedStems: stems)
             self.exampleOnly = exampleOnly
+            self.sharedExcludes = sharedExcludes
+            self.conversation = conversation
         }
 
         func tokens(_ text: String) -> [Token] {
@@ -693,11 +708,13 @@ final class LanguageModel: Sendable {
                 if rule.whole { conversationWords.formUnion(intents[intents.count - 1].vocabulary) }
                 intentPatterns.append(CompiledIntent.Patterns(ordinary: patterns, message: messagePatterns))
             }
+            let shared = sharedExcludes.compactMap { cue($0.value, weight: 1, location: $0.location, scored: true) }
             return RuleSet(
                 intents: intents, stemIDs: table.ids, conversationWords: conversationWords,
                 index: RuleIndex(
-                    intents: intents, patterns: intentPatterns, stemCount: table.ids.count, smallWords: smallWords),
-                diagnostics: diagnostics)
+                    intents: intents, patterns: intentPatterns, stemCount: table.ids.count, smallWords: smallWords,
+                    sharedExcludes: shared),
+                sharedExcludes: shared, diagnostics: diagnostics)
         }
     }
 
@@ -863,7 +880,7 @@ final class LanguageModel: Sendable {
                         keywords: keywordWeight > 0, patterns: patternCount > 0,
                         messagePattern: intentHits.messagePatternCount > 0, clause: intentHits.clauseCount > 0,
                         clauseBesideQuestion: intentHits.clauseBesideQuestionCount > 0,
-                        excluded: intentHits.exclude >= 0,
+                        excluded: intentHits.exclude >= 0 || (hits.sharedExclude >= 0 && kinds[position].topic),
                         covered: coverable && kinds[position].whole && intents[position].vocabulary.isSuperset(of: ids),
                         followUp: position == followUp, unnamedNumbers: unnamedNumbers,
                         signal: intentHits.signalCount > 0 && signalIntents.contains(Int32(position)),
@@ -902,7 +919,7 @@ final class LanguageModel: Sendable {
                 return RankedIntent(
                     position: entry.position, score: entry.score, total: entry.total, contextBoost: entry.contextBoost,
                     best: Double(similarities.best[position]), centroid: Double(similarities.centroid[position]),
-                    keywordWeight: intentHits.keywordWeight, exclude: intentHits.exclude,
+                    keywordWeight: intentHits.keywordWeight, exclude: exclude(hits, position),
                     example: similarities.bestExample[position], keywords: keywords..<patterns,
                     patterns: patterns..<Int32(cues.count),
                     clauseBesideQuestion: clauseOnly ? intentHits.clauseCount == 0 : nil,
@@ -1123,6 +1140,17 @@ final class LanguageModel: Sendable {
     struct IntentKind: Sendable {
         let whole: Bool
         let hasRules: Bool
+        /// A topic: not a whole-message intent, not one of the conversation's own (`ContentBundle.conversationIntents`:
+        /// a person, the steps), not a rule for what Stapje does not answer. The shared excludes hold for these.
+        let topic: Bool
+    }
+
+    /// The exclude of the intent at `position` that was found, for `RankedIntent.exclude`: its own first one, else
+    /// the first shared exclude when the intent is a topic (as -2 - its number), else -1.
+    func exclude(_ hits: RuleIndex.Hits, _ position: Int) -> Int32 {
+        let own = hits.intents[position].exclude
+        if own >= 0 || hits.sharedExclude < 0 || !kinds[position].topic { return own }
+        return -2 - hits.sharedExclude
     }
 
     /// What a question set off for one intent, as numbers.
@@ -1190,6 +1218,7 @@ final class LanguageModel: Sendable {
             if !evidence.patterns.contains(source) { evidence.patterns.append(source) }
         }
         if entry.exclude >= 0 { evidence.excludedBy = intent.exclude[Int(entry.exclude)].label }
+        if entry.exclude <= -2 { evidence.excludedBy = sharedExcludes[Int(-2 - entry.exclude)].label }
         evidence.contextBoost = entry.contextBoost
         evidence.total = entry.total
         if entry.example >= 0 { evidence.bestExample = exampleTexts[Int(entry.example)] }

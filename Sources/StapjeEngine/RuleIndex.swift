@@ -74,9 +74,11 @@ struct RuleIndex: Sendable {
     let excludeBase: [Int32]
 
     /// - Parameter patterns: each intent's patterns, by position; only their programs and sources are kept.
+    /// - Parameter sharedExcludes: the excludes that hold for every topic, filed as the excludes of a position one
+    ///   past the last intent (`sharedPosition`) and reported in `Hits.sharedExclude`.
     init(
         intents: [CompiledIntent], patterns intentPatterns: [CompiledIntent.Patterns], stemCount: Int,
-        smallWords: Set<Int32> = []
+        smallWords: Set<Int32> = [], sharedExcludes: [CompiledIntent.Cue] = []
     ) {
         var phraseWords: [Int32] = []
         // Each entry with the stem it is filed under.
@@ -139,6 +141,10 @@ struct RuleIndex: Sendable {
                 }
             }
         }
+        // The shared excludes, as the excludes of one more position.
+        excludeBase.append(Int32(excludeCount))
+        excludeCount += sharedExcludes.count
+        file(sharedExcludes, intent: intents.count, exclude: true, into: &excludes)
         let keywordStart: [Int32]
         let excludeStart: [Int32]
         let patternStart: [Int32]
@@ -203,6 +209,9 @@ struct RuleIndex: Sendable {
         return best ?? pattern.anchorIDs
     }
 
+    /// The position under which the shared excludes are filed: one past the last intent.
+    var sharedPosition: Int32 { Int32(keywordBase.count) }
+
     /// The weight a whole-message intent's signal has among the keywords: signals are counted, not weighed
     /// (`Hits.IntentHits.signalCount`); a keyword weighs 1 to 5.
     static let signalWeight = 0.0
@@ -237,12 +246,18 @@ struct RuleIndex: Sendable {
             var exclude: Int32 = -1
         }
 
+        /// The first shared exclude found (they hold for every topic: `LanguageModel.sharedExcludes`), or -1.
+        var sharedExclude: Int32 = -1
+        /// `RuleIndex.sharedPosition`.
+        let sharedPosition: Int32
+
         init(intents: UnsafeMutableBufferPointer<IntentHits>) {
             // A question sets off a handful of rules: room for them up front spares growing the lists one by one.
             keywords.reserveCapacity(16)
             patterns.reserveCapacity(16)
             intents.initialize(repeating: IntentHits())
             self.intents = intents
+            sharedPosition = Int32(intents.count)
         }
 
         /// Records a keyword cue found in the question.
@@ -258,6 +273,10 @@ struct RuleIndex: Sendable {
 
         /// Records an exclude cue found in the question: an intent keeps the first of its excludes, in content order.
         mutating func addExclude(_ entry: CueEntry) {
+            if entry.intent == sharedPosition {
+                if sharedExclude < 0 || entry.cue < sharedExclude { sharedExclude = entry.cue }
+                return
+            }
             let current = intents[Int(entry.intent)].exclude
             if current < 0 || entry.cue < current { intents[Int(entry.intent)].exclude = entry.cue }
         }

@@ -74,7 +74,7 @@ public struct ContentLoader: Sendable {
         /// Concept sets in file order, each with the problems found in its phrases (reported only when the name
         /// is not already taken).
         case concepts([(set: ConceptSet, diagnostics: [Diagnostic])])
-        case outOfScope([Located<String>], Language)
+        case outOfScope(fallback: [Located<String>], exclude: [Located<String>], Language)
         case stems([String: String], Language)
     }
 
@@ -135,8 +135,9 @@ public struct ContentLoader: Sendable {
                 diagnostics += problems
                 bundle.concepts[set.language, default: [:]][set.name] = set
             }
-        case .outOfScope(let fallback, let language):
+        case .outOfScope(let fallback, let exclude, let language):
             bundle.outOfScope[language, default: []] += fallback
+            bundle.sharedExcludes[language, default: []] += exclude
         case .stems(let stems, let language):
             bundle.stems[language] = stems
         }
@@ -350,14 +351,16 @@ public struct ContentLoader: Sendable {
             return .concepts(readConcepts(node, language: language, yaml: &yaml))
         } else if file == "_out-of-scope.yaml" {
             var fallback: [Located<String>]?
+            var exclude: [Located<String>] = []
             for (key, value) in yaml.pairs(node, what: "the out-of-scope file") {
-                if key == "fallback" {
-                    fallback = (fallback ?? []) + yaml.strings(value, what: "fallback")
-                } else {
-                    yaml.error(line: value.line, "unknown key '\(key)': use `fallback:`")
+                switch key {
+                case "fallback": fallback = (fallback ?? []) + yaml.strings(value, what: "fallback")
+                case "exclude": exclude += yaml.strings(value, what: "exclude")
+                default: yaml.error(line: value.line, "unknown key '\(key)': use `fallback:` or `exclude:`")
                 }
             }
-            return fallback.map { .outOfScope($0, language) } ?? .nothing
+            guard fallback != nil || !exclude.isEmpty else { return .nothing }
+            return .outOfScope(fallback: fallback ?? [], exclude: exclude, language)
         } else if file == "_stems.yaml" {
             return .stems(readStems(node, yaml: &yaml), language)
         } else if let intent = readIntent(node, file: file, language: language, yaml: &yaml) {

@@ -24,7 +24,7 @@ import Testing
     ]
     for _ in 0..<20_000 {
         let kind = LanguageModel.IntentKind(
-            whole: Bool.random(using: &generator), hasRules: Bool.random(using: &generator))
+            whole: Bool.random(using: &generator), hasRules: Bool.random(using: &generator), topic: true)
         let best = Double(Float.random(in: 0...1, using: &generator))
         let centroid = Double(Float.random(in: 0...1, using: &generator))
         let found = LanguageModel.Found(

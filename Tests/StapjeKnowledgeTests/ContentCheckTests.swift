@@ -33,6 +33,8 @@ struct ContentCheckTests {
         ("intents/en/chat.greeting.yaml:2", "`whole:` takes true or false"),
         ("intents/en/chat.greeting.yaml:3", "`clauses: true` is for whole-message intents"),
         ("intents/en/chat.greeting.yaml:5", "`signals:` are for whole-message intents"),
+        ("intents/nl/_out-of-scope.yaml:4", "unknown concept '@nergens'"),
+        ("intents/nl/_out-of-scope.yaml:6", "unknown key 'excludes': use `fallback:` or `exclude:`"),
         ("intents/nl/_stems.yaml:3", "'Huis Deur' is not one word in lower case"),
         ("intents/nl/_stems.yaml:4", "the stem of 'mening' must be one word in lower case"),
     ])
