@@ -880,7 +880,7 @@ final class LanguageModel: Sendable {
                         keywords: keywordWeight > 0, patterns: patternCount > 0,
                         messagePattern: intentHits.messagePatternCount > 0, clause: intentHits.clauseCount > 0,
                         clauseBesideQuestion: intentHits.clauseBesideQuestionCount > 0,
-                        excluded: intentHits.exclude >= 0 || (hits.sharedExclude >= 0 && kinds[position].topic),
+                        excluded: exclude(hits, position) != -1,
                         covered: coverable && kinds[position].whole && intents[position].vocabulary.isSuperset(of: ids),
                         followUp: position == followUp, unnamedNumbers: unnamedNumbers,
                         signal: intentHits.signalCount > 0 && signalIntents.contains(Int32(position)),

@@ -63,11 +63,9 @@ final class Pattern: Sendable {
 
     /// The stems of each required top-level step, in order.
     var requiredWords: [[Int32]] {
-        code.withUnsafeBufferPointer { buffer in
-            let code = buffer.baseAddress!
-            let words = UnsafeBufferPointer(rebasing: buffer[Code.bases(code).words...])
-            return (0..<Code.requiredCount(code)).map { Array(words[Code.required($0, code)]) }
-        }
+        var steps: [[Int32]] = []
+        forEachRequiredStep { steps.append(Array($0)) }
+        return steps
     }
 
     /// Calls `body` with the stems of each required top-level step, in order, read in place (no arrays made: the

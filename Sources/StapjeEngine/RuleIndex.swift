@@ -1,10 +1,10 @@
 /// Which rules each stem can set off, so that a question visits only the keywords and patterns its own words can
 /// satisfy instead of every rule of every intent that shares one word with it.
 ///
-/// A keyword phrase is filed under its first stem; a pattern under the stems of its first required step (or under
-/// all its stems when no single step is required); the phrases with a `+word` are kept in a list of their own
-/// (`messageCues`), each filed under its rarest stem among them (see `init`). Everything is held in flat arrays of
-/// plain values.
+/// A keyword phrase is filed under its first stem; a pattern under the stems of the required step a question is least
+/// likely to have (`anchors`; all its stems when no single step is required); the phrases with a `+word` are kept in a
+/// list of their own (`messageCues`), each filed under its rarest stem among them (see `init`). Everything is held in
+/// flat arrays of plain values.
 struct RuleIndex: Sendable {
     /// One keyword or exclude phrase: its intent, its cue (position in the intent's list), and its stems as a
     /// range of `phraseWords`.
@@ -75,7 +75,7 @@ struct RuleIndex: Sendable {
 
     /// - Parameter patterns: each intent's patterns, by position; only their programs and sources are kept.
     /// - Parameter sharedExcludes: the excludes that hold for every topic, filed as the excludes of a position one
-    ///   past the last intent (`sharedPosition`) and reported in `Hits.sharedExclude`.
+    ///   past the last intent (`Hits.sharedPosition`) and reported in `Hits.sharedExclude`.
     init(
         intents: [CompiledIntent], patterns intentPatterns: [CompiledIntent.Patterns], stemCount: Int,
         smallWords: Set<Int32> = [], sharedExcludes: [CompiledIntent.Cue] = []
@@ -209,9 +209,6 @@ struct RuleIndex: Sendable {
         return best ?? pattern.anchorIDs
     }
 
-    /// The position under which the shared excludes are filed: one past the last intent.
-    var sharedPosition: Int32 { Int32(keywordBase.count) }
-
     /// The weight a whole-message intent's signal has among the keywords: signals are counted, not weighed
     /// (`Hits.IntentHits.signalCount`); a keyword weighs 1 to 5.
     static let signalWeight = 0.0
@@ -248,7 +245,7 @@ struct RuleIndex: Sendable {
 
         /// The first shared exclude found (they hold for every topic: `LanguageModel.sharedExcludes`), or -1.
         var sharedExclude: Int32 = -1
-        /// `RuleIndex.sharedPosition`.
+        /// The position under which the shared excludes are filed: one past the last intent.
         let sharedPosition: Int32
 
         init(intents: UnsafeMutableBufferPointer<IntentHits>) {

@@ -23,9 +23,15 @@ enum Fixture {
         return rules
     }
 
-    /// A bundle of one language with these rules.
-    static func bundle(_ language: Language, _ rules: [IntentRules]) -> ContentBundle {
-        ContentBundle(languages: [language], intents: [language: rules])
+    /// A bundle of one language with these rules, and concepts by name with their phrases.
+    static func bundle(_ language: Language, _ rules: [IntentRules], concepts: [String: [String]] = [:])
+        -> ContentBundle
+    {
+        var sets: [String: ConceptSet] = [:]
+        for (name, phrases) in concepts {
+            sets[name] = ConceptSet(name: name, language: language, phrases: phrases, location: location)
+        }
+        return ContentBundle(languages: [language], intents: [language: rules], concepts: [language: sets])
     }
 
     static let matcher: Matcher = {
@@ -357,22 +363,15 @@ struct EngineTests {
     @Test func aLineThatStandsForManyPhrasesIsWarnedAboutAndStillWorks() throws {
         let places = (1...16).map { "place\(Character(UnicodeScalar(96 + $0)!))" }
         let things = (1...20).map { "thing\(Character(UnicodeScalar(96 + $0)!))" }
-        let bundle = ContentBundle(
-            languages: [.en],
-            intents: [
-                .en: [
-                    Fixture.rules(
-                        "phone.wifi", .en, keywords: ["wifi": 4, "@things": 1],
-                        exclude: ["+what +is @places @things", "@places router"],
-                        examples: ["connect my phone to the wifi"])
-                ]
+        let bundle = Fixture.bundle(
+            .en,
+            [
+                Fixture.rules(
+                    "phone.wifi", .en, keywords: ["wifi": 4, "@things": 1],
+                    exclude: ["+what +is @places @things", "@places router"],
+                    examples: ["connect my phone to the wifi"])
             ],
-            concepts: [
-                .en: [
-                    "places": ConceptSet(name: "places", language: .en, phrases: places, location: Fixture.location),
-                    "things": ConceptSet(name: "things", language: .en, phrases: things, location: Fixture.location),
-                ]
-            ])
+            concepts: ["places": places, "things": things])
         let matcher = Matcher(bundle: bundle)
         let warnings = matcher.diagnostics.filter { $0.severity == .warning }.map(\.message)
         #expect(warnings.count == 1)
@@ -665,21 +664,14 @@ struct EngineTests {
     /// A keyword or exclude of words and a concept ("add @file") needs the words followed by one of the concept's
     /// phrases, not the words alone.
     @Test func aPhraseWithAConceptNeedsTheConcept() {
-        let location = SourceLocation(file: "intents/en/_concepts.yaml", line: 1)
-        let bundle = ContentBundle(
-            languages: [.en],
-            intents: [
-                .en: [
-                    Fixture.rules(
-                        "email.attachment", .en, keywords: ["add @file": 4, "attachment": 3],
-                        exclude: ["+how +much @file"], examples: ["add a photo to my mail", "open an attachment"])
-                ]
+        let bundle = Fixture.bundle(
+            .en,
+            [
+                Fixture.rules(
+                    "email.attachment", .en, keywords: ["add @file": 4, "attachment": 3],
+                    exclude: ["+how +much @file"], examples: ["add a photo to my mail", "open an attachment"])
             ],
-            concepts: [
-                .en: [
-                    "file": ConceptSet(name: "file", language: .en, phrases: ["photo", "pdf file"], location: location)
-                ]
-            ])
+            concepts: ["file": ["photo", "pdf file"]])
         let matcher = Matcher(bundle: bundle)
         #expect(matcher.diagnostics.isEmpty)
         let keywords = { (text: String) in matcher.match(text).explanation.candidates.first?.evidence.keywords ?? [] }
