@@ -118,6 +118,7 @@ public struct Matcher: Sendable {
                     language: language, rules: bundle.intents[language] ?? [],
                     concepts: bundle.concepts[language] ?? [:], stems: bundle.stems[language] ?? [:],
                     sharedExcludes: bundle.sharedExcludes[language] ?? [],
+                    questionTypes: bundle.questionTypes[language] ?? [],
                     conversation: Set(bundle.conversationIntents))
             }
         }
@@ -234,10 +235,12 @@ final class CompiledIntent: Sendable {
     /// For a whole-message intent, the stem ids of every word its examples and keywords use: a short message made of
     /// these words alone is this kind of message (`LanguageModel.evidence`).
     let vocabulary: Set<Int32>
+    /// The bits of the question types this topic answers (`IntentRules.answers`, `LanguageModel.sharedExcludeTypes`).
+    let answers: UInt64
 
     init(
         id: String, whole: Bool, clauses: Bool = false, keywords: [Cue], exclude: [Cue], hasPatterns: Bool,
-        vocabulary: Set<Int32> = []
+        vocabulary: Set<Int32> = [], answers: UInt64 = 0
     ) {
         self.id = id
         self.whole = whole
@@ -246,6 +249,7 @@ final class CompiledIntent: Sendable {
         self.exclude = exclude
         self.hasRules = !keywords.isEmpty || hasPatterns
         self.vocabulary = vocabulary
+        self.answers = answers
     }
 
     /// An intent's patterns, while compiling: `ordinary` are matched against the question's words without small
@@ -278,8 +282,12 @@ final class LanguageModel: Sendable {
     /// The words of the short commands' examples, keywords and signals: beside a signal that topics' examples use
     /// too, a word of those examples names something unless it is one of these (`intentsWithSignals`).
     let conversationWords: Set<Int32>
-    /// The excludes that hold for every topic (`exclude:` in `_out-of-scope.yaml`).
+    /// The excludes that hold for every topic (`exclude:` in `_out-of-scope.yaml`), then the lines of the question
+    /// types (`question-types:`), which hold for the topics that do not answer their type.
     let sharedExcludes: [CompiledIntent.Cue]
+    /// For each shared exclude, the bit of its question type (`IntentKind.answers`), or 0 for one that holds for every
+    /// topic.
+    let sharedExcludeTypes: [UInt64]
 
     /// Puts a language together from its source and the parts the jobs built (in any order).
     init(_ source: Source, parts: [Part], diagnostics: inout [Diagnostic]) {
@@ -302,7 +310,7 @@ final class LanguageModel: Sendable {
         self.intents = rules.intents
         self.kinds = rules.intents.map {
             let topic = !$0.whole && !MatchResult.isOutOfScope($0.id) && !source.conversation.contains($0.id)
-            return IntentKind(whole: $0.whole, hasRules: $0.hasRules, topic: topic)
+            return IntentKind(whole: $0.whole, hasRules: $0.hasRules, topic: topic, answers: $0.answers)
         }
         self.index = examples!.index
         self.exampleTexts = examples!.texts
@@ -311,6 +319,7 @@ final class LanguageModel: Sendable {
         self.rules = rules.index
         self.conversationWords = rules.conversationWords
         self.sharedExcludes = rules.sharedExcludes
+        self.sharedExcludeTypes = rules.sharedExcludeTypes
     }
 
     /// The jobs that build a language from its source, each on its own; longest first.
@@ -332,8 +341,11 @@ final class LanguageModel: Sendable {
         /// The words of the short commands' examples, keywords and signals (`LanguageModel.conversationWords`).
         let conversationWords: Set<Int32>
         let index: RuleIndex
-        /// The excludes that hold for every topic, numbered as in `RuleIndex.Hits.sharedExclude`.
+        /// The excludes that hold for every topic and those of the question types, numbered as in
+        /// `RuleIndex.Hits.sharedFound`.
         let sharedExcludes: [CompiledIntent.Cue]
+        /// The bit of each one's question type, 0 for none (`LanguageModel.sharedExcludeTypes`).
+        let sharedExcludeTypes: [UInt64]
         let diagnostics: [Diagnostic]
     }
 
@@ -357,12 +369,14 @@ final class LanguageModel: Sendable {
         let exampleOnly: Bool
         /// The excludes that hold for every topic (`ContentBundle.sharedExcludes`).
         let sharedExcludes: [Located<String>]
+        /// The question types only some topics answer (`ContentBundle.questionTypes`).
+        let questionTypes: [QuestionType]
         /// The ids of the conversation's own intents (`ContentBundle.conversationIntents`): no topics.
         let conversation: Set<String>
 
         init(
             language: Language, rules: [IntentRules], concepts: [String: ConceptSet], stems: [String: String] = [:],
-            sharedExcludes: [Located<String>] = [], conversation: Set<String> = []
+            sharedExcludes: [Located<String>] = [], questionTypes: [QuestionType] = [], conversation: Set<String> = []
         ) {
             let sortedRules = rules.sorted { $0.id < $1.id }
             var words = ContentWords()
@@ -384,7 +398,7 @@ final class LanguageModel: Sendable {
             // Words found only in exclude lists (often other languages' words: "movie", "acheter") are recognised
             // when typed, but are no target for typo correction ("mooie" is no "movie") and no clue to the language.
             var excludeOnly = Set<String>()
-            for phrase in sortedRules.flatMap(\.exclude) + sharedExcludes {
+            for phrase in sortedRules.flatMap(\.exclude) + sharedExcludes + questionTypes.flatMap(\.lines) {
                 for token in words.tokens(phrase.value) where !token.isNumber {
                     lowerWords.insert(token.lower)
                     if !vocabulary.contains(token.folded) { excludeOnly.insert(token.folded) }
@@ -401,6 +415,7 @@ final class LanguageModel: Sendable {
                 keepSmallWords: exampleOnly, buildingTypos: false, curatedStems: stems)
             self.exampleOnly = exampleOnly
             self.sharedExcludes = sharedExcludes
+            self.questionTypes = questionTypes
             self.conversation = conversation
         }
 
@@ -640,6 +655,42 @@ final class LanguageModel: Sendable {
             // The words of the short commands' examples, keywords and signals (`LanguageModel.conversationWords`).
             var conversationWords = Set<Int32>()
             var compiler = Pattern.Compiler()
+            // Each question type is one bit; a topic's `answers:` sets the bits of the types whose lines spare it.
+            var typeBits: [String: UInt64] = [:]
+            for (position, type) in questionTypes.enumerated() {
+                guard position < 64 else {
+                    diagnostics.append(
+                        Diagnostic(
+                            .error, type.location,
+                            "at most 64 question types: join '\(type.name)' with a type of the same kind"))
+                    continue
+                }
+                typeBits[type.name] = UInt64(1) << UInt64(position)
+            }
+            func answers(of rule: IntentRules) -> UInt64 {
+                var bits: UInt64 = 0
+                let topic = !rule.whole && !MatchResult.isOutOfScope(rule.id) && !conversation.contains(rule.id)
+                for name in rule.answers {
+                    guard let bit = typeBits[name.value] else {
+                        let known = questionTypes.map(\.name).joined(separator: ", ")
+                        diagnostics.append(
+                            Diagnostic(
+                                .error, name.location,
+                                "'\(name.value)' is no question type of _out-of-scope.yaml"
+                                    + (known.isEmpty ? " (it has no `question-types:`)" : "; its types: \(known)")))
+                        continue
+                    }
+                    if !topic {
+                        diagnostics.append(
+                            Diagnostic(
+                                .warning, name.location,
+                                "`answers:` does nothing in '\(rule.id)': question types hold for topics only, not for "
+                                    + "whole-message, conversation or oos. intents"))
+                    }
+                    bits |= bit
+                }
+                return bits
+            }
             for rule in rules {
                 // Signals after the keywords, with no weight: the rule index counts them apart.
                 let keywords =
@@ -704,17 +755,33 @@ final class LanguageModel: Sendable {
                 intents.append(
                     CompiledIntent(
                         id: rule.id, whole: rule.whole, clauses: rule.clauses, keywords: keywords, exclude: exclude,
-                        hasPatterns: !patterns.isEmpty, vocabulary: rule.whole ? vocabulary(of: rule) : []))
+                        hasPatterns: !patterns.isEmpty, vocabulary: rule.whole ? vocabulary(of: rule) : [],
+                        answers: answers(of: rule)))
                 if rule.whole { conversationWords.formUnion(intents[intents.count - 1].vocabulary) }
                 intentPatterns.append(CompiledIntent.Patterns(ordinary: patterns, message: messagePatterns))
             }
-            let shared = sharedExcludes.compactMap { cue($0.value, weight: 1, location: $0.location, scored: true) }
+            // The lines that hold for every topic, then each question type's, with the bit of their type.
+            var shared: [CompiledIntent.Cue] = []
+            var sharedTypes: [UInt64] = []
+            func addShared(_ lines: [Located<String>], type: UInt64) {
+                for line in lines {
+                    guard let compiled = cue(line.value, weight: 1, location: line.location, scored: true) else {
+                        continue
+                    }
+                    shared.append(compiled)
+                    sharedTypes.append(type)
+                }
+            }
+            addShared(sharedExcludes, type: 0)
+            for type in questionTypes {
+                if let bit = typeBits[type.name] { addShared(type.lines, type: bit) }
+            }
             return RuleSet(
                 intents: intents, stemIDs: table.ids, conversationWords: conversationWords,
                 index: RuleIndex(
                     intents: intents, patterns: intentPatterns, stemCount: table.ids.count, smallWords: smallWords,
                     sharedExcludes: shared),
-                sharedExcludes: shared, diagnostics: diagnostics)
+                sharedExcludes: shared, sharedExcludeTypes: sharedTypes, diagnostics: diagnostics)
         }
     }
 
@@ -1143,14 +1210,22 @@ final class LanguageModel: Sendable {
         /// A topic: not a whole-message intent, not one of the conversation's own (`ContentBundle.conversationIntents`:
         /// a person, the steps), not a rule for what Stapje does not answer. The shared excludes hold for these.
         let topic: Bool
+        /// The bits of the question types it answers (`CompiledIntent.answers`): their lines are no excludes for it.
+        var answers: UInt64 = 0
     }
 
     /// The exclude of the intent at `position` that was found, for `RankedIntent.exclude`: its own first one, else
-    /// the first shared exclude when the intent is a topic (as -2 - its number), else -1.
+    /// when the intent is a topic the first shared exclude found that holds for it (one of no question type, or of
+    /// a type it does not answer), as -2 - its number, else -1.
     func exclude(_ hits: RuleIndex.Hits, _ position: Int) -> Int32 {
         let own = hits.intents[position].exclude
-        if own >= 0 || hits.sharedExclude < 0 || !kinds[position].topic { return own }
-        return -2 - hits.sharedExclude
+        if own >= 0 || hits.sharedFound.isEmpty || !kinds[position].topic { return own }
+        let answers = kinds[position].answers
+        var first: Int32 = -1
+        for cue in hits.sharedFound where sharedExcludeTypes[Int(cue)] & answers == 0 {
+            if first < 0 || cue < first { first = cue }
+        }
+        return first < 0 ? -1 : -2 - first
     }
 
     /// What a question set off for one intent, as numbers.

@@ -75,7 +75,7 @@ struct RuleIndex: Sendable {
 
     /// - Parameter patterns: each intent's patterns, by position; only their programs and sources are kept.
     /// - Parameter sharedExcludes: the excludes that hold for every topic, filed as the excludes of a position one
-    ///   past the last intent (`Hits.sharedPosition`) and reported in `Hits.sharedExclude`.
+    ///   past the last intent (`Hits.sharedPosition`) and reported in `Hits.sharedFound`.
     init(
         intents: [CompiledIntent], patterns intentPatterns: [CompiledIntent.Patterns], stemCount: Int,
         smallWords: Set<Int32> = [], sharedExcludes: [CompiledIntent.Cue] = []
@@ -243,8 +243,9 @@ struct RuleIndex: Sendable {
             var exclude: Int32 = -1
         }
 
-        /// The first shared exclude found (they hold for every topic: `LanguageModel.sharedExcludes`), or -1.
-        var sharedExclude: Int32 = -1
+        /// The shared excludes found (`LanguageModel.sharedExcludes`: they hold for every topic, or for those that do
+        /// not answer their question type), by number; seldom any.
+        var sharedFound: [Int32] = []
         /// The position under which the shared excludes are filed: one past the last intent.
         let sharedPosition: Int32
 
@@ -271,7 +272,7 @@ struct RuleIndex: Sendable {
         /// Records an exclude cue found in the question: an intent keeps the first of its excludes, in content order.
         mutating func addExclude(_ entry: CueEntry) {
             if entry.intent == sharedPosition {
-                if sharedExclude < 0 || entry.cue < sharedExclude { sharedExclude = entry.cue }
+                if !sharedFound.contains(entry.cue) { sharedFound.append(entry.cue) }
                 return
             }
             let current = intents[Int(entry.intent)].exclude

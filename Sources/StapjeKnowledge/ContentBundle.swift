@@ -39,6 +39,9 @@ public struct ContentBundle: Sendable {
     /// Excludes that hold for every topic, by language (`exclude:` in `_out-of-scope.yaml`): words and phrases of
     /// questions no topic answers ("is it legal", "who invented"), written once instead of in every topic's file.
     public var sharedExcludes: [Language: [Located<String>]] = [:]
+    /// Question types only some topics answer, by language, in file order (`question-types:` in
+    /// `_out-of-scope.yaml`): shared excludes that spare the topics naming the type under `answers:`.
+    public var questionTypes: [Language: [QuestionType]] = [:]
     /// Stems set by the curator (`_stems.yaml`), by language: a word as typed (lower case) and the stem it gets
     /// instead of the stemmer's, for words the stemmer would merge with a word of another meaning.
     public var stems: [Language: [String: String]] = [:]

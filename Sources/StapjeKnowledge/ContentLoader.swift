@@ -74,7 +74,7 @@ public struct ContentLoader: Sendable {
         /// Concept sets in file order, each with the problems found in its phrases (reported only when the name
         /// is not already taken).
         case concepts([(set: ConceptSet, diagnostics: [Diagnostic])])
-        case outOfScope(fallback: [Located<String>], exclude: [Located<String>], Language)
+        case outOfScope(fallback: [Located<String>], exclude: [Located<String>], types: [QuestionType], Language)
         case stems([String: String], Language)
     }
 
@@ -135,9 +135,10 @@ public struct ContentLoader: Sendable {
                 diagnostics += problems
                 bundle.concepts[set.language, default: [:]][set.name] = set
             }
-        case .outOfScope(let fallback, let exclude, let language):
+        case .outOfScope(let fallback, let exclude, let types, let language):
             bundle.outOfScope[language, default: []] += fallback
             bundle.sharedExcludes[language, default: []] += exclude
+            bundle.questionTypes[language, default: []] += types
         case .stems(let stems, let language):
             bundle.stems[language] = stems
         }
@@ -352,21 +353,53 @@ public struct ContentLoader: Sendable {
         } else if file == "_out-of-scope.yaml" {
             var fallback: [Located<String>]?
             var exclude: [Located<String>] = []
+            var types: [QuestionType] = []
             for (key, value) in yaml.pairs(node, what: "the out-of-scope file") {
                 switch key {
                 case "fallback": fallback = (fallback ?? []) + yaml.strings(value, what: "fallback")
                 case "exclude": exclude += yaml.strings(value, what: "exclude")
-                default: yaml.error(line: value.line, "unknown key '\(key)': use `fallback:` or `exclude:`")
+                case "question-types": types += readQuestionTypes(value, yaml: &yaml)
+                default:
+                    yaml.error(
+                        line: value.line, "unknown key '\(key)': use `fallback:`, `exclude:` or `question-types:`")
                 }
             }
-            guard fallback != nil || !exclude.isEmpty else { return .nothing }
-            return .outOfScope(fallback: fallback ?? [], exclude: exclude, language)
+            guard fallback != nil || !exclude.isEmpty || !types.isEmpty else { return .nothing }
+            return .outOfScope(fallback: fallback ?? [], exclude: exclude, types: types, language)
         } else if file == "_stems.yaml" {
             return .stems(readStems(node, yaml: &yaml), language)
         } else if let intent = readIntent(node, file: file, language: language, yaml: &yaml) {
             return .intent(intent)
         }
         return .nothing
+    }
+
+    /// `question-types:` of `_out-of-scope.yaml`: each name (lower-case words joined by `-`) with its exclude lines.
+    func readQuestionTypes(_ node: YAMLNode, yaml: inout YAMLReader) -> [QuestionType] {
+        var types: [QuestionType] = []
+        for (name, list) in yaml.pairs(node, what: "question-types") {
+            let location = yaml.location(list)
+            let valid = !name.isEmpty && name.utf8.allSatisfy { (0x61...0x7a).contains($0) || $0 == 0x2d }
+            guard valid else {
+                yaml.error(
+                    line: location.line,
+                    "'\(name)' is no valid question type name: use lower-case words like `who-pays`")
+                continue
+            }
+            if let earlier = types.first(where: { $0.name == name }) {
+                yaml.error(
+                    line: location.line, "the question type '\(name)' is already named at line \(earlier.location.line)"
+                )
+                continue
+            }
+            let lines = yaml.strings(list, what: "question-types.\(name)")
+            if lines.isEmpty {
+                yaml.error(line: location.line, "the question type '\(name)' has no lines: list its excludes under it")
+                continue
+            }
+            types.append(QuestionType(name: name, lines: lines, location: location))
+        }
+        return types
     }
 
     /// The stems a curator sets (`_stems.yaml`): `stems:` maps a word, as typed in lower case, to the stem it gets.
@@ -457,6 +490,8 @@ public struct ContentLoader: Sendable {
                 }
             case "exclude":
                 rules.exclude = yaml.strings(value, what: "exclude")
+            case "answers":
+                rules.answers = yaml.strings(value, what: "answers")
             case "patterns":
                 rules.patterns = yaml.strings(value, what: "patterns")
             case "signals":
@@ -476,8 +511,8 @@ public struct ContentLoader: Sendable {
             default:
                 yaml.error(
                     line: value.line,
-                    "unknown key '\(key)': use intent, keywords, exclude, patterns, examples, tests, whole, clauses or "
-                        + "signals")
+                    "unknown key '\(key)': use intent, keywords, exclude, answers, patterns, examples, tests, whole, "
+                        + "clauses or signals")
             }
         }
         if rules.clauses && !rules.whole, let flag = pairs.first(where: { $0.0 == "clauses" })?.1 {

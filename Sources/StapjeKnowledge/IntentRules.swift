@@ -31,6 +31,25 @@ public struct Keyword: Sendable, Hashable {
     }
 }
 
+/// A kind of question only some topics answer (`question-types:` in `_out-of-scope.yaml`): its lines are excludes for
+/// every topic but those that name the type under `answers:` ("how much does it cost" is no topic's question, except
+/// the train ticket's fare on board and a print's price).
+public struct QuestionType: Sendable {
+    /// The name topics use under `answers:`.
+    public var name: String
+    /// The exclude lines.
+    public var lines: [Located<String>]
+    /// Where the type is named.
+    public var location: SourceLocation
+
+    /// Creates a question type.
+    public init(name: String, lines: [Located<String>], location: SourceLocation) {
+        self.name = name
+        self.lines = lines
+        self.location = location
+    }
+}
+
 /// How people ask for one topic or conversation intent, in one language.
 public struct IntentRules: Sendable {
     /// The topic or conversation id.
@@ -52,6 +71,8 @@ public struct IntentRules: Sendable {
     public var matchTests: [Located<String>]
     /// Questions that must fall back.
     public var fallbackTests: [Located<String>]
+    /// The question types of `_out-of-scope.yaml` this topic answers (`answers:`): their lines are no excludes here.
+    public var answers: [Located<String>] = []
     /// When true, a pattern fires only if it covers the whole question.
     public var whole: Bool
     /// With `whole`: a pattern may also cover one or more clauses of a longer message, between `,` `.` `!` `?`

@@ -7,16 +7,20 @@ import Testing
 /// whatever topic words it has, and `why` names the exclude. Whole-message intents and the rules for what Stapje
 /// does not answer (`oos.*`) are not topics: they keep their evidence, so the out-of-scope rule can take the question.
 struct SharedExcludeTests {
-    static func matcher(shared: [String]) -> Matcher {
+    static func matcher(shared: [String], types: [String: [String]] = [:], scanAnswers: [String] = []) -> Matcher {
         var bundle = Fixture.bundle(
             .en,
             [
                 Fixture.rules(
                     "phone.photos", .en, keywords: ["photo": 4, "camera": 2],
                     examples: ["where are my photos", "how do I take a photo"]),
-                Fixture.rules(
-                    "docs.scan", .en, keywords: ["scan": 4, "scanner": 3],
-                    examples: ["how do I scan a letter", "scan my passport with my phone"]),
+                {
+                    var scan = Fixture.rules(
+                        "docs.scan", .en, keywords: ["scan": 4, "scanner": 3],
+                        examples: ["how do I scan a letter", "scan my passport with my phone"])
+                    scan.answers = scanAnswers.map { Located($0, Fixture.location) }
+                    return scan
+                }(),
                 Fixture.rules(
                     "oos.legal", .en, keywords: ["legal": 4, "allowed": 3], patterns: ["+is +it (legal | allowed)"],
                     examples: ["is it legal to film the police"]),
@@ -25,6 +29,10 @@ struct SharedExcludeTests {
                     whole: true),
             ])
         bundle.sharedExcludes[.en] = shared.map { Located($0, Fixture.location) }
+        bundle.questionTypes[.en] = types.keys.sorted().map { name in
+            QuestionType(
+                name: name, lines: types[name]!.map { Located($0, Fixture.location) }, location: Fixture.location)
+        }
         return Matcher(bundle: bundle)
     }
 
@@ -57,5 +65,40 @@ struct SharedExcludeTests {
         let with = Self.matcher(shared: ["thanks"])
         #expect(Self.evidence(with, "thanks", "chat.thanks")?.excludedBy == nil)
         #expect(with.match("thanks").intent == "chat.thanks")
+    }
+
+    /// A question type's lines are shared excludes for the topics that do not answer the type, and no exclude for
+    /// those that do: "how much does it cost" is no question about photos, but the scanner's topic answers prices.
+    @Test func aQuestionTypeSparesTheTopicsThatAnswerIt() {
+        let typed = Self.matcher(shared: [], types: ["prices": ["+how +much +does", "price"]], scanAnswers: ["prices"])
+        #expect(typed.diagnostics.isEmpty)
+        let photo = "how much does a photo print cost"
+        #expect(Self.evidence(typed, photo, "phone.photos")?.excludedBy == "+how +much +does")
+        #expect(Self.evidence(typed, "how much does a scan cost", "docs.scan")?.excludedBy == nil)
+        #expect(typed.match("how much does a scan cost").intent == "docs.scan")
+        #expect(typed.match(photo).intent != "phone.photos")
+        // Without `answers:`, the type holds for that topic as for every other.
+        let plain = Self.matcher(shared: [], types: ["prices": ["+how +much +does", "price"]])
+        #expect(Self.evidence(plain, "how much does a scan cost", "docs.scan")?.excludedBy == "+how +much +does")
+    }
+
+    /// A topic that answers one type is still excluded by a line of another type, or by a line of no type, found in
+    /// the same question; `why` names that line.
+    @Test func anotherTypeOrAPlainSharedLineStillHolds() {
+        let typed = Self.matcher(
+            shared: ["artistic"], types: ["prices": ["price"], "rights": ["+is +it legal"]], scanAnswers: ["prices"])
+        #expect(Self.evidence(typed, "is it legal to scan a price list", "docs.scan")?.excludedBy == "+is +it legal")
+        #expect(Self.evidence(typed, "the price of an artistic scan", "docs.scan")?.excludedBy == "artistic")
+        #expect(Self.evidence(typed, "what price for a scan", "docs.scan")?.excludedBy == nil)
+    }
+
+    /// `answers:` must name a type of the language's `_out-of-scope.yaml`, and only does something in a topic.
+    @Test func answersNamesAKnownTypeInATopic() {
+        let unknown = Self.matcher(shared: [], types: ["prices": ["price"]], scanAnswers: ["prizes"])
+        #expect(
+            unknown.diagnostics.contains {
+                $0.severity == .error && $0.message.contains("'prizes' is no question type")
+                    && $0.message.contains("prices")
+            })
     }
 }

@@ -34,7 +34,11 @@ struct ContentCheckTests {
         ("intents/en/chat.greeting.yaml:3", "`clauses: true` is for whole-message intents"),
         ("intents/en/chat.greeting.yaml:5", "`signals:` are for whole-message intents"),
         ("intents/nl/_out-of-scope.yaml:4", "unknown concept '@nergens'"),
-        ("intents/nl/_out-of-scope.yaml:6", "unknown key 'excludes': use `fallback:` or `exclude:`"),
+        ("intents/nl/_out-of-scope.yaml:6", "unknown key 'excludes': use `fallback:`, `exclude:` or `question-types:`"),
+        ("intents/nl/_out-of-scope.yaml:11", "'Wie Betaalt' is no valid question type name"),
+        ("intents/nl/_out-of-scope.yaml:12", "the question type 'leeg' has no lines"),
+        ("intents/nl/jobs.cv.yaml:12", "'onbekend' is no question type of _out-of-scope.yaml; its types: prijzen"),
+        ("intents/nl/chat.greeting.yaml:8", "`answers:` does nothing in 'chat.greeting'"),
         ("intents/nl/_stems.yaml:3", "'Huis Deur' is not one word in lower case"),
         ("intents/nl/_stems.yaml:4", "the stem of 'mening' must be one word in lower case"),
     ])
