@@ -431,8 +431,8 @@ final class LanguageModel: Sendable {
             }
         }
 
-        /// The phrases a person may type without their spaces: those of the keywords, excludes and concepts
-        /// (`Analyzer.gluedPhrases(_:except:)`).
+        /// The phrases a person may type without their spaces: those of the keywords, excludes (shared ones and
+        /// question types' too) and concepts (`Analyzer.gluedPhrases(_:except:)`).
         func gluedPhrases() -> [String: [String]] {
             var phrases: [[String]] = []
             func add(_ text: String) {
@@ -446,6 +446,8 @@ final class LanguageModel: Sendable {
                 rule.keywords.forEach { add($0.phrase) }
                 rule.exclude.forEach { add($0.value) }
             }
+            sharedExcludes.forEach { add($0.value) }
+            for type in questionTypes { type.lines.forEach { add($0.value) } }
             for concept in concepts.values { concept.phrases.forEach(add) }
             return Analyzer.gluedPhrases(phrases, except: vocabulary)
         }
@@ -763,18 +765,24 @@ final class LanguageModel: Sendable {
             // The lines that hold for every topic, then each question type's, with the bit of their type.
             var shared: [CompiledIntent.Cue] = []
             var sharedTypes: [UInt64] = []
-            func addShared(_ lines: [Located<String>], type: UInt64) {
+            func addShared(_ lines: [Located<String>], type: UInt64, name: String? = nil) {
                 for line in lines {
                     guard let compiled = cue(line.value, weight: 1, location: line.location, scored: true) else {
                         continue
                     }
-                    shared.append(compiled)
+                    // `why` names a type's line with its type: the name a topic that answers it lists.
+                    shared.append(
+                        name.map {
+                            CompiledIntent.Cue(
+                                label: "\(compiled.label) (question type \($0))", phrases: compiled.phrases,
+                                weight: compiled.weight, message: compiled.message)
+                        } ?? compiled)
                     sharedTypes.append(type)
                 }
             }
             addShared(sharedExcludes, type: 0)
             for type in questionTypes {
-                if let bit = typeBits[type.name] { addShared(type.lines, type: bit) }
+                if let bit = typeBits[type.name] { addShared(type.lines, type: bit, name: type.name) }
             }
             return RuleSet(
                 intents: intents, stemIDs: table.ids, conversationWords: conversationWords,

@@ -73,13 +73,15 @@ struct SharedExcludeTests {
         let typed = Self.matcher(shared: [], types: ["prices": ["+how +much +does", "price"]], scanAnswers: ["prices"])
         #expect(typed.diagnostics.isEmpty)
         let photo = "how much does a photo print cost"
-        #expect(Self.evidence(typed, photo, "phone.photos")?.excludedBy == "+how +much +does")
+        #expect(Self.evidence(typed, photo, "phone.photos")?.excludedBy == "+how +much +does (question type prices)")
         #expect(Self.evidence(typed, "how much does a scan cost", "docs.scan")?.excludedBy == nil)
         #expect(typed.match("how much does a scan cost").intent == "docs.scan")
         #expect(typed.match(photo).intent != "phone.photos")
         // Without `answers:`, the type holds for that topic as for every other.
         let plain = Self.matcher(shared: [], types: ["prices": ["+how +much +does", "price"]])
-        #expect(Self.evidence(plain, "how much does a scan cost", "docs.scan")?.excludedBy == "+how +much +does")
+        #expect(
+            Self.evidence(plain, "how much does a scan cost", "docs.scan")?.excludedBy
+                == "+how +much +does (question type prices)")
     }
 
     /// A topic that answers one type is still excluded by a line of another type, or by a line of no type, found in
@@ -87,7 +89,9 @@ struct SharedExcludeTests {
     @Test func anotherTypeOrAPlainSharedLineStillHolds() {
         let typed = Self.matcher(
             shared: ["artistic"], types: ["prices": ["price"], "rights": ["+is +it legal"]], scanAnswers: ["prices"])
-        #expect(Self.evidence(typed, "is it legal to scan a price list", "docs.scan")?.excludedBy == "+is +it legal")
+        #expect(
+            Self.evidence(typed, "is it legal to scan a price list", "docs.scan")?.excludedBy
+                == "+is +it legal (question type rights)")
         #expect(Self.evidence(typed, "the price of an artistic scan", "docs.scan")?.excludedBy == "artistic")
         #expect(Self.evidence(typed, "what price for a scan", "docs.scan")?.excludedBy == nil)
     }
