@@ -63,10 +63,10 @@ enum Explainer {
         if !explanation.notes.compounds.isEmpty {
             lines.append("compounds:  \(explanation.notes.compounds.joined(separator: ", "))")
         }
+        // A language chosen by the caller is not weighed: no scores to show beside the reason.
         let scores = explanation.languageScores.sorted { $0.key < $1.key }.map { "\($0.key) \(format($0.value))" }
-        lines.append(
-            "language:   \(result.language.rawValue) (\(explanation.languageReason); \(scores.joined(separator: ", ")))"
-        )
+        let detail = scores.isEmpty ? "" : "; " + scores.joined(separator: ", ")
+        lines.append("language:   \(result.language.rawValue) (\(explanation.languageReason)\(detail))")
         lines.append("known:      \(Int((explanation.coverage * 100).rounded()))% of the words are in the content")
         for (rank, candidate) in explanation.candidates.enumerated() {
             let evidence = candidate.evidence

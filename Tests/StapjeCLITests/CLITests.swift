@@ -175,6 +175,14 @@ struct CLITests {
         #expect(output.contains("decision:"))
     }
 
+    /// A language given with `--lang` is the caller's choice, not weighed: the line says so and shows no scores.
+    @Test func whyWithAChosenLanguageShowsNoEmptyScores() throws {
+        let (status, output) = try Self.run(["why", "--lang", "fr", "mot de passe oublié"])
+        #expect(status == 0)
+        #expect(output.contains("language:   fr (chosen by the person or the caller)"))
+        #expect(!output.contains("; )"))
+    }
+
     /// `why --after TOPIC` reads the question as said with that topic on screen: a follow-up offers it back.
     @Test func whyExplainsAFollowUpOfTheTopicOnScreen() throws {
         let (alone, plain) = try Self.run(["why", "en op mijn gsm?"])
