@@ -610,6 +610,23 @@ final class LanguageModel: Sendable {
                     return mixedCue(label, weight: weight, location: location, message: message)
                 }
                 let stems = message ? wholePhrase(label) : phrase(label)
+                // An article or polite word is dropped from the message before such a phrase is looked for, so a
+                // `+the` is never there: "+the +letters" stands for "letters" wherever it is, more than meant.
+                if message && stems.count == 1 {
+                    for word in label.split(separator: " ") where word.utf8.first == UInt8(ascii: "+") {
+                        let split = tokens(String(word.dropFirst()))
+                        guard !split.isEmpty,
+                            split.allSatisfy({ !$0.isNumber && analyzer.stemUnlessFiller($0) == nil })
+                        else { continue }
+                        diagnostics.append(
+                            Diagnostic(
+                                .warning, location,
+                                "'\(word)' in '\(label)' is an article or a polite word, which is never read, even "
+                                    + "marked with +: the line stands for its one other word wherever it is; mark "
+                                    + "another word that must be there"))
+                        break
+                    }
+                }
                 guard !stems.isEmpty else {
                     diagnostics.append(
                         Diagnostic(

@@ -319,6 +319,22 @@ struct EngineTests {
         #expect(broken.diagnostics.allSatisfy { $0.message.contains("+") })
     }
 
+    /// An article marked with `+` is still dropped from the message, so "+the +law" stands for "law" wherever it is:
+    /// a warning says so. Beside another marked word ("+is +it +a crime" reads "is it crime"), none.
+    @Test func aMarkedArticleLeavingOneWordIsWarnedAbout() {
+        let matcher = Matcher(
+            bundle: Fixture.bundle(
+                .en,
+                [
+                    Fixture.rules(
+                        "oos.legal", .en, keywords: ["+the +law": 3, "+is +it +a crime": 3],
+                        examples: ["is it legal to film the police"])
+                ]))
+        let warnings = matcher.diagnostics.filter { $0.severity == .warning }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.message.contains("'+the' in '+the +law' is an article") == true)
+    }
+
     /// A phrase that small words shrink to one word ("get back" is "back" alone) gets a warning naming the word it
     /// counts as; marked with `+`, written as one word with a hyphen, or a keyword of a whole-message intent, none.
     @Test func aPhraseThatCountsAsOneWordIsWarnedAbout() {
