@@ -7,12 +7,14 @@ import Testing
 /// whatever topic words it has, and `why` names the exclude. Whole-message intents and the rules for what Stapje
 /// does not answer (`oos.*`) are not topics: they keep their evidence, so the out-of-scope rule can take the question.
 struct SharedExcludeTests {
-    static func matcher(shared: [String], types: [String: [String]] = [:], scanAnswers: [String] = []) -> Matcher {
+    static func matcher(
+        shared: [String], types: [String: [String]] = [:], scanAnswers: [String] = [], photosExclude: [String] = []
+    ) -> Matcher {
         var bundle = Fixture.bundle(
             .en,
             [
                 Fixture.rules(
-                    "phone.photos", .en, keywords: ["photo": 4, "camera": 2],
+                    "phone.photos", .en, keywords: ["photo": 4, "camera": 2], exclude: photosExclude,
                     examples: ["where are my photos", "how do I take a photo"]),
                 {
                     var scan = Fixture.rules(
@@ -104,5 +106,18 @@ struct SharedExcludeTests {
                 $0.severity == .error && $0.message.contains("'prizes' is no question type")
                     && $0.message.contains("prices")
             })
+    }
+
+    /// An exclude of `_out-of-scope.yaml` marks a kind of question the topic does not answer: the topic keeps a tenth
+    /// of its evidence, where its own exclude (maybe another topic's word) leaves a quarter.
+    @Test func aSharedExcludeLeavesLessEvidenceThanAnOwnOne() throws {
+        let question = "how do I take artistic photos"
+        let own = Self.matcher(shared: [], photosExclude: ["artistic"])
+        let shared = Self.matcher(shared: ["artistic"])
+        let ownEvidence = try #require(Self.evidence(own, question, "phone.photos"))
+        let sharedEvidence = try #require(Self.evidence(shared, question, "phone.photos"))
+        #expect(ownEvidence.excludedBy == "artistic" && sharedEvidence.excludedBy == "artistic")
+        // The same words and examples: only the share kept differs, a tenth against a quarter.
+        #expect(abs(sharedEvidence.total / ownEvidence.total - 0.4) < 0.01)
     }
 }
