@@ -214,7 +214,7 @@ public struct Matcher: Sendable {
 /// One intent compiled for matching (a class: matching reads it in place instead of copying its arrays).
 final class CompiledIntent: Sendable {
     struct Cue: Sendable {
-        let label: String
+        var label: String
         let phrases: [[Int32]]
         let weight: Double
         /// True for a phrase with a `+word`: compiled with its small words and looked for in the message with its
@@ -309,8 +309,9 @@ final class LanguageModel: Sendable {
             typos: typos!.index, stemIDs: rules.stemIDs, gluedPhrases: typos!.glued)
         self.intents = rules.intents
         self.kinds = rules.intents.map {
-            let topic = !$0.whole && !MatchResult.isOutOfScope($0.id) && !source.conversation.contains($0.id)
-            return IntentKind(whole: $0.whole, hasRules: $0.hasRules, topic: topic, answers: $0.answers)
+            IntentKind(
+                whole: $0.whole, hasRules: $0.hasRules, topic: source.isTopic($0.id, whole: $0.whole),
+                answers: $0.answers)
         }
         self.index = examples!.index
         self.exampleTexts = examples!.texts
@@ -421,6 +422,11 @@ final class LanguageModel: Sendable {
 
         func tokens(_ text: String) -> [Token] {
             words.knownTokens(text) ?? analyzer.tokenizer.tokens(text)
+        }
+
+        /// Whether the intent is a topic, for which shared excludes and question types hold (`IntentKind.topic`).
+        func isTopic(_ id: String, whole: Bool) -> Bool {
+            !whole && !MatchResult.isOutOfScope(id) && !conversation.contains(id)
         }
 
         func build(_ job: Job) -> Part {
@@ -688,7 +694,7 @@ final class LanguageModel: Sendable {
             }
             func answers(of rule: IntentRules) -> UInt64 {
                 var bits: UInt64 = 0
-                let topic = !rule.whole && !MatchResult.isOutOfScope(rule.id) && !conversation.contains(rule.id)
+                let topic = isTopic(rule.id, whole: rule.whole)
                 for name in rule.answers {
                     guard let bit = typeBits[name.value] else {
                         let known = questionTypes.map(\.name).joined(separator: ", ")
@@ -784,16 +790,12 @@ final class LanguageModel: Sendable {
             var sharedTypes: [UInt64] = []
             func addShared(_ lines: [Located<String>], type: UInt64, name: String? = nil) {
                 for line in lines {
-                    guard let compiled = cue(line.value, weight: 1, location: line.location, scored: true) else {
+                    guard var compiled = cue(line.value, weight: 1, location: line.location, scored: true) else {
                         continue
                     }
                     // `why` names a type's line with its type: the name a topic that answers it lists.
-                    shared.append(
-                        name.map {
-                            CompiledIntent.Cue(
-                                label: "\(compiled.label) (question type \($0))", phrases: compiled.phrases,
-                                weight: compiled.weight, message: compiled.message)
-                        } ?? compiled)
+                    if let name { compiled.label += " (question type \(name))" }
+                    shared.append(compiled)
                     sharedTypes.append(type)
                 }
             }

@@ -386,12 +386,6 @@ public struct ContentLoader: Sendable {
                     "'\(name)' is no valid question type name: use lower-case words like `who-pays`")
                 continue
             }
-            if let earlier = types.first(where: { $0.name == name }) {
-                yaml.error(
-                    line: location.line, "the question type '\(name)' is already named at line \(earlier.location.line)"
-                )
-                continue
-            }
             let lines = yaml.strings(list, what: "question-types.\(name)")
             if lines.isEmpty {
                 yaml.error(line: location.line, "the question type '\(name)' has no lines: list its excludes under it")
