@@ -360,7 +360,7 @@ public struct Tokenizer: Sendable {
     /// Dutch and English clitics written with an apostrophe, expanded to full words.
     static let wholeWordExpansions: [String: [String]] = [
         "'k": ["ik"], "'t": ["het"], "'n": ["een"], "z'n": ["zijn"], "m'n": ["mijn"], "d'r": ["haar"],
-        "da's": ["dat", "is"], "'s": [], "can't": ["can", "not"], "won't": ["will", "not"],
+        "da's": ["dat", "is"], "zo'n": ["zo", "een"], "'s": [], "can't": ["can", "not"], "won't": ["will", "not"],
         "i'm": ["i", "am"], "c'est": ["ce", "est"], "s'il": ["si", "il"],
     ]
 
@@ -471,6 +471,10 @@ public struct Tokenizer: Sendable {
             // Dutch "'t" (het) written against the word before it: "in't", "op't", "van't" ("in't Frans").
             result.append(Token(original: text, lower: head))
             result.append(Token(original: text, lower: "het"))
+        case "k":
+            // Flemish "'k" (ik) written against the word before it: "da'k", "as'k", "kan'k", "hoe moe'k da doen".
+            result.append(Token(original: text, lower: head))
+            result.append(Token(original: text, lower: "ik"))
         case "s", "":
             result.append(Token(original: text, lower: head))
         case "m":

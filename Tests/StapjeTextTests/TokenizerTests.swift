@@ -18,6 +18,8 @@ struct TokenizerTests {
         ("it isn't working, I couldn't log in", ["it", "is", "not", "working", "i", "could", "not", "log", "in"]),
         ("in't Frans aub", ["in", "het", "frans", "aub"]),
         ("van't werk op't scherm", ["van", "het", "werk", "op", "het", "scherm"]),
+        ("da'k dat kan, kan'k hier printen", ["da", "ik", "dat", "kan", "kan", "ik", "hier", "printen"]),
+        ("zo'n code", ["zo", "een", "code"]),
         ("it's my mother's phone", ["it", "my", "mother", "phone"]),
         ("mijn gsm'ke is kapot", ["mijn", "gsmke", "is", "kapot"]),
         ("e-mail en wi-fi", ["email", "en", "wifi"]),
