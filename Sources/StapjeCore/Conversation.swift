@@ -84,6 +84,10 @@ public struct Conversation: Sendable {
         if askedIfItWorked, let (stays, works) = lastStepAnswer(text, session: session) {
             return works ? (stays, chat("worked", session: stays)) : notWorking(stays)
         }
+        // "stap 3", "la dernière étape", "show me step 2 again": that step of the answer on screen.
+        if session.topic != nil, let step = lexicon.steps.step(in: tokens) {
+            return go(to: step, session: session)
+        }
         return question(text, tokens: tokens, session: session)
     }
 
@@ -618,6 +622,29 @@ public struct Conversation: Sendable {
             session.pending = .none
         }
         return (session, reply)
+    }
+
+    /// The step asked for by its number, of the answer on screen; a number beyond its steps says how many there are
+    /// and shows the step the person is at.
+    func go(to step: StepRequests.Step, session: Session) -> (Session, Reply) {
+        guard let topic = session.topic, let answer = content.answer(topic, language: session.language) else {
+            return navigate(.repeat, session: session)
+        }
+        let total = answer.steps(region: session.region).count
+        var session = session
+        let index: Int?
+        switch step {
+        case .last: index = total > 0 ? total - 1 : nil
+        case .number(let number): index = number <= total ? number - 1 : nil
+        }
+        guard let index else {
+            var (next, reply) = navigate(.repeat, session: session)
+            reply.texts = [content.words(session.language).text("no_such_step", ["total": "\(total)"])]
+            return (next, reply)
+        }
+        session.step = index
+        session.allSteps = session.helperMode
+        return navigate(.repeat, session: session)
     }
 
     /// The reply showing `answer` at the session's step (or all steps).

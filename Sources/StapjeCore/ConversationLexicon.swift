@@ -18,6 +18,8 @@ struct ConversationLexicon: Sendable {
     let languageNames: Set<String>
     /// The names of the topic categories shown after a miss, per language, in curriculum order.
     let categories: [Language: [String]]
+    /// The words of a request for a numbered step ("stap 3", "la dernière étape").
+    let steps: StepRequests
 
     init(content: ContentBundle) {
         var yes: [Language: Set<String>] = [:]
@@ -52,5 +54,6 @@ struct ConversationLexicon: Sendable {
         self.languages = languages
         self.languageNames = Set(languages.flatMap(\.1))
         self.categories = categories
+        self.steps = StepRequests(content: content)
     }
 }

@@ -14,12 +14,13 @@ public struct Messages: Sendable {
         "language_name", "welcome", "welcome_examples", "welcome_human", "fallback_first", "fallback_second",
         "fallback_topic", "fallback_topic_hint", "fallback_second_standalone", "not_working_hint", "worked",
         "out_of_scope", "emergency", "clarify", "clarify_none", "step_position", "next_hint", "last_step", "followups",
-        "no_topic", "first_step", "all_steps_title", "you_need", "steps", "if_not_working", "safety",
+        "no_topic", "first_step", "no_such_step", "all_steps_title", "you_need", "steps", "if_not_working", "safety",
         "helper_notes", "related", "sources", "last_checked", "region_variant", "handoff_requested",
         "handoff_standalone", "handoff_cancelled", "handoff_offer_declined", "greeting", "thanks", "goodbye",
         "capabilities", "capabilities_commands", "not_helpful", "language_switched", "language_choice",
         "region_switched", "region_question", "privacy_lesson", "idle_warning", "wiped", "empty_input", "error_input",
-        "yes_words", "no_words", "regions", "region_words", "language_words", "categories",
+        "yes_words", "no_words", "regions", "region_words", "language_words", "categories", "step_words",
+        "step_ordinals", "step_cardinals", "step_request_words",
     ]
 
     /// The language.
