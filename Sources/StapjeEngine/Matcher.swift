@@ -865,6 +865,9 @@ final class LanguageModel: Sendable {
         var clauseStart = 0
         var clauseOpening = true
         var clauseFirstWord = true
+        // Dutch "het" before the clause's first word, which is then the verb of a statement ("het is vervelend",
+        // "het kan niet"), not of a question ("is het veilig"): "het" is a filler, so it is not that first word.
+        var subjectBeforeVerb = false
         var ids: [Int32] = []
         var messageIDs: [Int32] = []
         var words = 0
@@ -892,7 +895,9 @@ final class LanguageModel: Sendable {
                 messageClausePending = false
                 if clauseOpening && messageIDs.count < 63 {
                     let questionWord = Self.questionWords.contains(token.folded)
-                    if questionWord || (clauseFirstWord && Self.questionVerbs.contains(token.folded)) {
+                    if questionWord
+                        || (clauseFirstWord && !subjectBeforeVerb && Self.questionVerbs.contains(token.folded))
+                    {
                         messageQuestions |= 1 << UInt64(clauseStart)
                         asksWithQuestionWord = asksWithQuestionWord || questionWord
                         clauseOpening = false
@@ -901,7 +906,10 @@ final class LanguageModel: Sendable {
                     }
                     clauseFirstWord = false
                 }
+                subjectBeforeVerb = false
                 messageIDs.append(id)
+            } else if token.folded == "het" && (messageClausePending || messageIDs.isEmpty || clauseFirstWord) {
+                subjectBeforeVerb = true
             }
             guard !token.isStop else { continue }
             if token.isNumber {

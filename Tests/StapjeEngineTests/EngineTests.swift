@@ -506,6 +506,30 @@ struct EngineTests {
         #expect((statement.intent == "chat.thanks") == clauses, "\(statement.explanation.decision)")
     }
 
+    /// Dutch "het" before a clause's verb makes it a statement ("het is vervelend"), not a question ("is het
+    /// vervelend?"): beside it, a request in another clause counts in full.
+    @Test func aDutchStatementWithHetIsNoQuestionClause() {
+        let bundle = Fixture.bundle(
+            .nl,
+            [
+                Fixture.rules(
+                    "nav.all-steps", .nl, patterns: ["zet alles op +het scherm"],
+                    examples: ["alle stappen", "alles ineens"], whole: true, clauses: true)
+            ])
+        let matcher = Matcher(bundle: bundle)
+        let dutch = MatchContext(language: .nl, explicitLanguage: true)
+        let statement = matcher.match("het is vervelend, zet alles op het scherm", context: dutch)
+        #expect(
+            statement.explanation.candidates.first?.evidence.patterns == [
+                "zet alles op +het scherm (one clause of the message)"
+            ], "\(statement.explanation.decision)")
+        let question = matcher.match("is het vervelend, zet alles op het scherm", context: dutch)
+        #expect(
+            question.explanation.candidates.first?.evidence.patterns == [
+                "zet alles op +het scherm (one clause, beside a clause that asks something)"
+            ], "\(question.explanation.decision)")
+    }
+
     /// A whole-message intent's own words are those of its examples and keywords, not the many optional words of
     /// its patterns: "donnez" in a pattern does not make "mes données" (the same stem) its words.
     @Test func aWholeIntentsPatternWordsAreNotItsOwnWords() {
