@@ -28,8 +28,9 @@ final class Pattern: Sendable {
     /// The layout of a pattern's block, from its start `o`:
     /// - `o + 0...4`: how many steps, branches and required steps; the top-level sequence as a range of steps;
     /// - `o + 5`: the most words the pattern can cover, or -1 when a `*` makes it any number (`longest`);
-    /// - then for each required step (a top-level step that must match one word) its range of words, two each: a
-    ///   question lacking all stems of one such step cannot match (`mayMatch`);
+    /// - then for each required step (a top-level step that must match one word, or a top-level choice each of
+    ///   whose options needs one of some words) its range of words, two each: a question lacking all stems of one
+    ///   such step cannot match (`mayMatch`); a choice's stems are written after the pattern's words;
     /// - then the steps (three each: kind + 4 if optional, lower, upper), the branches (three each: first word,
     ///   lower, upper) and the words (stem ids). Ranges count steps, branches and words from their own start.
     ///   A branch is one option of a choice: its first word when that is a plain word (-1 otherwise) and the rest

@@ -221,19 +221,39 @@ extension Pattern {
             branches.removeAll(keepingCapacity: true)
             pending.removeAll(keepingCapacity: true)
             let topSteps = emit(top)
-            let required = topSteps.reduce(0) { $0 + (steps[Int($1)].isRequired ? 1 : 0) }
+            // The required steps: each top-level word or one-of-words, and each top-level choice whose every option
+            // needs a word ("(terug | +voor +deze)": terug or voor), with the stems one of which its options need,
+            // written after the pattern's words. Without them a pattern whose only required step is such a choice
+            // was filed under all its stems, optional small words too, and tried on almost every question.
+            var required: [(lower: Int32, upper: Int32)] = []
+            var needed: [Int32] = []
+            for index in topSteps {
+                let step = steps[Int(index)]
+                if step.isRequired {
+                    required.append((step.lower, step.upper))
+                } else if step.kind == .choice && !step.optional {
+                    var stems: [Int32] = []
+                    guard addRequirement(ofChoice: step, to: &stems), stems.count <= Self.requirementLimit else {
+                        continue
+                    }
+                    let lower = Int32(words.count + needed.count)
+                    needed += stems.sorted()
+                    required.append((lower, Int32(words.count + needed.count)))
+                }
+            }
             var code: [Int32] = []
-            code.reserveCapacity(Code.header + 2 * required + 3 * (steps.count + branches.count) + words.count)
+            code.reserveCapacity(
+                Code.header + 2 * required.count + 3 * (steps.count + branches.count) + words.count + needed.count)
             // One value at a time: an array literal for each step would be an allocation of its own.
             code.append(Int32(steps.count))
             code.append(Int32(branches.count))
-            code.append(Int32(required))
+            code.append(Int32(required.count))
             code.append(topSteps.lowerBound)
             code.append(topSteps.upperBound)
             code.append(longest(topSteps) ?? -1)
-            for index in topSteps where steps[Int(index)].isRequired {
-                code.append(steps[Int(index)].lower)
-                code.append(steps[Int(index)].upper)
+            for range in required {
+                code.append(range.lower)
+                code.append(range.upper)
             }
             for step in steps {
                 code.append(step.kind.rawValue + (step.optional ? 4 : 0))
@@ -251,7 +271,47 @@ extension Pattern {
                 code.append(range.upperBound)
             }
             code += words
+            code += needed
             return code
+        }
+
+        /// The most stems a choice's requirement may have: a longer list (a large concept) costs more to check on
+        /// every question than it saves, and more to work out while compiling.
+        static let requirementLimit = 48
+
+        /// Adds to `stems` the stems one of which the choice `step` needs (for each option, those of its first step
+        /// that must match a word, looking through choices); false when an option needs none within the limit.
+        private func addRequirement(ofChoice step: Step, to stems: inout [Int32]) -> Bool {
+            for branch in step.lower..<step.upper {
+                guard addRequirement(of: branches[Int(branch)], to: &stems) else { return false }
+            }
+            return true
+        }
+
+        /// Adds to `stems` the stems one of which the steps of `range` need; false when none is found within the
+        /// limit (a step with too many stems is passed over for the next one).
+        private func addRequirement(of range: Range<Int32>, to stems: inout [Int32]) -> Bool {
+            for index in range {
+                let step = steps[Int(index)]
+                guard !step.optional else { continue }
+                switch step.kind {
+                case .word, .anyWord:
+                    guard step.upper - step.lower <= Self.requirementLimit else { continue }
+                    for word in words[Int(step.lower)..<Int(step.upper)] where !stems.contains(word) {
+                        stems.append(word)
+                    }
+                    return stems.count <= Self.requirementLimit
+                case .wildcard:
+                    continue
+                case .choice:
+                    let mark = stems.count
+                    if addRequirement(ofChoice: step, to: &stems) && stems.count <= Self.requirementLimit {
+                        return true
+                    }
+                    stems.removeSubrange(mark...)
+                }
+            }
+            return false
         }
 
         /// The most words the steps of `range` can cover (each word or one-of-words step one, a choice its longest

@@ -2,7 +2,8 @@
 /// satisfy instead of every rule of every intent that shares one word with it.
 ///
 /// A keyword phrase is filed under its first stem; a pattern under the stems of the required step a question is least
-/// likely to have (`anchors`; all its stems when no single step is required); the phrases with a `+word` are kept in a
+/// likely to have (`anchors`; a required step is a word, a one-of-words, or a choice whose every option needs one of
+/// a few words; all its stems when there is none); the phrases with a `+word` are kept in a
 /// list of their own (`messageCues`), each filed under its rarest stem among them (see `init`). Everything is held in
 /// flat arrays of plain values.
 struct RuleIndex: Sendable {

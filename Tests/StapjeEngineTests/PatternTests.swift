@@ -78,18 +78,21 @@ struct PatternTests {
     /// among others (as the rule index keeps them) matches as the pattern does.
     @Test func theProgramBlockStandsOnItsOwn() throws {
         let id = WordNumbers().id
-        let sources = ["a (b | c) * d", "[x] (y z | w) v", "* p", "(q | r s) [t]"]
+        let sources = ["a (b | c) * d", "[x] (y z | w) v", "* p", "(q | r s) [t]", "(q | [r]) [t]"]
         let patterns = try sources.map { try Pattern.compile($0, stem: { [id($0)] }, concept: { _ in nil }) }
         #expect(patterns[0].requiredWords == [[id("a")], [id("b"), id("c")], [id("d")]])
         #expect(patterns[0].anchorIDs == [id("a")])
-        #expect(patterns[1].requiredWords == [[id("v")]])
+        // A choice whose every option needs a word requires one of those words (the first each option needs).
+        #expect(patterns[1].requiredWords == [[id("y"), id("w")].sorted(), [id("v")]])
         #expect(patterns[2].requiredWords == [[id("p")]])
-        // No single required word: filed under every stem it names.
-        #expect(patterns[3].requiredWords.isEmpty)
-        #expect(patterns[3].anchorIDs == [id("q"), id("r"), id("s"), id("t")].sorted())
+        #expect(patterns[3].requiredWords == [[id("q"), id("r")].sorted()])
+        #expect(patterns[3].anchorIDs == [id("q"), id("r")].sorted())
+        // An option that needs no word: no required step, filed under every stem it names.
+        #expect(patterns[4].requiredWords.isEmpty)
+        #expect(patterns[4].anchorIDs == [id("q"), id("r"), id("t")].sorted())
         let all = patterns.flatMap(\.code)
         let starts = patterns.indices.map { index in patterns[..<index].reduce(0) { $0 + $1.code.count } }
-        let questions = ["a c k d", "a d", "y z v", "w v", "x w v", "p", "r s", "r t", "q t", "k"]
+        let questions = ["a c k d", "a d", "y z v", "w v", "x w v", "p", "r s", "r t", "q t", "k", "r", "t", "z v"]
         for question in questions {
             let words = question.split(separator: " ").map { id(String($0)) }
             let occurrences = Occurrences(ids: words)
@@ -109,6 +112,47 @@ struct PatternTests {
         }
         #expect(patterns[0].matches(Occurrences(ids: ["a", "c", "k", "d"].map(id)), whole: true))
         #expect(!patterns[0].matches(Occurrences(ids: ["a", "k", "d"].map(id)), whole: false))
+    }
+
+    /// The required steps only rule out: over random patterns of words, choices (nested), optional parts and
+    /// wildcards, and random questions, a pattern `mayMatch` rules out never matches, whole or not.
+    @Test func requiredStepsNeverRuleOutAMatch() throws {
+        let id = WordNumbers().id
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let letters = ["a", "b", "c", "d", "e", "f"]
+        func sequence(_ depth: Int) -> String {
+            (0..<(1 + next(3))).map { _ -> String in
+                switch next(depth > 1 ? 6 : 9) {
+                case 0: return "*"
+                case 1: return "[\(letters[next(6)])]"
+                case 6, 7: return "(\(sequence(depth + 1)) | \(sequence(depth + 1)))"
+                case 8: return "[\(sequence(depth + 1)) | \(sequence(depth + 1))]"
+                default: return letters[next(6)]
+                }
+            }.joined(separator: " ")
+        }
+        var checked = 0
+        for _ in 0..<400 {
+            let source = sequence(0)
+            guard let pattern = try? Pattern.compile(source, stem: { [id($0)] }, concept: { _ in nil }) else {
+                continue
+            }
+            for _ in 0..<40 {
+                let question = (0..<(1 + next(5))).map { _ in id(letters[next(6)]) }
+                let occurrences = Occurrences(ids: question)
+                let mayMatch = pattern.code.withUnsafeBufferPointer { Pattern.mayMatch($0.baseAddress!, occurrences) }
+                if !mayMatch {
+                    checked += 1
+                    #expect(!pattern.matches(occurrences, whole: false), "\(source)")
+                    #expect(!pattern.matches(occurrences, whole: true), "\(source)")
+                }
+            }
+        }
+        #expect(checked > 1000)
     }
 
     /// One compiler reads pattern after pattern (keeping its working lists): each program is what a fresh compiler
