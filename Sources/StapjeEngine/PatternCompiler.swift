@@ -33,6 +33,11 @@ extension Pattern {
         private var words: [Int32] = []
         private var branches: [Range<Int32>] = []
         private var pending: [(step: Int, options: Range<Int32>)] = []
+        /// The required steps of the program being written, as ranges of words, and the stems of its choices'
+        /// requirements (written after its words); kept from pattern to pattern, like the lists above.
+        private var required: [(lower: Int32, upper: Int32)] = []
+        private var needed: [Int32] = []
+        private var choiceStems: [Int32] = []
 
         /// The deepest bracket nesting read: patterns need two or three levels, and a pasted `((((...` thousands
         /// deep would overflow the stack of the thread compiling it (reading, compiling and matching recurse).
@@ -225,20 +230,23 @@ extension Pattern {
             // needs a word ("(terug | +voor +deze)": terug or voor), with the stems one of which its options need,
             // written after the pattern's words. Without them a pattern whose only required step is such a choice
             // was filed under all its stems, optional small words too, and tried on almost every question.
-            var required: [(lower: Int32, upper: Int32)] = []
-            var needed: [Int32] = []
+            required.removeAll(keepingCapacity: true)
+            needed.removeAll(keepingCapacity: true)
             for index in topSteps {
                 let step = steps[Int(index)]
                 if step.isRequired {
                     required.append((step.lower, step.upper))
                 } else if step.kind == .choice && !step.optional {
-                    var stems: [Int32] = []
-                    guard addRequirement(ofChoice: step, to: &stems), stems.count <= Self.requirementLimit else {
-                        continue
+                    var stems = choiceStems
+                    choiceStems = []
+                    stems.removeAll(keepingCapacity: true)
+                    if addRequirement(ofChoice: step, to: &stems) && stems.count <= Self.requirementLimit {
+                        stems.sort()
+                        let lower = Int32(words.count + needed.count)
+                        needed += stems
+                        required.append((lower, Int32(words.count + needed.count)))
                     }
-                    let lower = Int32(words.count + needed.count)
-                    needed += stems.sorted()
-                    required.append((lower, Int32(words.count + needed.count)))
+                    choiceStems = stems
                 }
             }
             var code: [Int32] = []
