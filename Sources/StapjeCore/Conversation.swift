@@ -247,15 +247,20 @@ public struct Conversation: Sendable {
         case .notWorking:
             return notWorking(session, counted: false)
         case .step(let index):
-            var session = session
-            session.step = index
-            session.allSteps = session.helperMode
-            var (next, reply) = navigate(.repeat, session: session)  // also ends a run of misses
+            var (next, reply) = showStep(index, session: session)
             reply.intent = session.topic
             reply.confidence = result.confidence
             reply.match = result
             return (next, reply)
         }
+    }
+
+    /// The answer on screen at step `index` (every step in helper mode); ends a run of misses.
+    func showStep(_ index: Int, session: Session) -> (Session, Reply) {
+        var session = session
+        session.step = index
+        session.allSteps = session.helperMode
+        return navigate(.repeat, session: session)
     }
 
     /// What the engine is told of `session` when a question is matched: its language once settled or chosen (before
@@ -631,7 +636,6 @@ public struct Conversation: Sendable {
             return navigate(.repeat, session: session)
         }
         let total = answer.steps(region: session.region).count
-        var session = session
         let index: Int?
         switch step {
         case .last: index = total > 0 ? total - 1 : nil
@@ -642,9 +646,7 @@ public struct Conversation: Sendable {
             reply.texts = [content.words(session.language).text("no_such_step", ["total": "\(total)"])]
             return (next, reply)
         }
-        session.step = index
-        session.allSteps = session.helperMode
-        return navigate(.repeat, session: session)
+        return showStep(index, session: session)
     }
 
     /// The reply showing `answer` at the session's step (or all steps).
