@@ -32,6 +32,8 @@ struct StepRequests: Sendable {
     }
 
     let languages: [Words]
+    /// The step words of every language: most messages have none, and are passed over with one look per word.
+    let stepWords: Set<String>
 
     /// The longest message read as a step request, in words.
     static let longest = 10
@@ -47,6 +49,7 @@ struct StepRequests: Sendable {
             if !words.steps.isEmpty { languages.append(words) }
         }
         self.languages = languages
+        self.stepWords = languages.reduce(into: []) { $0.formUnion($1.steps) }
     }
 
     /// A table of `"3": [derde]` and `last: [laatste]` as each folded word with its step.
@@ -69,7 +72,9 @@ struct StepRequests: Sendable {
 
     /// The step `tokens` ask for, or nil when the message is not a request for a numbered step.
     func step(in tokens: [Token]) -> Step? {
-        guard tokens.count <= Self.longest else { return nil }
+        guard tokens.count <= Self.longest, tokens.contains(where: { stepWords.contains($0.folded) }) else {
+            return nil
+        }
         for words in languages {
             guard let at = tokens.firstIndex(where: { words.steps.contains($0.folded) }) else { continue }
             var step: Step?
