@@ -34,6 +34,10 @@ public struct ContentChecker: Sendable {
     public func run() -> Report {
         let loaded = ContentLoader(root: root).load()
         var diagnostics = loaded.diagnostics
+        guard loaded.isContent else {
+            return Report(
+                diagnostics: diagnostics, bundle: loaded.bundle, matcher: Matcher(bundle: loaded.bundle), testsRun: 0)
+        }
         diagnostics += ContentValidator.validate(loaded.bundle)
         let matcher = Matcher(bundle: loaded.bundle, configuration: configuration)
         diagnostics += matcher.diagnostics

@@ -21,6 +21,9 @@ public struct ContentLoader: Sendable {
         public var bundle: ContentBundle
         /// Problems found while reading (syntax, unknown keys, wrong file names).
         public var diagnostics: [Diagnostic]
+        /// False when `root` is no content directory at all (missing, or holding neither `faq/` nor `intents/`):
+        /// then `diagnostics` says so in one line, and checking the empty bundle would only repeat it.
+        public var isContent = true
     }
 
     /// Reads everything.
@@ -41,7 +44,15 @@ public struct ContentLoader: Sendable {
         guard FileSystem.isDirectory(root) else {
             diagnostics.append(
                 Diagnostic(.error, SourceLocation(file: root, line: 0), "the content directory does not exist"))
-            return Result(bundle: bundle, diagnostics: diagnostics)
+            return Result(bundle: bundle, diagnostics: diagnostics, isContent: false)
+        }
+        guard FileSystem.isDirectory(root + "/faq") || FileSystem.isDirectory(root + "/intents") else {
+            diagnostics.append(
+                Diagnostic(
+                    .error, SourceLocation(file: root, line: 0),
+                    "this is no content directory: it holds neither faq/ nor intents/ (give the folder that holds both)"
+                ))
+            return Result(bundle: bundle, diagnostics: diagnostics, isContent: false)
         }
         let jobs = [Job.curriculum] + answerJobs() + messageJobs() + intentJobs()
         for outcome in concurrently ? concurrentMap(jobs, perform) : jobs.map(perform) {

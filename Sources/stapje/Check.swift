@@ -22,12 +22,17 @@ struct Check: ParsableCommand {
         let intents = report.bundle.intents.values.map(\.count).reduce(0, +)
         let summary =
             "\(root): \(topics) topics, \(intents) intent files, \(report.testsRun) test sentences; "
-            + "\(report.errors.count) errors, \(report.warnings.count) warnings"
+            + Self.count(report.errors.count, "error") + ", " + Self.count(report.warnings.count, "warning")
         if report.errors.isEmpty && (report.warnings.isEmpty || allowWarnings) {
             print("OK " + summary)
         } else {
             print("FAILED " + summary)
             throw ExitCode.failure
         }
+    }
+
+    /// "1 error", "2 errors".
+    static func count(_ number: Int, _ noun: String) -> String {
+        "\(number) \(noun)" + (number == 1 ? "" : "s")
     }
 }

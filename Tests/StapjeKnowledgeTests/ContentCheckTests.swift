@@ -84,5 +84,18 @@ struct ContentCheckTests {
     @Test func missingDirectoryIsAnErrorNotACrash() {
         let loaded = ContentLoader(root: "/nonexistent/stapje").load()
         #expect(loaded.diagnostics.first?.message.contains("does not exist") == true)
+        #expect(loaded.diagnostics.count == 1 && !loaded.isContent)
+    }
+
+    /// A folder that is no content (a curator pointing `--content` one level too high or too low) gets one line
+    /// that says so, not a problem for every file it lacks.
+    @Test func aFolderWithoutFaqOrIntentsIsNoContent() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("not-content-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let loaded = ContentLoader(root: folder.path).load()
+        #expect(!loaded.isContent)
+        #expect(loaded.diagnostics.count == 1)
+        #expect(loaded.diagnostics.first?.message.contains("neither faq/ nor intents/") == true)
     }
 }
