@@ -62,7 +62,21 @@ public struct Conversation: Sendable {
     }
 
     /// Reads one cleaned message: a command, a number, an answer to an offer, a region, or a question.
+    ///
+    /// A reply that shows the last step of the answer (reached one step at a time, by its number, with all steps,
+    /// or an answer of one step) leaves "did it work?" open, as going past the last step does: a plain "nee" next
+    /// is the topic's "does it not work?" part, not a message that was not understood.
     func route(_ text: String, session: Session) -> (Session, Reply) {
+        var (session, reply) = routed(text, session: session)
+        if reply.kind == .answer || reply.kind == .step, let topic = session.topic,
+            let answer = content.answer(topic, language: session.language), isOnLastStep(session, of: answer)
+        {
+            session.askedIfItWorked = true
+        }
+        return (session, reply)
+    }
+
+    private func routed(_ text: String, session: Session) -> (Session, Reply) {
         var session = session
         let askedIfItWorked = session.askedIfItWorked
         session.askedIfItWorked = false

@@ -1,4 +1,5 @@
 public import StapjeKnowledge
+import StapjeText
 
 /// The full check behind `stapje check`: reading, structure, compiled rules, conflicts and test sentences.
 public struct ContentChecker: Sendable {
@@ -83,7 +84,8 @@ public struct ContentChecker: Sendable {
                         diagnostics.append(
                             Diagnostic(
                                 .error, test.location,
-                                "test failed: expected a fallback, got \(Self.describe(result)); add an exclude word"))
+                                "test failed: expected a fallback, got \(Self.describe(result)); "
+                                    + Self.unwantedAnswerAdvice(result, language: language)))
                     }
                 }
             }
@@ -94,12 +96,21 @@ public struct ContentChecker: Sendable {
                     diagnostics.append(
                         Diagnostic(
                             .error, test.location,
-                            "test failed: expected a fallback, got \(Self.describe(result)); add an exclude word to that intent"
+                            "test failed: expected a fallback, got \(Self.describe(result)); "
+                                + Self.unwantedAnswerAdvice(result, language: language)
                         ))
                 }
             }
         }
         return Report(diagnostics: diagnostics.sorted(), bundle: loaded.bundle, matcher: matcher, testsRun: testsRun)
+    }
+
+    /// What to do about an answer a fallback test did not want: the fix is in the file of the intent that answered,
+    /// not in the file of the test, unless that answer is now the right one.
+    static func unwantedAnswerAdvice(_ result: MatchResult, language: Language) -> String {
+        let file = "intents/\(language.rawValue)/\(result.intent ?? "?").yaml"
+        return "add an exclude word to \(file) or narrow its rules (`stapje why` shows the line that gave it the "
+            + "answer); if that answer is right, move this test"
     }
 
     static func describe(_ result: MatchResult) -> String {

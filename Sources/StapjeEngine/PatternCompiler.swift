@@ -92,14 +92,20 @@ extension Pattern {
                         throw SyntaxError(message: "brackets nested more than \(Self.maximumDepth) deep")
                     }
                     let close = byte == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "]")
+                    let start = index
                     let choice = try alternatives(until: close, stem: stem, concept: concept)
                     depth -= 1
-                    if byte == UInt8(ascii: "(")
-                        && options[Int(choice.lowerBound)..<Int(choice.upperBound)].contains(where: { $0.isEmpty })
+                    if byte == UInt8(ascii: "("),
+                        let empty = options[Int(choice.lowerBound)..<Int(choice.upperBound)].firstIndex(
+                            where: \.isEmpty)
                     {
+                        let text = Self.option(empty - Int(choice.lowerBound), in: bytes[start..<(index - 1)])
                         throw SyntaxError(
-                            message: "a choice in ( ) has an option made only of small words, which are ignored; "
-                                + "use [ ] if it is optional, or another word")
+                            message: text.isEmpty
+                                ? "a choice in ( ) has an empty option; remove the extra '|'"
+                                : "a choice in ( ) has an option made only of small words, which are ignored: '\(text)'; "
+                                    + "write + before a small word that must be there (+\(text.split(separator: " ")[0])), "
+                                    + "use [ ] if the choice is optional, or use another word")
                     }
                     pushChoice(choice, optional: byte == UInt8(ascii: "["))
                 case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "|"):
@@ -212,6 +218,32 @@ extension Pattern {
                 options.append(first..<Int32(sequences.count))
             }
             push(Node(kind: .choice, optional: false, lower: start, upper: Int32(options.count)))
+        }
+
+        /// The text of the choice's option at `position` (counting from 0), from the bytes between its brackets.
+        private static func option(_ position: Int, in bytes: ArraySlice<UInt8>) -> String {
+            var depth = 0
+            var current = 0
+            var start = bytes.startIndex
+            for index in bytes.indices {
+                switch bytes[index] {
+                case UInt8(ascii: "("), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: ")"), UInt8(ascii: "]"): depth -= 1
+                case UInt8(ascii: "|") where depth == 0:
+                    if current == position { return trimmed(bytes[start..<index]) }
+                    current += 1
+                    start = index + 1
+                default: break
+                }
+            }
+            return current == position ? trimmed(bytes[start...]) : ""
+        }
+
+        private static func trimmed(_ bytes: ArraySlice<UInt8>) -> String {
+            let blank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            guard let first = bytes.firstIndex(where: { !blank($0) }), let last = bytes.lastIndex(where: { !blank($0) })
+            else { return "" }
+            return String(decoding: bytes[first...last], as: UTF8.self)
         }
 
         /// An ASCII sign as text, for a message.

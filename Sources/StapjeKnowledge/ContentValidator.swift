@@ -167,7 +167,8 @@ public enum ContentValidator {
         for key in Messages.requiredKeys where messages.values[key] == nil {
             problems.append(
                 Diagnostic(
-                    .error, SourceLocation(file: file, line: 0), "the key '\(key)' is missing; copy it from nl.yaml"))
+                    .error, SourceLocation(file: file, line: 0),
+                    "the key '\(key)' is missing; copy it from \(Self.otherFile(language)) and translate it"))
         }
         for key in messages.values.keys.sorted() where !Messages.requiredKeys.contains(key) {
             problems.append(
@@ -175,6 +176,11 @@ public enum ContentValidator {
                     .warning, messages.locations[key] ?? SourceLocation(file: file, line: 0), "unknown key '\(key)'"))
         }
         return problems
+    }
+
+    /// Another language's conversation file, to copy a missing key from.
+    static func otherFile(_ language: Language) -> String {
+        language == .nl ? "en.yaml" : "nl.yaml"
     }
 
     static func isDate(_ text: String) -> Bool {

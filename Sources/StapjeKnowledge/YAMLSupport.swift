@@ -48,9 +48,17 @@ struct YAMLReader {
         return mapping.map { ($0.key.string ?? "", $0.value) }
     }
 
-    /// A list of strings (a single string counts as a list of one).
+    /// A list of strings (a single string counts as a list of one). A key with nothing under it, or an item with
+    /// nothing after its `- `, is an error: read as one empty line, it passed as a source or failed later with a
+    /// message about '' ("'' has only small words").
     mutating func strings(_ node: YAMLNode, what: String, offset: Int = 0) -> [Located<String>] {
         if let text = node.string {
+            guard !Self.isEmpty(node) else {
+                error(
+                    line: offset + node.line,
+                    "\(what): is empty; write its lines under it (each starting with `- `), or remove it")
+                return []
+            }
             return [Located(text, location(node, offset: offset))]
         }
         guard let sequence = node.sequence else {
@@ -59,7 +67,10 @@ struct YAMLReader {
         }
         var result: [Located<String>] = []
         for item in sequence {
-            if let text = item.string {
+            if Self.isEmpty(item) {
+                error(
+                    line: offset + item.line, "an empty line in \(what): write the text after `- `, or remove the line")
+            } else if let text = item.string {
                 result.append(Located(text, location(item, offset: offset)))
             } else {
                 error(
@@ -68,5 +79,11 @@ struct YAMLReader {
             }
         }
         return result
+    }
+
+    /// Nothing written: a plain value that is empty (`key:` alone, `- ` alone) or YAML's `~` and `null`.
+    static func isEmpty(_ node: YAMLNode) -> Bool {
+        guard case .scalar(let text, .plain) = node.content else { return false }
+        return text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
     }
 }

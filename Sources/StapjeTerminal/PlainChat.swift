@@ -39,7 +39,7 @@ public struct PlainChat: Sendable {
             recording?.record(reply, before: session, typed: line, startsConversation: typed && !started, at: time)
             started = started || typed
             session = next
-            let shown = StandaloneHandoff.adjust(reply, session: session, content: conversation.content)
+            let shown = StandaloneHandoff.adjust(reply, session: &session, content: conversation.content)
             let text = ReplyText(content: conversation.content, showHelperNotes: session.helperMode)
             write(text.lines(shown).joined(separator: "\n") + "\n\n")
             if reply.events.contains(.endSession) {

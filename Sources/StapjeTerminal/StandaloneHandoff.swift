@@ -14,7 +14,11 @@ public enum StandaloneHandoff {
     /// `reply`, with the handoff text replaced when it requests a helper, and the offer of one ("Shall I ask a
     /// helper?" after repeated misses: the reply that leaves `session` waiting for a yes) replaced by where to find
     /// one: no helper can come through this screen, so none is offered. Other replies unchanged.
-    public static func adjust(_ reply: Reply, session: Session, content: ContentBundle) -> Reply {
+    ///
+    /// `session` (the one after `reply`) is settled to match: no request stays open and no offer waits for a yes,
+    /// since none can be met here. A request left open kept "did it work?" at the last step from being answered,
+    /// and a "yes" after the list of where to find help showed the list again.
+    public static func adjust(_ reply: Reply, session: inout Session, content: ContentBundle) -> Reply {
         let requested = reply.events.contains { event in
             if case .handoffRequested = event { return true }
             return false
@@ -22,6 +26,7 @@ public enum StandaloneHandoff {
         var adjusted = reply
         if requested {
             adjusted.texts = texts(language: reply.language, region: reply.region, content: content)
+            session.handoff = .none
         } else if session.pending == .handoffOffer,
             let offer = reply.texts.firstIndex(of: content.words(reply.language).text("fallback_second"))
         {
@@ -30,6 +35,7 @@ public enum StandaloneHandoff {
                 with: texts(
                     language: reply.language, region: reply.region, content: content,
                     key: "fallback_second_standalone"))
+            session.pending = .none
         }
         return adjusted
     }

@@ -125,7 +125,7 @@ public final class TerminalChat {
         if !reply.events.contains(.sensitiveDataWithheld) && !text.trimmingSpaces().isEmpty {
             remember(text, editor: editor)
         }
-        let lines = renderer.render(StandaloneHandoff.adjust(reply, session: session, content: conversation.content))
+        let lines = renderer.render(StandaloneHandoff.adjust(reply, session: &session, content: conversation.content))
         if reply.events.contains(.endSession) {
             wipe(editor, notice: lines)
         } else {

@@ -32,6 +32,20 @@ struct CLITests {
         #expect((answer["steps"] as? [String])?.isEmpty == false)
     }
 
+    /// "nee" while the last step is on screen, however it was reached, is the topic's "does it not work?" part; on
+    /// a kiosk with no helper behind it, asking for one first leaves no request open that would stop that.
+    @Test func noAtTheLastStepIsTheNotWorkingAdviceAlsoAfterAskingForAHelper() throws {
+        for opening in ["", "helper\n"] {
+            let input = opening + "hoe laat vertrekt de trein\nde laatste stap\nnee\n"
+            let (status, output) = try Self.run(["--no-stats", "--region", "VL"], input: input)
+            #expect(status == 0)
+            let replies = output.components(separatedBy: "\n\n").filter { !$0.isEmpty }
+            let last = try #require(replies.last)
+            #expect(last.hasPrefix("Lukt het niet? Toont de app een fout"), "\(opening): \(last)")
+            #expect(!output.contains("begrijp ik niet"))
+        }
+    }
+
     @Test func askJSONReadsOneQuestionPerLineInFreshConversations() throws {
         let input = "volgende\nhoe laat vertrekt de trein\nwat is het weer morgen in Gent\n\n"
         let (status, output) = try Self.run(["ask", "--json"], input: input)

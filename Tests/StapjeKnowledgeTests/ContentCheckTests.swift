@@ -41,6 +41,8 @@ struct ContentCheckTests {
         ("intents/nl/chat.greeting.yaml:8", "`answers:` does nothing in 'chat.greeting'"),
         ("intents/nl/_stems.yaml:3", "'Huis Deur' is not one word in lower case"),
         ("intents/nl/_stems.yaml:4", "the stem of 'mening' must be one word in lower case"),
+        ("intents/nl/jobs.cv.yaml:14", "exclude: is empty; write its lines under it"),
+        ("intents/nl/jobs.cv.yaml:17", "an empty line in signals"),
     ])
     func brokenContentIsReportedWithFileAndLine(location: String, message: String) {
         let report = ContentChecker(root: Self.brokenRoot).run()

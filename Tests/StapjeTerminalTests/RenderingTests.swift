@@ -74,9 +74,12 @@ struct RenderingTests {
     func standaloneHandoffSaysWhereToFindAPerson(language: Language, region: Region) throws {
         let bundle = StapjeBinary.bundle
         let conversation = Conversation(content: bundle)
-        let (after, reply) = conversation.respond(
+        var (after, reply) = conversation.respond(
             to: "/mens", in: Session(language: language, region: region), at: Date())
-        let adjusted = StandaloneHandoff.adjust(reply, session: after, content: bundle)
+        #expect(after.handoff != .none)
+        let adjusted = StandaloneHandoff.adjust(reply, session: &after, content: bundle)
+        // No request stays open on a screen no helper can reach.
+        #expect(after.handoff == .none)
         let whereTo = try #require(bundle.answer(StandaloneHandoff.whereTopic, language: language))
         let summary = try #require(whereTo.section(.answer, region: region)?.text)
         let words = bundle.words(language)
@@ -87,8 +90,10 @@ struct RenderingTests {
             adjusted.texts.suffix(steps.count)
                 == ArraySlice(steps.enumerated().map { "\($0.offset + 1). \($0.element)" }))
 
-        let (session, other) = conversation.respond(to: "/stappen", in: Session(language: language), at: Date())
-        #expect(StandaloneHandoff.adjust(other, session: session, content: bundle) == other)
+        var (session, other) = conversation.respond(to: "/stappen", in: Session(language: language), at: Date())
+        let unchanged = session
+        #expect(StandaloneHandoff.adjust(other, session: &session, content: bundle) == other)
+        #expect(session == unchanged)
 
         // Two misses in a row: the core offers a helper and waits for a yes; with no helper behind this screen the
         // offer becomes where to find one.
@@ -100,7 +105,9 @@ struct RenderingTests {
         }
         #expect(missing.pending == .handoffOffer)
         #expect(offer.texts == [words.text("fallback_second")])
-        let instead = StandaloneHandoff.adjust(offer, session: missing, content: bundle)
+        let instead = StandaloneHandoff.adjust(offer, session: &missing, content: bundle)
+        // No offer waits for a yes: a "ja" would have shown the list again.
+        #expect(missing.pending == .none)
         #expect(instead.texts.first == words.text("fallback_second_standalone", ["where": summary]))
         #expect(!instead.texts.contains(words.text("fallback_second")))
         #expect(instead.texts.count == 2 + steps.count)
@@ -119,7 +126,7 @@ struct RenderingTests {
         #expect(reply.texts.count == 2)
         #expect(reply.texts.first?.hasPrefix(words.text("if_not_working")) == true)
         #expect(reply.texts.last == words.text("fallback_second"))
-        let adjusted = StandaloneHandoff.adjust(reply, session: session, content: bundle)
+        let adjusted = StandaloneHandoff.adjust(reply, session: &session, content: bundle)
         #expect(adjusted.texts.first == reply.texts.first)
         let whereTo = try #require(bundle.answer(StandaloneHandoff.whereTopic, language: .nl))
         let summary = try #require(whereTo.section(.answer, region: .VL)?.text)
