@@ -524,7 +524,7 @@ public struct Conversation: Sendable {
             reply.texts = [words.text("emergency")]
         } else if session.missedCount >= 2 {
             offerPerson(&reply, &session)
-        } else if result?.outOfScopeRule != nil {
+        } else if let result, let rule = result.outOfScopeRule, understoodAsOutOfScope(rule, in: result) {
             // Understood, but not something Stapje helps with: said plainly, with what it does help with.
             reply.texts = [words.text("out_of_scope")]
         } else if let (onTopic, stillThere) = stillOnTopic(session, result: result, tokens: tokens) {
@@ -534,6 +534,15 @@ public struct Conversation: Sendable {
             reply.suggestions = categoryNames(session.language)
         }
         return (session, reply)
+    }
+
+    /// Whether the out-of-scope rule that leads a fallback was really matched: a keyword or pattern of it fired, or
+    /// it scored as much as a clarifying question needs. A weak guess ("dat heeft niet geholpen" at 0.26 for a
+    /// broken screen) is a message not understood, not one Stapje "cannot help with".
+    func understoodAsOutOfScope(_ rule: String, in result: MatchResult) -> Bool {
+        if Self.ruleFired(for: rule, in: result) { return true }
+        let score = result.explanation.candidates.first?.score ?? 0
+        return score >= matcher.configuration.clarifyThreshold
     }
 
     func clarify(_ ids: [String], session: Session, result: MatchResult) -> (Session, Reply) {
