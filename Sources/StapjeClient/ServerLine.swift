@@ -85,7 +85,10 @@ public enum ServerLine: Sendable, Hashable {
             if parameter.key == last { break }
         }
         guard rest.first == " " else { return (parameters, nil) }
-        return (parameters, String(rest.dropFirst()))
+        var text = rest.dropFirst()
+        // A text that looks like parameters comes after a lone `:`, which is not part of it (section 4).
+        if text.hasPrefix(": ") { text = text.dropFirst(2) }
+        return (parameters, String(text))
     }
 
     private static func parameter(_ word: Substring) -> Parameter? {

@@ -184,11 +184,7 @@ struct Responder: Sendable {
             return await finish(
                 reply, from: served, session: next, input: "REGION", token: token, state: &state, as: (231, "REGION"))
         case .end:
-            if let desk, let ticket = entry.ticket {
-                _ = try? await desk.queue.cancel(ticket, at: Date())
-                desk.unlink(ticket)
-                _ = await desk.announce()
-            }
+            await cancelTicket(entry.ticket)
             sessions.remove(token, owner: state.id)
             state.token = nil
             let words = served.conversation.content.words(session.language)
@@ -267,10 +263,21 @@ struct Responder: Sendable {
         response.events = sessions.update(token, owner: state.id, session: session, events: events)
         if let desk, response.code == 240 { response.events += await desk.announce(caller: state.id) }
         if ends {
+            // A goodbye in the person's own words ("dag", "ik wil stoppen") ends the conversation as END does: an
+            // open ticket is cancelled, so no helper takes it and RESUME brings nothing of it back.
+            await cancelTicket(sessions.peek(token)?.ticket)
             sessions.remove(token, owner: state.id)
             state.token = nil
         }
         return response
+    }
+
+    /// Cancels the open ticket of a conversation that ends (END, or a goodbye), and tells the helpers watching.
+    func cancelTicket(_ ticket: Int?) async {
+        guard let desk, let ticket else { return }
+        _ = try? await desk.queue.cancel(ticket, at: Date())
+        desk.unlink(ticket)
+        _ = await desk.announce()
     }
 
     /// Hands the reply to the statistics (before the session is saved: the store still holds the one before it).

@@ -82,6 +82,20 @@ struct ServerLineTests {
             return
         }
         #expect(starter.text == "a=b")
+        // As the server writes them now: after a lone `:`, on any line.
+        guard
+            case .event(let marked) = try ServerLine.parse("* 615 HELPER seq=3 ticket=1 helper=An : pin=1234 is wrong")
+        else {
+            Issue.record("not an event")
+            return
+        }
+        #expect(marked.parameters == [Parameter("ticket", "1"), Parameter("helper", "An")])
+        #expect(marked.text == "pin=1234 is wrong")
+        guard case .final(let reply) = try ServerLine.parse("250 SAID ticket=1 : : smile") else {
+            Issue.record("not a final line")
+            return
+        }
+        #expect(reply.parameters == [Parameter("ticket", "1")] && reply.text == ": smile")
     }
 
     @Test func refusalsCarryTheirParameters() throws {

@@ -111,6 +111,11 @@ struct HandoffWireTests {
             #expect(relayed.last?.hasPrefix("242 ") == true)
             heard = try await nextLine(helper, "* 602 ")
             #expect(!heard.contains("7034"), "\(heard)")
+            // Live as kept: a short code the redactor lets through is masked on the helper's screen too.
+            relayed = try await exchange(starter, "ASK de code is 4821 zegt de sms")
+            #expect(relayed.last?.hasPrefix("242 ") == true)
+            heard = try await nextLine(helper, "* 602 ")
+            #expect(!heard.contains("4821") && heard.hasSuffix(" de code is [NUMBER] zegt de sms"), "\(heard)")
 
             let transcript = try await exchange(helper, "TRANSCRIPT 1")
             #expect(transcript.contains("250-helper An: Hallo, ik ben An"))
@@ -146,6 +151,15 @@ struct HandoffWireTests {
             #expect(try await exchange(second, "END").last == "250 ENDED")
             #expect(try await nextLine(helper, "* 601 ").contains("ticket=\(two) state=cancelled"))
             #expect(try await exchange(helper, "QUEUE").last == "250 QUEUE open=0")
+            // A goodbye in the person's own words wipes the conversation as END does, its ticket too.
+            let (third, three) = try await starterInQueue(server)
+            _ = try await nextLine(helper, "* 601 ")
+            let goodbye = try await exchange(third, "ASK dag, ik ga naar huis")
+            #expect(goodbye.last?.hasPrefix("212 CHAT ") == true, "\(goodbye)")
+            #expect(try await third.readLine()?.hasPrefix("* 621 SESSION-ENDED ") == true)
+            #expect(try await nextLine(helper, "* 601 ").contains("ticket=\(three) state=cancelled"))
+            #expect(try await exchange(helper, "QUEUE").last == "250 QUEUE open=0")
+            #expect(try await exchange(third, "STATUS").last?.contains("session=none") == true)
         }
     }
 

@@ -139,6 +139,26 @@ struct HostileInputTests {
         }
     }
 
+    /// A person told to stay while a helper is asked for may be silent for longer than the idle timeout: the
+    /// connection stays open until the wait ends, then silence closes it as usual.
+    @Test func aConnectionWaitingForAHelperIsNotClosedForSilence() async throws {
+        try await withServer({ $0.idleTimeout = .milliseconds(300) }) { server in
+            let client = try await server.connect()
+            try await client.send("HELLO waiting STAPJE/1\nNEW lang=nl\n")
+            for _ in 0..<3 { _ = try await client.readReply() }
+            try await client.send("HUMAN\n")
+            #expect(try await client.readReply().last?.hasPrefix("241 HANDOFF ") == true)
+            #expect(try await client.readLine()?.hasPrefix("* 614 HANDOFF-REQUESTED ") == true)
+            try await Task.sleep(for: .milliseconds(1_200))
+            try await client.send("PING still-here\n")
+            #expect(try await client.readReply() == ["250 PONG still-here"])
+            try await client.send("CANCEL\n")
+            #expect(try await client.readReply().last?.hasPrefix("250 CANCELLED") == true)
+            let rest = try await client.readUntilClosed()
+            #expect(rest.last == "421 CLOSING reason=idle closing the connection", "\(rest)")
+        }
+    }
+
     @Test(.serialized, arguments: [Deadline.hello, .idle])
     func aLineWaitingWhileItsLoopIsBusyMeetsItsDeadline(deadline: Deadline) async throws {
         // One event loop for every connection. While it answers 40 connections' pipelined questions (in a debug build,

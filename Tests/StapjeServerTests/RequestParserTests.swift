@@ -199,6 +199,22 @@ struct WireEncoderTests {
         #expect(output == expected)
     }
 
+    /// A text that looks like parameters comes after a lone `:`, so no client takes it for more of them.
+    @Test(arguments: [
+        ("ticket=99 helper=Mallory seq=1 hello", " : ticket=99 helper=Mallory seq=1 hello"),
+        (": hello", " : : hello"), (":", " : :"), ("a=b", " : a=b"),
+        ("hello ticket=99", " hello ticket=99"), (":-) fine", " :-) fine"), ("prix : 5 €", " prix : 5 €"),
+    ])
+    func textThatLooksLikeParametersIsMarked(message: String, expected: String) {
+        let event = WireEvent(
+            code: 615, keyword: "HELPER", sequence: 3, parameters: [.init("ticket", 7)], message: message)
+        let response = Response(code: 250, keyword: "SAID", parameters: [.init("ticket", 7)], message: message)
+        var withEvent = response
+        withEvent.events = [event]
+        let text = WireEncoder(format: .text).encodedText(withEvent, tag: nil)
+        #expect(text == "250 SAID ticket=7\(expected)\n* 615 HELPER seq=3 ticket=7\(expected)\n")
+    }
+
     @Test func parameterValuesStayOneWord() {
         let response = Response(code: 250, keyword: "STATUS", parameters: [.init("site", "a b\nc=d")])
         #expect(WireEncoder(format: .text).encodedText(response, tag: nil) == "250 STATUS site=a_b_c_d\n")

@@ -23,6 +23,8 @@ final class Connection: Sendable {
     private let maximumErrors: Int
     private let maximumLineLength: Int
     private let current: NIOLockedValueBox<ConnectionState>
+    /// Whether the guard was last told that the conversation waits for a helper.
+    private let waiting = NIOLockedValueBox(false)
 
     /// Where the connection stands now.
     var state: ConnectionState { current.withLockedValue { $0 } }
@@ -57,12 +59,30 @@ final class Connection: Sendable {
             outcome.closes = true
             responder.logger.debug("too many errors; closing")
         }
+        tellWhetherWaiting(after: outcome.response.code, state: state)
         if !wasGreeted && state.greeted {
             // Before the reply is written: from now on the guard writes its own messages in this format.
             channel.triggerUserOutboundEvent(HelloCompletedEvent(format: state.format), promise: nil)
             responder.desk?.setFormat(state.format, for: state.id)
         }
         return Output(bytes: bytes, closes: outcome.closes)
+    }
+
+    /// Tells the guard when the conversation starts or stops waiting for a helper. Looked up only after a reply
+    /// that can start the wait (240 QUEUED, 241 HANDOFF, 220 SESSION of a RESUME) or while it waits, so other
+    /// replies cost nothing. A wait that ends with no line from the person (a helper resolves it) is noticed at
+    /// the next line; until then the connection is not closed for silence.
+    private func tellWhetherWaiting(after code: Int, state: ConnectionState) {
+        let wasWaiting = waiting.withLockedValue { $0 }
+        guard wasWaiting || code == 240 || code == 241 || code == 220 else { return }
+        var isWaiting = false
+        if let token = state.token, let entry = responder.sessions.peek(token), case .requested = entry.session.handoff
+        {
+            isWaiting = true
+        }
+        guard isWaiting != wasWaiting else { return }
+        waiting.withLockedValue { $0 = isWaiting }
+        channel.triggerUserOutboundEvent(WaitingForHelperEvent(waiting: isWaiting), promise: nil)
     }
 
     /// `421 CLOSING reason=shutdown`, after the replies owed.

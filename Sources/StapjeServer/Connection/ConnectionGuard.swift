@@ -10,6 +10,13 @@ struct HelloCompletedEvent: Sendable {
     var format: WireFormat
 }
 
+/// Sent down the pipeline when the connection's conversation starts or stops waiting for a helper: while it waits,
+/// silence is no reason to close it (the person was told to stay; a sweep of the queue counts the connection as
+/// a sign of life, and closing it would let the ticket be abandoned).
+struct WaitingForHelperEvent: Sendable {
+    var waiting: Bool
+}
+
 /// Holds one connection to its limits, on the event loop, in front of the async code that answers it.
 ///
 /// - On connect: admission (total and per-address limits: `421` and close), else the `200 READY` banner, written
@@ -48,6 +55,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var helloDue = NIODeadline.distantFuture
     private var idleCheck: Scheduled<Void>?
     private var lastLine = NIODeadline.now()
+    /// The conversation waits for a helper (`WaitingForHelperEvent`): no idle close.
+    private var waitingForHelper = false
 
     /// A guard with these limits; `polls` tells whether the loop has looked at the socket since a deadline (without
     /// it, a deadline closes as soon as no reply is owed).
@@ -156,6 +165,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             helloDeadline?.cancel()
             helloDeadline = nil
             promise?.succeed()
+        } else if let waiting = event as? WaitingForHelperEvent {
+            waitingForHelper = waiting.waiting
+            promise?.succeed()
         } else {
             context.triggerUserOutboundEvent(event, promise: promise)
         }
@@ -209,12 +221,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Closes the connection when it has been silent for the idle timeout with nothing owed, once the loop has looked
-    /// at its socket since (else looks again shortly). With a reply owed it stays open; `IdleStateHandler` reports
-    /// again after another timeout.
+    /// at its socket since (else looks again shortly). With a reply owed, or while the conversation waits for a
+    /// helper, it stays open; `IdleStateHandler` reports again after another timeout.
     private func checkIdle(context: ChannelHandlerContext) {
         idleCheck?.cancel()
         idleCheck = nil
-        guard context.channel.isActive, !refusing, unanswered == 0 else { return }
+        guard context.channel.isActive, !refusing, unanswered == 0, !waitingForHelper else { return }
         let due = lastLine + idleTimeout
         let now = NIODeadline.now()
         if now >= due && socketLookedAt(since: due) {

@@ -133,9 +133,11 @@ extension Responder {
         } catch {
             return Self.storeUnavailable(error, logger: logger)
         }
+        // The helper sees the turn as it is kept (masked twice: `Redaction` after the redactor), so a short code
+        // the redactor lets through ("code=1234") is not shown live and hidden in the transcript.
         let event = WireEvent(
             code: 602, keyword: "STARTER", sequence: Int(turn.id), parameters: [.init("ticket", number)],
-            message: redacted)
+            message: turn.text)
         for id in desk.helperConnections(watching: false, named: ticket.helper) { desk.send([event], to: id) }
         return Response(
             code: 242, keyword: "RELAYED", parameters: [.init("ticket", number)],

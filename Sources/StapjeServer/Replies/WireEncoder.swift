@@ -169,9 +169,26 @@ struct WireEncoder: Sendable {
         }
         if var message {
             output.writeInteger(UInt8(ascii: " "))
+            // The parameters end at the first word without `=`: a text that would look like more of them (a
+            // person's "ticket=99 helper=Mallory hello" in a 602 or 615) comes after a lone `:`, not part of it.
+            if Self.needsMarker(message) { output.writeBytes([UInt8(ascii: ":"), UInt8(ascii: " ")]) }
             message.withUTF8 { appendClean($0, to: &output) }
         }
         output.writeInteger(UInt8(ascii: "\n"))
+    }
+
+    /// Whether a final line's text must follow a lone `:`: its first word holds `=`, or is itself a lone `:`
+    /// (so that a client can always drop one).
+    static func needsMarker(_ text: String) -> Bool {
+        var first = true
+        var length = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: " ") { break }
+            if byte == UInt8(ascii: "=") { return true }
+            first = first && byte == UInt8(ascii: ":")
+            length += 1
+        }
+        return length == 1 && first
     }
 
     /// The bytes a parameter value keeps (`safeValue`): letters, digits and `._-/:`.

@@ -7,6 +7,9 @@ import StapjeText
 /// and invalid UTF-8 are refused with `501`. Verbs are matched on ASCII only, case-insensitively. A line starting
 /// with `{` is a JSON request.
 struct RequestParser: Sendable {
+    /// What a line that is no command most likely meant: words for Stapje, which go after ASK.
+    static let askHint = "to ask Stapje something, start the line with ASK; HELP lists the commands"
+
     /// What a line turned out to be.
     enum Outcome: Sendable, Hashable {
         /// Empty or only spaces and tabs: ignored, no reply.
@@ -113,7 +116,12 @@ struct RequestParser: Sendable {
         let verb = rest[..<verbEnd]
         let arguments = Self.trimmed(rest[verbEnd...])
         guard verb.utf8.count <= 16, verb.utf8.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }) else {
-            return .refused(.unknown("unknown command; type HELP for the list", tag: tag))
+            // A person at `nc` types what the replies say: a number to choose, or the words of a question.
+            if !verb.isEmpty, verb.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                return .refused(
+                    .unknown("unknown command; to choose a numbered option, send FOLLOW and the number", tag: tag))
+            }
+            return .refused(.unknown("unknown command; " + Self.askHint, tag: tag))
         }
         switch command(verb: verb.uppercased(), arguments: arguments) {
         case .success(let command): return .request(Request(tag: tag, command: command))
@@ -128,7 +136,8 @@ struct RequestParser: Sendable {
         if verb == "ASK" { return ask(arguments) }
         let words = arguments.split(whereSeparator: Self.isBlank)
         func bare(_ command: Command) -> Result<Command, ProtocolError> {
-            words.isEmpty ? .success(command) : .failure(.syntax("\(verb) takes no arguments"))
+            words.isEmpty
+                ? .success(command) : .failure(.syntax("\(verb) takes nothing after it; " + Self.askHint))
         }
         switch verb {
         case "HELLO": return hello(words)
@@ -184,7 +193,7 @@ struct RequestParser: Sendable {
         case "SAY": return say(arguments)
         default:
             if let move = Command.Navigation(rawValue: verb) { return bare(.navigate(move)) }
-            return .failure(.unknown("unknown command \(verb); type HELP for the list"))
+            return .failure(.unknown("unknown command \(verb); " + Self.askHint))
         }
     }
 
@@ -352,7 +361,7 @@ struct RequestParser: Sendable {
 
     func jsonCommand(_ request: JSONRequest) -> Result<Command, ProtocolError> {
         guard Self.isToken(request.cmd, maximum: 16) else {
-            return .failure(.unknown("unknown command; type HELP for the list"))
+            return .failure(.unknown("unknown command; \"cmd\" is one of the commands HELP lists, such as \"ask\""))
         }
         let verb = request.cmd.uppercased()
         func word(_ value: String?) -> Substring? { value.map { Substring($0) } }
