@@ -22,6 +22,8 @@ struct ConnectionState: Sendable {
     var address = "unknown"
     /// The helper signed in on this connection (`AUTH`).
     var helper: String?
+    /// The tickets taken on this connection and not given up since: the ones its lines keep.
+    var held: Set<Int> = []
 }
 
 /// Runs protocol commands for one connection: every conversation goes through `Conversation`; this type only
@@ -78,9 +80,9 @@ struct Responder: Sendable {
     }
 
     func run(_ command: Command, state: inout ConnectionState) async -> Response {
-        if let desk, let helper = state.helper {
-            // Any line from a signed-in helper (PING included) renews the leases they hold.
-            _ = try? await desk.queue.heartbeat(helper: helper, at: Date())
+        if let desk, let helper = state.helper, !state.held.isEmpty {
+            // Any line from a signed-in helper (PING included) renews the leases of the tickets this connection took.
+            _ = try? await desk.queue.heartbeat(helper: helper, tickets: state.held, at: Date())
         }
         switch command {
         case .hello(let client, let version, let format): return hello(client, version, format, state: &state)

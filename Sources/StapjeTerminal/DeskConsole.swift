@@ -51,12 +51,12 @@ public final class DeskConsole {
         ("queue", "show the open tickets"),
         ("take N", "take ticket N and show its card (take alone: the first in line)"),
         ("TEXT", "anything else is sent to the person of the ticket you hold"),
-        ("say TEXT", "send TEXT even if it starts with a command word"),
+        ("say TEXT", "send TEXT as it is (a command word with more words after it is sent too)"),
         ("transcript [N]", "what was said in your ticket (or ticket N)"),
         ("release", "give your ticket back to the queue"),
         ("resolve", "close your ticket: the person was helped"),
         ("help", "this list"),
-        ("quit", "leave the desk (a ticket you hold goes back to the queue)"),
+        ("quit (or exit)", "leave the desk (a ticket you hold goes back to the queue)"),
     ]
 
     /// Creates a console.
@@ -135,6 +135,18 @@ public final class DeskConsole {
             guard watching.isSuccess else { throw StartError("WATCH failed: \(watching.text ?? watching.keyword)") }
             say("Signed in as \(helper). New tickets appear here as they come. Type help for the commands.")
             say(queueLines(watching))
+            // A desk started again (after a crash, or on another screen) takes back the ticket its helper holds,
+            // so its lease is kept and what is typed goes to that person; until then the ticket runs out.
+            if let mine = watching.lines.lazy.compactMap(QueueLine.init).first(where: {
+                $0.state == "assigned" && $0["helper"] == helper
+            }) {
+                let again = try link.send("TAKE \(mine.number)")
+                if again.isSuccess {
+                    held = mine.number
+                    say("You still hold #\(mine.number); what you type goes to that person.")
+                    say(card(mine.number, again))
+                }
+            }
         } catch {
             link.close()
             throw error as? StartError ?? StartError("\(error)")
@@ -153,6 +165,13 @@ public final class DeskConsole {
         let word = parts[0].lowercased()
         let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : nil
         let number = argument.flatMap { Int($0.trimmingPrefix("#")) }
+        // A command word followed by words it does not take is a sentence for the person ("Exit the settings app
+        // and open it again", "Help is on its way"): it is said, not run.
+        let takesNumber = ["take", "transcript", "release", "resolve"].contains(word)
+        if argument != nil && word != "say" && !(takesNumber && number != nil) {
+            send(line)
+            return true
+        }
         switch word {
         case "quit", "exit":
             return false
@@ -165,7 +184,6 @@ public final class DeskConsole {
         case "queue":
             if let reply = request("QUEUE") { say(queueLines(reply)) }
         case "take":
-            if argument != nil && number == nil { return usage("take N") }
             take(number)
         case "transcript":
             guard let ticket = number ?? held else { return usage("transcript N (you hold no ticket)") }
@@ -290,6 +308,8 @@ public final class DeskConsole {
         switch event.code {
         case 602:
             return "#\(ticket) person: \(event.text ?? "")"
+        case 603:
+            return "#\(ticket): the person is back (they had lost the connection)."
         case 601:
             let who = event["helper"]
             let mine = who == helper

@@ -163,6 +163,21 @@ struct HandoffWireTests {
         }
     }
 
+    /// `stapje helper remove` while the helper is signed in: their next helper command finds them signed out.
+    @Test func aRemovedHelperIsSignedOutAtTheirNextCommand() async throws {
+        let (directory, tokens) = try await Self.dataDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await withHandoffServer(directory) { server in
+            let helper = try await helper(server, token: try #require(tokens["An"]))
+            #expect(try await exchange(helper, "QUEUE").last == "250 QUEUE open=0")
+            let database = try StoreDatabase.open(directory: directory, logger: Fixtures.logger)
+            #expect(try await HelperAccounts(database: database, logger: Fixtures.logger).remove(name: "An"))
+            let refused = try await exchange(helper, "QUEUE")
+            #expect(refused.last?.hasPrefix("530 AUTH-REQUIRED ") == true, "\(refused)")
+            #expect(try await exchange(helper, "TAKE 1").last?.hasPrefix("530 ") == true)
+        }
+    }
+
     @Test func twoHelpersTakingOneTicketExactlyOneWins() async throws {
         let (directory, tokens) = try await Self.dataDirectory(helpers: ["An", "Bo"])
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -144,7 +144,11 @@ struct HandoffStateMachineTests {
             let queue = store.queue(Self.timeouts)
             let (ticket, _) = try await queue.enqueue(request(), at: at(0))
             let assignment = try #require(try await queue.take(ticket.number, helper: "an", at: at(0)).assignment)
-            #expect(try await queue.heartbeat(helper: "an", at: at(50)) == 1)
+            // Only the tickets the heartbeat names (those its desk took) are renewed.
+            #expect(try await queue.heartbeat(helper: "an", tickets: [], at: at(50)) == 0)
+            #expect(try await queue.heartbeat(helper: "an", tickets: [ticket.number + 1], at: at(50)) == 0)
+            #expect(try await queue.heartbeat(helper: "bo", tickets: [ticket.number], at: at(50)) == 0)
+            #expect(try await queue.heartbeat(helper: "an", tickets: [ticket.number], at: at(50)) == 1)
             try await queue.appendTurn(ticket.number, by: .helper(assignment), text: "Dag, ik ben An.", at: at(100))
             #expect(try await queue.renewLease(assignment, at: at(150)).leaseUntil == at(210))
             try await queue.starterSeen(ticket.number, at: at(200))
@@ -162,7 +166,8 @@ struct HandoffStateMachineTests {
             let (ticket, _) = try await queue.enqueue(request(), at: at(0))
             if assigned { _ = try await queue.take(ticket.number, helper: "an", at: at(0)) }
             try await queue.appendTurn(ticket.number, by: .starter, text: "ben je daar?", at: at(30))
-            #expect(try await queue.heartbeat(helper: "an", at: at(149)) == (assigned ? 1 : 0))
+            #expect(
+                try await queue.heartbeat(helper: "an", tickets: [ticket.number], at: at(149)) == (assigned ? 1 : 0))
             #expect(try await queue.expire(at: at(149)).isEmpty)
             let transitions = try await queue.expire(at: at(150))
             #expect(transitions.map(\.cause) == [.starterGone])
@@ -191,7 +196,7 @@ struct HandoffStateMachineTests {
             let (ticket, _) = try await queue.enqueue(request(), at: at(0))
             _ = try await queue.take(ticket.number, helper: "an", at: at(590))
             try await queue.starterSeen(ticket.number, at: at(600))
-            try await queue.heartbeat(helper: "an", at: at(620))
+            try await queue.heartbeat(helper: "an", tickets: [ticket.number], at: at(620))
             #expect(try await queue.expire(at: at(650)).isEmpty)
         }
     }

@@ -40,6 +40,10 @@ struct DeskConsoleTests {
         desk.send("Hallo, ik ben An\n")
         #expect(try starter.event(615).text == "Hallo, ik ben An")
         try desk.expect("#\(ticket)> ")
+        // A sentence that starts with a command word is said, not run.
+        desk.send("Exit the settings app and open it again\n")
+        #expect(try starter.event(615).text == "Exit the settings app and open it again")
+        try desk.expect("#\(ticket)> ")
 
         let relayed = try starter.send("ASK ik vind de knop niet")
         #expect(relayed.code == 242)
@@ -59,6 +63,35 @@ struct DeskConsoleTests {
         desk.send("quit\n")
         #expect(desk.waitForExit() == 0)
         #expect(!desk.screen.contains(token))
+    }
+
+    /// A desk that crashes and is started again takes back the ticket its helper holds; until then nothing keeps
+    /// the ticket's lease, so a helper who never comes back does not keep the person waiting.
+    @Test func aDeskStartedAgainAfterACrashTakesBackItsTicket() throws {
+        let server = try ServeProcess(helpers: ["An"])
+        let token = try #require(server.tokens["An"])
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        let environment = StapjeBinary.environment(home: home.url, ["STAPJE_HELPER_TOKEN": token])
+        let starter = try LineClient(port: server.port)
+        try starter.send("HELLO starter STAPJE/1")
+        try starter.send("NEW lang=nl")
+        let ticket = try #require(try starter.send("HUMAN").number("ticket"))
+
+        let first = try PTYSession(arguments: ["desk", "--port", "\(server.port)"], environment: environment)
+        try first.expect("desk> ")
+        first.send("take \(ticket)\n")
+        try first.expect("#\(ticket)> ")
+        first.crash()
+        _ = first.waitForExit()
+
+        let again = try PTYSession(arguments: ["desk", "--port", "\(server.port)"], environment: environment)
+        try again.expect("You still hold #\(ticket)")
+        try again.expect("#\(ticket)> ")
+        again.send("Ik ben er nog\n")
+        #expect(try starter.event(615).text == "Ik ben er nog")
+        again.send("quit\n")
+        #expect(again.waitForExit() == 0)
     }
 
     @Test func theTokenIsAskedForUnseenAWrongOneIsRefusedAndOthersTicketsAreShown() throws {

@@ -180,7 +180,22 @@ extension Responder {
                 code: 530, keyword: "AUTH-REQUIRED", message: "helper commands need a sign-in first: AUTH <token>")
         }
         do {
+            // A helper removed since signing in (`stapje helper remove`) is signed out at once.
+            guard try await desk.accounts.exists(name: helper) else {
+                state.helper = nil
+                state.held = []
+                logger.notice(
+                    "removed helper signed out", metadata: ["connection": "\(state.id)", "helper": "\(helper)"])
+                return Response(
+                    code: 530, keyword: "AUTH-REQUIRED",
+                    message: "this helper account was removed; sign in again: AUTH <token>")
+            }
             var response = try await run(command, helper: helper, desk: desk, state: state, at: now)
+            switch command {
+            case .take(let number): state.held.insert(number)
+            case .release(let number), .resolve(let number): state.held.remove(number)
+            default: break
+            }
             response.events += await desk.announce(caller: state.id)
             return response
         } catch let error as TicketError {

@@ -164,13 +164,21 @@ public struct HandoffQueue: Sendable {
         return try await database.pool.write { db in try Self.renew(db, try Self.held(db, assignment), until: lease) }
     }
 
-    /// Renews the leases on every ticket `helper` holds (the desk's heartbeat); returns how many.
+    /// Renews the leases on the tickets `numbers` that `helper` holds (the heartbeat of the desk that took them);
+    /// returns how many. Only the desk that took a ticket keeps it: another desk of the same helper, or one started
+    /// again after a crash, renews nothing until it takes the ticket again, so a ticket whose desk died goes back to
+    /// the queue within the lease.
     @discardableResult
-    public func heartbeat(helper: String, at now: Date) async throws -> Int {
+    public func heartbeat(helper: String, tickets numbers: Set<Int>, at now: Date) async throws -> Int {
+        guard !numbers.isEmpty else { return 0 }
         let lease = now.addingTimeInterval(timeouts.helperLease.timeInterval)
+        let list = numbers.sorted().map(String.init).joined(separator: ",")
         return try await database.pool.write { db in
             try db.execute(
-                sql: "UPDATE ticket SET lease_until = MAX(lease_until, ?) WHERE state = 'assigned' AND helper = ?",
+                sql: """
+                    UPDATE ticket SET lease_until = MAX(lease_until, ?)
+                    WHERE state = 'assigned' AND helper = ? AND number IN (\(list))
+                    """,
                 arguments: [lease.timeIntervalSince1970, helper])
             return db.changesCount
         }

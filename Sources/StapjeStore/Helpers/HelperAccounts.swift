@@ -82,6 +82,13 @@ public struct HelperAccounts: Sendable {
         return removed
     }
 
+    /// Whether `name` is still a helper (a desk signed in before `remove` loses its rights at its next command).
+    public func exists(name: String) async throws -> Bool {
+        try await database.pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM helper WHERE name = ?)", arguments: [name]) ?? false
+        }
+    }
+
     /// Checks a token presented by `source` (a client address, say); limited after repeated failures.
     public func authenticate(token: String, from source: String, at now: Date) async throws -> Authentication {
         if let wait = limiter.wait(for: source, at: now) {

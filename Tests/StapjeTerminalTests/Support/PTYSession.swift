@@ -85,6 +85,9 @@ final class PTYSession {
     /// Sends SIGTERM.
     func terminate() { process.terminate() }
 
+    /// SIGKILL: the program gets no chance to tidy up, as when it crashes.
+    func crash() { _ = Glibc.kill(process.processIdentifier, SIGKILL) }
+
     /// Waits for the program to end and returns its exit status; kills it after `patience`.
     func waitForExit(within patience: Duration = PTYSession.patience) -> Int32? {
         let deadline = ContinuousClock.now + patience
