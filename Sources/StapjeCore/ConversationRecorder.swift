@@ -1,4 +1,5 @@
 import Foundation
+import StapjePrivacy
 public import StapjeText
 
 /// What anonymous statistics learn from one reply: its kind, topic and language, never who asked.
@@ -76,7 +77,9 @@ public struct ConversationRecord: Sendable, Hashable {
         if !typed.isEmpty, !typed.hasPrefix("/"), Int(typed) == nil, !notUnderstood,
             reply.kind == .fallback || reply.kind == .clarify
         {
-            unanswered = Conversation.redacted(typed)
+            // Kept for curators for weeks: besides the data no one may type, nothing that says who asked (a name,
+            // a date of birth, an address), which people give freely ("ik ben Fatima, ik woon ...").
+            unanswered = PersonalDetails.mask(Conversation.redacted(typed))
         }
         self.init(
             at: at, site: site, language: reply.language, kind: reply.kind, topic: topic,

@@ -27,10 +27,41 @@ struct YAMLProblem: Error {
     var line: Int
     var message: String
 
-    /// A syntax error, worded as the content checker has always worded them.
+    /// A syntax error: libyaml's words in brackets, then what they most often mean for a curator who is no
+    /// programmer ("mapping values are not allowed in this context" is a ": " inside a value).
     static func syntax(line: Int, _ problem: String) -> YAMLProblem {
-        YAMLProblem(
-            line: max(line, 1), message: "this is not valid YAML (\(problem)); check the indentation and quotes")
+        YAMLProblem(line: max(line, 1), message: "this is not valid YAML (\(problem)); " + advice(problem))
+    }
+
+    /// What a libyaml problem most often means, in plain words.
+    static func advice(_ problem: String) -> String {
+        let known: [(String, String)] = [
+            (
+                "cannot start any token",
+                "a tab at the start of a line (use spaces), or a value that starts with @, `, % or another sign (put the value in quotes)"
+            ),
+            (
+                "mapping values are not allowed",
+                "a ': ' inside a value (put the value in quotes), or a line indented too far"
+            ),
+            (
+                "could not find expected ':'",
+                "a line without ':' where `key: value` is expected, or a quote or bracket left open above it"
+            ),
+            (
+                "unexpected end of stream",
+                "the file ends inside a quote or a bracket: close the quote (\" or ') or bracket opened above"
+            ),
+            ("did not find expected key", "a line indented differently from the lines around it, or a quote left open"),
+            (
+                "did not find expected '-' indicator",
+                "each line of a list starts with '- ' at the same indentation; a value that starts with [ or { needs quotes"
+            ),
+            ("tag", "a value that starts with '!' (put the value in quotes)"),
+            ("alphabetic or numeric character", "a value that starts with * or & (put the value in quotes)"),
+            ("appears twice", "the same key twice in one list: remove or rename one of them"),
+        ]
+        return known.first { problem.contains($0.0) }?.1 ?? "check the indentation and quotes"
     }
 }
 

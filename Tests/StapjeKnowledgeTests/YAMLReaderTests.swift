@@ -181,7 +181,8 @@ struct YAMLReaderTests {
         _ = reader.parse("b: 1\na: 2\nb: 3\na: 4\n")
         #expect(
             reader.diagnostics.map(\.description) == [
-                "t.yaml:2: error: this is not valid YAML (the key a, b appears twice); check the indentation and quotes"
+                "t.yaml:2: error: this is not valid YAML (the key a, b appears twice); the same key twice in one list: "
+                    + "remove or rename one of them"
             ])
     }
 
@@ -210,8 +211,7 @@ struct YAMLReaderTests {
             default:
                 return nil
             }
-            return
-                "\(file):\(lineOffset + line): error: this is not valid YAML (\(problem)); check the indentation and quotes"
+            return "\(file):\(lineOffset + line): error: " + YAMLProblem.syntax(line: line, problem).message
         } catch {
             return nil
         }
