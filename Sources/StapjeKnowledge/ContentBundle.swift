@@ -47,6 +47,9 @@ public struct ContentBundle: Sendable {
     public var stems: [Language: [String: String]] = [:]
     /// The assistant's own words by language.
     public var messages: [Language: Messages]
+    /// Files that could not be read at all (not valid YAML, not UTF-8), relative to the content directory: their
+    /// own error says so, and the checks that would miss what they hold say nothing more.
+    public var unreadable: Set<String> = []
 
     /// Creates a bundle.
     public init(

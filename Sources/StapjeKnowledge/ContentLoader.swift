@@ -55,8 +55,14 @@ public struct ContentLoader: Sendable {
             return Result(bundle: bundle, diagnostics: diagnostics, isContent: false)
         }
         let jobs = [Job.curriculum] + answerJobs() + messageJobs() + intentJobs()
-        for outcome in concurrently ? concurrentMap(jobs, perform) : jobs.map(perform) {
+        let outcomes = concurrently ? concurrentMap(jobs, perform) : jobs.map(perform)
+        for (job, outcome) in zip(jobs, outcomes) {
             diagnostics += outcome.diagnostics
+            if let file = job.file, outcome.readNothing,
+                outcome.diagnostics.contains(where: { $0.severity == .error && $0.location.file == file })
+            {
+                bundle.unreadable.insert(file)
+            }
             merge(outcome.piece, into: &bundle, &diagnostics)
         }
         for language in bundle.intents.keys { bundle.intents[language]?.sort { $0.id < $1.id } }
@@ -72,6 +78,15 @@ public struct ContentLoader: Sendable {
         case intentFolder(Language)
         case intents(file: String, name: String, language: Language)
         case problem(Diagnostic)
+
+        /// The file the job reads, relative to the content directory.
+        var file: String? {
+            switch self {
+            case .curriculum: "faq/topics.yaml"
+            case .answer(let file, _, _), .messages(let file, _), .intents(let file, _, _): file
+            case .intentFolder, .problem: nil
+            }
+        }
     }
 
     /// What one job found, before it is added to the bundle.
@@ -92,6 +107,15 @@ public struct ContentLoader: Sendable {
     struct Outcome: Sendable {
         var piece: Piece
         var diagnostics: [Diagnostic]
+
+        /// Whether the job's file gave nothing at all (it could not be read or parsed).
+        var readNothing: Bool {
+            switch piece {
+            case .nothing: true
+            case .curriculum(let curriculum): curriculum.topics.isEmpty
+            default: false
+            }
+        }
     }
 
     func perform(_ job: Job) -> Outcome {

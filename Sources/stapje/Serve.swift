@@ -150,7 +150,7 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "stapje.server")
-        let conversation = try contentOptions.load()
+        let conversation = try contentOptions.loadChecked()
         var store: StoreDatabase?
         if noQueue {
             logger.info("no handoff queue (--no-queue): requests for a person are not kept")

@@ -23,7 +23,10 @@ struct ContentOptions: ParsableArguments {
     @Option(name: .long, help: "The content directory (holding faq/ and intents/). Default: the bundled content.")
     var content: String?
 
-    /// Loads and compiles the content, or fails with the checker's first errors.
+    /// Loads and compiles the content, or fails with the checker's first errors. Content that loads with errors
+    /// (a file that is not valid YAML, a pattern that does not compile) is used as far as it goes, with a warning
+    /// on standard error: a topic whose file could not be read is simply missing, and a curator trying `why` or
+    /// `ask` on it must know why.
     func load() throws -> Conversation {
         let root = ContentLocator.resolve(content)
         let loaded = ContentLoader(root: root).load()
@@ -32,7 +35,33 @@ struct ContentOptions: ParsableArguments {
             throw ValidationError(
                 "no content in \(root): \(errors.first?.description ?? "run `stapje check --content \(root)`")")
         }
-        return Conversation(content: loaded.bundle)
+        let conversation = Conversation(content: loaded.bundle)
+        let all = errors + conversation.matcher.diagnostics.filter { $0.severity == .error }
+        if let first = all.first {
+            FileHandle.standardError.write(
+                Data(
+                    ("stapje: warning: the content has \(Check.count(all.count, "error")), so some of it is missing "
+                        + "(the first: \(first)); `stapje check --content \(root)` lists them\n").utf8))
+        }
+        return conversation
+    }
+
+    /// Loads the content and checks it fully (as `stapje check` does, test sentences too), or fails with its
+    /// errors: the server starts only on content that its own reload (SIGHUP) would accept.
+    func loadChecked() throws -> Conversation {
+        let root = ContentLocator.resolve(content)
+        let report = ContentChecker(root: root).run()
+        let errors = report.errors
+        guard errors.isEmpty, !report.bundle.topics.isEmpty else {
+            let shown = errors.prefix(5).map { "  \($0)\n" }.joined()
+            FileHandle.standardError.write(
+                Data(
+                    ("stapje: the content in \(root) has \(Check.count(errors.count, "error")); the server does not "
+                        + "start on content that does not check. `stapje check --content \(root)` lists them all.\n"
+                        + shown).utf8))
+            throw ExitCode.failure
+        }
+        return Conversation(content: report.bundle, matcher: report.matcher)
     }
 }
 

@@ -112,6 +112,20 @@ struct CLITests {
         #expect(output.contains("FAILED"))
     }
 
+    /// Content with errors: the server does not start on it (its reload would refuse it too), and the commands
+    /// that answer questions say that some of it is missing.
+    @Test(.timeLimit(.minutes(1))) func brokenContentStopsTheServerAndWarnsTheOthers() throws {
+        let broken = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("StapjeKnowledgeTests/Fixtures/broken").path
+        let (status, output) = try Self.run(["serve", "--content", broken, "--port", "0", "--no-queue"])
+        #expect(status == 1)
+        #expect(output.contains("the server does not start on content that does not check"))
+        #expect(!output.contains("listening"))
+        let (asked, answer) = try Self.run(["ask", "--content", broken, "hallo"])
+        #expect(asked == 0)
+        #expect(answer.contains("stapje: warning: the content has "))
+    }
+
     @Test func evalPrintsTheFigures() throws {
         let set = FileManager.default.temporaryDirectory.appendingPathComponent("stapje-eval-\(UUID()).tsv")
         defer { try? FileManager.default.removeItem(at: set) }

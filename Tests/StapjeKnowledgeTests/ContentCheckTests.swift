@@ -20,7 +20,6 @@ struct ContentCheckTests {
         ("faq/ghost.topic/nl.md:1", "'ghost.topic' is not a topic"),
         ("faq/topics.yaml:4", "unknown region 'XX'"),
         ("faq/topics.yaml:4", "topic 'trains.times' has no answer in nl"),
-        ("faq/topics.yaml:3", "topic 'jobs.cv' has no intents in en"),
         ("faq/conversation/en.yaml:0", "the conversation words are missing"),
         ("faq/conversation/nl.yaml:0", "the key 'greeting' is missing"),
         ("intents/en/jobs.cv.yaml:5", "not valid YAML"),
@@ -87,6 +86,31 @@ struct ContentCheckTests {
         let loaded = ContentLoader(root: "/nonexistent/stapje").load()
         #expect(loaded.diagnostics.first?.message.contains("does not exist") == true)
         #expect(loaded.diagnostics.count == 1 && !loaded.isContent)
+    }
+
+    /// A file that cannot be read is reported once: the checks that miss what it holds say nothing more (a
+    /// curriculum with one bad byte had buried its own error under an error for every answer and intent file).
+    @Test(arguments: [
+        ("faq/topics.yaml", Data("# caf".utf8) + Data([0xE9, 0x0A])),  // "café" in Latin-1
+        ("intents/nl/jobs.cv.yaml", Data("\tcv: 4\n".utf8)),
+    ])
+    func anUnreadableFileIsReportedOnce(file: String, appended: Data) throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("unreadable-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: copy) }
+        try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+        for folder in ["faq", "intents"] {
+            try FileManager.default.copyItem(
+                at: URL(fileURLWithPath: ContentLocator.bundled).appendingPathComponent(folder),
+                to: copy.appendingPathComponent(folder))
+        }
+        let url = copy.appendingPathComponent(file)
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: appended)
+        try handle.close()
+        let report = ContentChecker(root: copy.path).run()
+        #expect(report.errors.count == 1, "\(report.errors.prefix(5))")
+        #expect(report.errors.first?.location.file == file)
     }
 
     /// A folder that is no content (a curator pointing `--content` one level too high or too low) gets one line
