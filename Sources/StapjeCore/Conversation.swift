@@ -98,11 +98,30 @@ public struct Conversation: Sendable {
         if askedIfItWorked, let (stays, works) = lastStepAnswer(text, session: session) {
             return works ? (stays, chat("worked", session: stays)) : notWorking(stays)
         }
+        // Words in another script ("مرحبا", "привет"): not a question not understood, but a language Stapje does
+        // not speak; it says which it speaks, in each of them (the session's first), since none may be the person's.
+        if Self.writtenInAnotherScript(text) {
+            var reply = Reply(kind: .chat, language: session.language, region: session.region)
+            let languages = [session.language] + content.languages.filter { $0 != session.language }
+            reply.texts = languages.map { content.words($0).text("language_choice") }
+            return (session, reply)
+        }
         // "stap 3", "la dernière étape", "show me step 2 again": that step of the answer on screen.
         if session.topic != nil, let step = lexicon.steps.step(in: tokens) {
             return go(to: step, session: session)
         }
         return question(text, tokens: tokens, session: session)
+    }
+
+    /// Whether the letters of `text` (two at least) are all outside the Latin script.
+    static func writtenInAnotherScript(_ text: String) -> Bool {
+        var letters = 0
+        for scalar in text.unicodeScalars where scalar.properties.isAlphabetic {
+            // Basic Latin to Latin Extended-B, IPA, and Latin Extended Additional: the scripts of nl, fr and en.
+            if scalar.value < 0x02B0 || (0x1E00...0x1EFF).contains(scalar.value) { return false }
+            letters += 1
+        }
+        return letters >= 2
     }
 
     /// Removes control characters and cuts the input to `maximumInput` characters.
@@ -564,7 +583,10 @@ public struct Conversation: Sendable {
         let list: [String]
         switch session.pending {
         case .clarification(let ids), .followUps(let ids): list = ids
-        default: return question(String(number), session: session)
+        default:
+            // No list on screen, but an answer is: a number is the step it names ("2" after "Stap 1 van 7").
+            if session.topic != nil && number >= 1 { return go(to: .number(number), session: session) }
+            return question(String(number), session: session)
         }
         guard number >= 1 && number <= list.count else {
             var reply = Reply(kind: .chat, language: session.language, region: session.region)
