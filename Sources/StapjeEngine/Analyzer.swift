@@ -298,7 +298,17 @@ struct Analyzer: Sendable {
                 result.append(unknown(token, stem: stem))
                 continue
             }
-            switch typos.lookup(token.folded) {
+            var outcome = typos.lookup(token.folded)
+            // Equally close words with one stem ("passwors": password / passwords) are one word to match: no real
+            // doubt, so the typo is corrected to the first of them.
+            if case .ambiguous(let candidates) = outcome, let first = candidates.first {
+                let stemOf = { (word: String) in self.entries[word]?.stem ?? self.stemmer.stem(word) }
+                let firstStem = stemOf(first)
+                if candidates.dropFirst().allSatisfy({ stemOf($0) == firstStem }) {
+                    outcome = .corrected(to: first, distance: 0)
+                }
+            }
+            switch outcome {
             case .corrected(let word, _):
                 notes.corrections.append("\(token.folded) → \(word)")
                 result.append(

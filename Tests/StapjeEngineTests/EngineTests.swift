@@ -147,6 +147,33 @@ struct EngineTests {
         #expect(result.explanation.notes.corrections.contains("wachtwoort → wachtwoord"))
     }
 
+    /// Equally close words with one stem are one word to match: "passwors" (password / passwords) is corrected.
+    /// Equally close words with different stems are still a guess, and refused.
+    @Test func aTieBetweenFormsOfOneWordIsNoGuess() {
+        let bundle = ContentBundle(
+            languages: [.en],
+            intents: [
+                .en: [
+                    Fixture.rules(
+                        "account.passwords", .en, keywords: ["password": 4, "passwords": 4, "forgot": 2],
+                        examples: ["forgot my password", "new passwords"]),
+                    Fixture.rules(
+                        "docs.print", .en, keywords: ["printer": 4, "printed": 2],
+                        examples: ["my printer is offline", "I printed the form"]),
+                ]
+            ])
+        let matcher = Matcher(bundle: bundle)
+        let english = MatchContext(language: .en, explicitLanguage: true)
+        let forms = matcher.match("forgot my passwors", context: english)
+        #expect(forms.explanation.notes.ambiguous.isEmpty)
+        #expect(forms.explanation.notes.corrections == ["passwors → password"])
+        #expect(forms.intent == "account.passwords")
+        // "printeq" is one edit from "printer" and from "printed", whose stems differ: still no guess.
+        let words = matcher.match("printeq", context: english)
+        #expect(words.explanation.notes.corrections.isEmpty)
+        #expect(words.explanation.notes.ambiguous == ["printeq: printed / printer"])
+    }
+
     @Test func shortWordsAreNotCorrected() {
         // "rain" is one edit from "train", but four letters allow no edit: no guess.
         let result = matcher.match("rain tomorrow", context: MatchContext(language: .en, explicitLanguage: true))
