@@ -37,6 +37,11 @@ public final class HubChat {
         public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
     }
 
+    /// What a person is told when the hub goes away: shown at once, and again by the face that carries on.
+    public static func lostNotice(language: Language) -> String {
+        HubWords.lost(language: language)
+    }
+
     /// How a run ended.
     public enum Outcome: Sendable, Equatable {
         /// The person (or the administrator) ended the program.

@@ -57,7 +57,9 @@ public final class TerminalChat {
     /// Runs until the person quits (or, in kiosk mode, until SIGTERM or the admin keys).
     ///
     /// - Throws: ``LineEditor/AlreadyInUse`` or ``LineEditor/HistoryFileError`` before anything is shown.
-    public func run() throws {
+    /// Runs until the person (or the administrator) ends it. `notice`, when given, is shown first, after the
+    /// kiosk's screen is cleared: a kiosk that lost its hub tells the person so on the screen they keep.
+    public func run(notice: String? = nil) throws {
         let completions = CompletionList(
             content: conversation.content,
             faceCommands: options.kiosk
@@ -73,6 +75,7 @@ public final class TerminalChat {
         if let path = options.historyFile { try editor.loadHistory(from: path) }
 
         if options.kiosk { device.clear() }
+        if let notice { show(renderer.note(notice)) }
         show(renderer.welcome(conversation, session: session))
         idleTimer.reset(lastInput: editor.lastInput)
 

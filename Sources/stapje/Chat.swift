@@ -57,12 +57,17 @@ struct Chat: ParsableCommand {
         }
         let running = try statistics.open(kiosk: terminalOptions.kiosk, site: hubOptions.site)
         defer { running?.stop() }
-        if try hubOptions.runOnHub(conversation: conversation, session: session, options: terminalOptions) { return }
+        var lostNotice: String?
+        if try hubOptions.runOnHub(
+            conversation: conversation, session: session, options: terminalOptions, lostNotice: &lostNotice)
+        {
+            return
+        }
         if isatty(STDIN_FILENO) == 1 {
             try TerminalChat(
                 conversation: conversation, freshSession: session, options: terminalOptions,
                 recording: running?.recording
-            ).run()
+            ).run(notice: lostNotice)
             return
         }
         PlainChat(conversation: conversation, freshSession: session, recording: running?.recording).run(

@@ -26,7 +26,11 @@ struct HubOptions: ParsableArguments {
 
     /// Runs the kiosk on the hub when one is given; false when the caller should run standalone (no hub asked for,
     /// no terminal, or the hub could not be reached or went away, which the person and standard error are told).
-    func runOnHub(conversation: Conversation, session: Session, options: TerminalOptions) throws -> Bool {
+    /// When it went away during the run, `lostNotice` is what the person must still see once the screen is drawn
+    /// again.
+    func runOnHub(
+        conversation: Conversation, session: Session, options: TerminalOptions, lostNotice: inout String?
+    ) throws -> Bool {
         guard let text = hub, let hub = HubChat.Hub(text) else { return false }
         guard isatty(STDIN_FILENO) == 1 else {
             note("hub mode needs a terminal; answering on its own")
@@ -47,6 +51,7 @@ struct HubOptions: ParsableArguments {
             return false
         case .lost(let reason):
             note("lost the hub at \(hub) (\(reason)); carrying on on its own")
+            lostNotice = HubChat.lostNotice(language: session.language)
             return false
         }
     }

@@ -98,6 +98,24 @@ struct HubChatTests {
         #expect(kiosk.waitForExit() == 0)
     }
 
+    /// In kiosk mode the screen is cleared for the standalone kiosk: the note that the helpers are gone is shown
+    /// again on the new screen, before the welcome, instead of vanishing with the old one.
+    @Test func aKioskScreenClearedAfterLosingItsHubStillSaysSo() throws {
+        let server = try ServeProcess(helpers: [])
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        let kiosk = try PTYSession(
+            arguments: ["--hub", "127.0.0.1:\(server.port)", "--lang", "nl", "--kiosk", "--no-stats"],
+            environment: StapjeBinary.environment(home: home.url))
+        try kiosk.expectPrompt()
+        server.stop()
+        try kiosk.expect("lost the hub at 127.0.0.1:\(server.port)")
+        let redrawn = try kiosk.expect("Hallo!")
+        #expect(redrawn.contains("De verbinding met de helpers is weg."), "\(redrawn)")
+        kiosk.terminate()
+        _ = kiosk.waitForExit()
+    }
+
     @Test func anUnreachableHubIsSaidPlainlyAndTheKioskAnswersOnItsOwn() throws {
         let home = try TemporaryDirectory()
         defer { home.remove() }
