@@ -138,9 +138,15 @@ struct Responder: Sendable {
             let (next, reply) = send(Self.coreCommands[move] ?? "/repeat")
             return await finish(reply, from: served, session: next, input: move.rawValue, token: token, state: &state)
         case .follow(let number):
+            let count: Int
             switch session.pending {
-            case .clarification, .followUps: break
+            case .clarification(let ids), .followUps(let ids): count = ids.count
             default: return Self.badSequence("there is no numbered list now; ASK a question first")
+            }
+            // A number past the list is refused as a number out of range is, not answered with a 2xx that did nothing.
+            guard number <= count else {
+                return Response(
+                    code: 501, keyword: "SYNTAX", message: "the list has \(count) options: FOLLOW 1 to \(count)")
             }
             let (next, reply) = send(String(number))
             return await finish(reply, from: served, session: next, input: String(number), token: token, state: &state)

@@ -89,6 +89,8 @@ struct ProtocolTests {
             #expect(final.code == "213" && final.parameters["step"] == "\(total)/\(total)")
             let options = try #require(final.parameters["options"].flatMap { Int($0) })
             #expect(options >= 1)
+            let past = try await exchange(client, "FOLLOW \(options + 1)").final
+            #expect(past.code == "501", "a number past the list did nothing: no 2xx")
             (_, final) = try await exchange(client, "FOLLOW 1")
             #expect(final.code == "210")
             let followed = try #require(final.parameters["topic"])
@@ -125,7 +127,7 @@ struct ProtocolTests {
             #expect(final.parameters["questions"] == "1")
             #expect(final.parameters["handoffs"] == "1")
             #expect(final.parameters["answers.answer"] == "2")
-            #expect(final.parameters["errors"] == "10")
+            #expect(final.parameters["errors"] == "11")
 
             (lines, final) = try await exchange(client, "END")
             #expect(final.code == "250" && final.keyword == "ENDED")
