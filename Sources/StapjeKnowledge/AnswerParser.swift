@@ -71,6 +71,7 @@ struct AnswerParser {
         defer { diagnostics += yaml.diagnostics }
         guard let node = yaml.parse(header, lineOffset: 1) else { return false }
         var sawID = false
+        var sawLanguage = false
         for (key, value) in yaml.pairs(node, what: "the header", offset: 1) {
             let line = 1 + value.line
             switch key {
@@ -81,6 +82,7 @@ struct AnswerParser {
                     yaml.error(line: line, "the id '\(id)' does not match the folder name '\(folderID)'")
                 }
             case "lang":
+                sawLanguage = true
                 if value.string != language.rawValue {
                     yaml.error(line: line, "lang is '\(value.string ?? "")' but the file is \(language.rawValue).md")
                 }
@@ -98,6 +100,7 @@ struct AnswerParser {
             }
         }
         if !sawID { yaml.error(line: 2, "the header needs `id: \(folderID)`") }
+        if !sawLanguage { yaml.error(line: 2, "the header needs `lang: \(language.rawValue)`") }
         return true
     }
 

@@ -480,7 +480,15 @@ public struct ContentLoader: Sendable {
             }
             for (name, words) in yaml.pairs(value, what: "concepts") {
                 var phrasesReader = YAMLReader(file: yaml.file)
-                let phrases = phrasesReader.strings(words, what: "concept '\(name)'").map(\.value)
+                let located = phrasesReader.strings(words, what: "concept '\(name)'")
+                // A concept's words are words: "@docs-scan" in a list would match nothing, without a word of warning.
+                for phrase in located where phrase.value.hasPrefix("@") {
+                    phrasesReader.error(
+                        line: phrase.location.line,
+                        "'\(phrase.value)' in concept '\(name)': a concept cannot name another concept; write its words here"
+                    )
+                }
+                let phrases = located.map(\.value)
                 let set = ConceptSet(name: name, language: language, phrases: phrases, location: yaml.location(words))
                 sets.append((set, phrasesReader.diagnostics))
             }

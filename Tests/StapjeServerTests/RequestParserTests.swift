@@ -20,6 +20,7 @@ struct RequestParserTests {
             .new(.init(lang: "fr", region: "BXL", channel: "kiosk", site: "bib-1")), nil
         ),
         ("RESUME ABCD-EFGH-JKLM-NPQR since=4", .resume(token: "ABCD-EFGH-JKLM-NPQR", since: 4), nil),
+        ("RESUME abcd-efgh-jklm-npqr", .resume(token: "ABCD-EFGH-JKLM-NPQR", since: nil), nil),
         ("LANG nl", .lang("nl"), nil),
         ("REGION wal", .region("wal"), nil),
         ("ASK  hoe maak ik een e-mailadres?  ", .ask("hoe maak ik een e-mailadres?"), nil),

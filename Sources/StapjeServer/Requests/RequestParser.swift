@@ -261,7 +261,8 @@ struct RequestParser: Sendable {
             }
             since = value
         }
-        return .success(.resume(token: String(words[0]), since: since))
+        // Tokens are written in capitals without look-alikes; a person typing one back may use lower case.
+        return .success(.resume(token: words[0].uppercased(), since: since))
     }
 
     func ask(_ text: Substring) -> Result<Command, ProtocolError> {
@@ -383,7 +384,7 @@ struct RequestParser: Sendable {
                 return .failure(.syntax(#"RESUME needs "token""#))
             }
             guard request.since.map({ $0 >= 0 }) ?? true else { return .failure(.syntax(#""since" is 0 or more"#)) }
-            return .success(.resume(token: token, since: request.since))
+            return .success(.resume(token: token.uppercased(), since: request.since))
         case "ASK":
             return ask(Self.trimmed(word(request.text) ?? ""))
         case "FOLLOW":
