@@ -127,7 +127,9 @@ struct Responder: Sendable {
         switch command {
         case .ask(let text):
             stats.record { $0.questions += 1 }
-            if let desk, let ticket = entry.ticket, let relayed = await relay(text, ticket: ticket, desk: desk) {
+            if let desk, let ticket = entry.ticket,
+                let relayed = await relay(text, ticket: ticket, desk: desk, language: session.language)
+            {
                 return relayed
             }
             let (next, reply) = send(text)

@@ -224,7 +224,9 @@ public final class HubChat {
         let language = reply["lang"].flatMap(Language.init(rawValue:)) ?? session.language
         switch reply.code {
         case 242:
-            return renderer.note(HubWords.relayed(language: language))
+            // The privacy lesson comes as a line of the reply when the message held what no one may ask for.
+            return renderer.render(lines: reply.lines, language: language, position: nil, titled: false)
+                + renderer.note(HubWords.relayed(language: language))
         case 241:
             // A hub without a queue pages nobody: say where to find a person, as a kiosk on its own does.
             return renderer.render(

@@ -118,7 +118,7 @@ extension Responder {
 
     /// While a helper holds the ticket the bot is silent: the starter's words go to the helper. Nil when the
     /// ticket is still waiting (the bot answers meanwhile).
-    func relay(_ text: String, ticket number: Int, desk: HandoffDesk) async -> Response? {
+    func relay(_ text: String, ticket number: Int, desk: HandoffDesk, language: Language) async -> Response? {
         let ticket: Ticket?
         do {
             ticket = try await desk.queue.ticket(number)
@@ -139,9 +139,14 @@ extension Responder {
             code: 602, keyword: "STARTER", sequence: Int(turn.id), parameters: [.init("ticket", number)],
             message: turn.text)
         for id in desk.helperConnections(watching: false, named: ticket.helper) { desk.send([event], to: id) }
-        return Response(
+        var response = Response(
             code: 242, keyword: "RELAYED", parameters: [.init("ticket", number)],
             message: "your helper reads this")
+        // The helper sees a placeholder for what no one may be asked for; the person is told, as the bot tells them.
+        if redacted != text, !Self.redactor.detector.findings(in: text).isEmpty {
+            response.lines = [content.served.conversation.content.words(language).text("privacy_lesson")]
+        }
+        return response
     }
 
     // MARK: - Helpers
