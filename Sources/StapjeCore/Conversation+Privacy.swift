@@ -19,13 +19,27 @@ extension Conversation {
     /// 1234, hoe betaal ik online?" → "hoe betaal ik online?"), so the raw values reach neither the engine nor its
     /// explanation in `Reply.match`. When nothing else was understood, the lesson is the whole reply and no
     /// miss is counted: the person said something, just not something to keep.
+    /// The lesson that fits what was typed: a PIN, a password, a code or a card number must never be typed, and
+    /// nobody may ask for them (`privacy_lesson`); a phone number, an e-mail address, an account or national number
+    /// are the person's own details, which Stapje's answers sometimes tell them to type elsewhere: they are just not
+    /// needed here (`privacy_lesson_personal`).
+    public static func lessonKey(_ findings: [SensitiveData]) -> String {
+        let secret = findings.contains { finding in
+            switch finding.kind {
+            case .secret, .oneTimeCode, .readerCode, .paymentCard: true
+            default: false
+            }
+        }
+        return secret ? "privacy_lesson" : "privacy_lesson_personal"
+    }
+
     func withheld(_ findings: [SensitiveData], in text: String, session: Session) -> (Session, Reply) {
         let rest = Self.redactor.remainder(findings, in: text)
         if rest.contains(where: \.isLetter) {
             let (next, routed) = route(rest, session: session)
             if routed.kind != .fallback {
                 var reply = routed
-                reply.texts.insert(content.words(reply.language).text("privacy_lesson"), at: 0)
+                reply.texts.insert(content.words(reply.language).text(Self.lessonKey(findings)), at: 0)
                 reply.events.insert(.sensitiveDataWithheld, at: 0)
                 return (next, reply)
             }
@@ -41,7 +55,7 @@ extension Conversation {
             if !session.languageSettled { session.language = language }
         }
         var reply = Reply(kind: .chat, language: language, region: session.region)
-        reply.texts = [content.words(language).text("privacy_lesson")]
+        reply.texts = [content.words(language).text(Self.lessonKey(findings))]
         reply.events = [.sensitiveDataWithheld]
         return (session, reply)
     }

@@ -18,7 +18,8 @@ public struct Messages: Sendable {
         "helper_notes", "related", "sources", "last_checked", "region_variant", "handoff_requested",
         "handoff_standalone", "handoff_cancelled", "handoff_offer_declined", "greeting", "thanks", "goodbye",
         "capabilities", "capabilities_commands", "not_helpful", "language_switched", "language_choice",
-        "region_switched", "region_question", "privacy_lesson", "idle_warning", "wiped", "empty_input", "error_input",
+        "region_switched", "region_question", "privacy_lesson", "privacy_lesson_personal", "idle_warning", "wiped",
+        "empty_input", "error_input",
         "yes_words", "no_words", "regions", "region_words", "language_words", "categories", "step_words",
         "step_ordinals", "step_cardinals", "step_request_words",
     ]

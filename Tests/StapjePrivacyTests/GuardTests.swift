@@ -11,8 +11,10 @@ struct GuardTests {
     static let conversation = Conversation(content: ContentLoader(root: ContentLocator.bundled).load().bundle)
     static let time = Date(timeIntervalSince1970: 1_800_000_000)
 
-    static func lesson(_ language: Language) -> String {
-        conversation.content.words(language).text("privacy_lesson")
+    /// The lesson about secrets (a PIN, a password, a code), or with `personal` the one about the person's own
+    /// details (a phone number, an e-mail address, an account or national number), which are just not needed here.
+    static func lesson(_ language: Language, personal: Bool = false) -> String {
+        conversation.content.words(language).text(personal ? "privacy_lesson_personal" : "privacy_lesson")
     }
 
     /// What the person types, the language of the lesson, and the topic answered after it (nil: the lesson alone).
@@ -29,16 +31,24 @@ struct GuardTests {
         ("my PIN is 1234, how do I block my card?", .en, "safety.card-stop"),
     ]
 
+    /// The turns that give the person's own details rather than a secret.
+    static let personal: Set<String> = [
+        "mijn rijksregisternummer is 85.07.30-033.28", "0471 23 45 67", "mon numéro de téléphone est le 0471 23 45 67",
+        "my phone number is +32 471 23 45 67",
+    ]
+
     @Test(arguments: turns)
     func theLessonComesFirstInThePersonsLanguage(_ text: String, _ language: Language, _ topic: String?) {
         let (session, reply) = Self.conversation.respond(to: text, in: Session(), at: Self.time)
-        #expect(reply.texts.first == Self.lesson(language))
+        #expect(reply.texts.first == Self.lesson(language, personal: Self.personal.contains(text)))
         #expect(reply.language == language)
         #expect(reply.events.contains(.sensitiveDataWithheld))
         #expect(reply.topic == topic)
         #expect(session.missedCount == 0)
         let shown = ReplyText(content: Self.conversation.content).lines(reply)
-        #expect(shown.first == Self.lesson(language), "the lesson is rendered before the answer")
+        #expect(
+            shown.first == Self.lesson(language, personal: Self.personal.contains(text)),
+            "the lesson is rendered before the answer")
     }
 
     @Test(arguments: [

@@ -143,8 +143,11 @@ extension Responder {
             code: 242, keyword: "RELAYED", parameters: [.init("ticket", number)],
             message: "your helper reads this")
         // The helper sees a placeholder for what no one may be asked for; the person is told, as the bot tells them.
-        if redacted != text, !Self.redactor.detector.findings(in: text).isEmpty {
-            response.lines = [content.served.conversation.content.words(language).text("privacy_lesson")]
+        let findings = redacted != text ? Self.redactor.detector.findings(in: text) : []
+        if !findings.isEmpty {
+            response.lines = [
+                content.served.conversation.content.words(language).text(Conversation.lessonKey(findings))
+            ]
         }
         return response
     }
