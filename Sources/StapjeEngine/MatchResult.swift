@@ -279,6 +279,8 @@ enum Decision: Sendable, Hashable {
     /// example of `intent` (`example` against `secondExample`).
     case closerExample(intent: String, score: Double, example: Double, second: String, secondExample: Double)
     case betweenThresholds(score: Double)
+    /// Close enough to ask about, but each intent that could be offered was cut by one of its excludes.
+    case excludedOnly(intents: [String])
     /// Read back from a written explanation.
     case written(String)
 
@@ -301,6 +303,9 @@ enum Decision: Sendable, Hashable {
                 + "an example of \(intent) (\(Self.hundredths(example)) against \(Self.hundredths(secondExample)))"
         case .betweenThresholds(let score):
             "best score \(Self.hundredths(score)) is between the thresholds: ask which is meant"
+        case .excludedOnly(let intents):
+            "close enough to ask about, but \(intents.joined(separator: ", ")) "
+                + "\(intents.count == 1 ? "was" : "were") cut by an exclude: not meant, so not offered"
         case .written(let text): text
         }
     }

@@ -1037,8 +1037,18 @@ final class LanguageModel: Sendable {
             let ranked = top.map {
                 (id: intents[Int($0.position)].id, score: $0.score, total: $0.total, example: $0.best)
             }
-            let (kind, alternatives, decision) = Self.decide(
+            var (kind, alternatives, decision) = Self.decide(
                 ranked, configuration: thresholds, empty: messageIDs.isEmpty)
+            if kind == .clarify, top.contains(where: { $0.exclude != -1 }) {
+                // An intent cut by one of its excludes is not meant (docs/CONTENT.md): it is not offered either.
+                // "can I print my fingerprint" had got "Do you mean: 1. Print a document?".
+                let cut = Set(top.filter { $0.exclude != -1 }.map { intents[Int($0.position)].id })
+                alternatives.removeAll { cut.contains($0) }
+                if alternatives.isEmpty {
+                    kind = .fallback
+                    decision = .excludedOnly(intents: ranked.map(\.id).filter { cut.contains($0) })
+                }
+            }
             return MatchResult(
                 kind: kind, intent: kind == .fallback ? nil : ranked.first?.id, confidence: top.first?.score ?? 0,
                 language: language, alternatives: alternatives,

@@ -174,6 +174,29 @@ struct EngineTests {
         #expect(words.explanation.notes.ambiguous == ["printeq: printed / printer"])
     }
 
+    /// An intent cut by one of its excludes is not meant: not answered, and not offered as a choice either
+    /// ("can I print my fingerprint" had got "Do you mean: 1. Print a document?").
+    @Test func anExcludedIntentIsNotOffered() {
+        let bundle = ContentBundle(
+            languages: [.en],
+            intents: [
+                .en: [
+                    Fixture.rules(
+                        "docs.print", .en, keywords: ["print": 5, "paper": 3], exclude: ["fingerprint"],
+                        examples: ["print a document", "print my ticket"])
+                ]
+            ])
+        let matcher = Matcher(bundle: bundle)
+        let english = MatchContext(language: .en, explicitLanguage: true)
+        #expect(matcher.match("print my letter", context: english).kind == .answer)
+        let excluded = matcher.match("print my fingerprint on paper", context: english)
+        #expect(excluded.explanation.candidates.first?.evidence.excludedBy == "fingerprint")
+        #expect(excluded.explanation.candidates.first?.score ?? 0 >= 0.4, "without the rule it would be a clarify")
+        #expect(excluded.kind == .fallback)
+        #expect(excluded.alternatives.isEmpty)
+        #expect(excluded.explanation.decision.contains("cut by an exclude"))
+    }
+
     @Test func shortWordsAreNotCorrected() {
         // "rain" is one edit from "train", but four letters allow no edit: no guess.
         let result = matcher.match("rain tomorrow", context: MatchContext(language: .en, explicitLanguage: true))
