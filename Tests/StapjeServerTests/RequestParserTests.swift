@@ -128,6 +128,24 @@ struct RequestParserTests {
         #expect(error.code == code)
     }
 
+    /// A JSON field of the wrong type is named, and the tag comes back with the refusal.
+    @Test(arguments: [
+        (#"{"cmd":"take","ticket":"1","tag":"t1"}"#, #""ticket" must be a whole number"#),
+        (#"{"cmd":"follow","n":"1","tag":"t1"}"#, #""n" must be a whole number"#),
+        (#"{"cmd":"ask","text":5,"tag":"t1"}"#, #""text" must be a string"#),
+        (#"{"cmd":"resume","token":"ABCD-EFGH-JKLM-NPQR","since":"3","tag":"t1"}"#, #""since" must be a whole number"#),
+        (#"{"tag":"t1"}"#, #"needs "cmd""#),
+    ])
+    func aJSONFieldOfTheWrongTypeIsNamed(line: String, message: String) {
+        guard case .refused(let error) = parse(line) else {
+            Issue.record("\(line) was not refused")
+            return
+        }
+        #expect(error.code == 501)
+        #expect(error.tag == "t1")
+        #expect(error.message.contains(message), "\(error.message)")
+    }
+
     static let badBytes: [[UInt8]] = [
         Array("PI".utf8) + [0x00] + Array("NG".utf8),  // NUL
         [0xFF, 0xF4, 0xFF, 0xFD, 0x06],  // telnet IAC IP, IAC DO TIMING-MARK

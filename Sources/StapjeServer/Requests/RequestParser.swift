@@ -318,7 +318,8 @@ struct RequestParser: Sendable {
 
     // MARK: - JSON requests
 
-    /// `{"tag":"q1","cmd":"ask","text":"..."}`. Unknown fields are ignored.
+    /// `{"tag":"q1","cmd":"ask","text":"..."}`. Unknown fields are ignored. Each field is read on its own, so a
+    /// field of the wrong type is named (`wrongField`) and the request's tag still comes back with the refusal.
     struct JSONRequest: Decodable {
         var tag: String?
         var cmd: String
@@ -336,6 +337,43 @@ struct RequestParser: Sendable {
         var n: Int?
         var payload: String?
         var ticket: Int?
+        /// The first field that is there with the wrong type, and the type it must have.
+        var wrongField: (name: String, type: String)?
+
+        private enum Key: String, CodingKey {
+            case tag, cmd, text, client, version, format, verb, lang, region, channel, site, token, since, n, payload
+            case ticket
+        }
+
+        init(from decoder: any Decoder) throws {
+            let fields = try decoder.container(keyedBy: Key.self)
+            var wrong: (name: String, type: String)?
+            func read<T: Decodable>(_ key: Key, _ type: T.Type, _ name: String) -> T? {
+                guard fields.contains(key), (try? fields.decodeNil(forKey: key)) != true else { return nil }
+                if let value = try? fields.decode(T.self, forKey: key) { return value }
+                if wrong == nil { wrong = (key.rawValue, name) }
+                return nil
+            }
+            func string(_ key: Key) -> String? { read(key, String.self, "a string") }
+            func number(_ key: Key) -> Int? { read(key, Int.self, "a whole number") }
+            tag = string(.tag)
+            cmd = string(.cmd) ?? ""
+            text = string(.text)
+            client = string(.client)
+            version = string(.version)
+            format = string(.format)
+            verb = string(.verb)
+            lang = string(.lang)
+            region = string(.region)
+            channel = string(.channel)
+            site = string(.site)
+            token = string(.token)
+            since = number(.since)
+            n = number(.n)
+            payload = string(.payload)
+            ticket = number(.ticket)
+            wrongField = wrong
+        }
     }
 
     func parseJSON(_ line: Substring) -> Outcome {
@@ -351,6 +389,12 @@ struct RequestParser: Sendable {
                 return .refused(.syntax("a tag is 1 to 64 letters, digits, '.', '_' or '-'"))
             }
             tag = raw
+        }
+        if let (name, type) = request.wrongField {
+            return .refused(.syntax("\"\(name)\" must be \(type)", tag: tag))
+        }
+        guard !request.cmd.isEmpty else {
+            return .refused(.syntax(#"a JSON request needs "cmd", such as {"cmd":"ping"}"#, tag: tag))
         }
         switch jsonCommand(request) {
         case .success(let command): return .request(Request(tag: tag, command: command))
