@@ -95,17 +95,10 @@ extension Pattern {
                     let start = index
                     let choice = try alternatives(until: close, stem: stem, concept: concept)
                     depth -= 1
-                    if byte == UInt8(ascii: "("),
-                        let empty = options[Int(choice.lowerBound)..<Int(choice.upperBound)].firstIndex(
-                            where: \.isEmpty)
+                    if byte == UInt8(ascii: "(")
+                        && options[Int(choice.lowerBound)..<Int(choice.upperBound)].contains(where: { $0.isEmpty })
                     {
-                        let text = Self.option(empty - Int(choice.lowerBound), in: bytes[start..<(index - 1)])
-                        throw SyntaxError(
-                            message: text.isEmpty
-                                ? "a choice in ( ) has an empty option; remove the extra '|'"
-                                : "a choice in ( ) has an option made only of small words, which are ignored: '\(text)'; "
-                                    + "write + before a small word that must be there (+\(text.split(separator: " ")[0])), "
-                                    + "use [ ] if the choice is optional, or use another word")
+                        throw smallWordsError(choice, from: start)
                     }
                     pushChoice(choice, optional: byte == UInt8(ascii: "["))
                 case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "|"):
@@ -218,6 +211,22 @@ extension Pattern {
                 options.append(first..<Int32(sequences.count))
             }
             push(Node(kind: .choice, optional: false, lower: start, upper: Int32(options.count)))
+        }
+
+        /// The error for a choice with an option made only of small words, naming it (kept out of the reading loop,
+        /// which runs for every pattern: building the message inline there cost compiling a sixth more).
+        @inline(never)
+        private func smallWordsError(_ choice: Range<Int32>, from start: Int) -> SyntaxError {
+            let all = options[Int(choice.lowerBound)..<Int(choice.upperBound)]
+            let empty = (all.firstIndex(where: \.isEmpty) ?? all.startIndex) - all.startIndex
+            let text = Self.option(empty, in: bytes[start..<(index - 1)])
+            guard let first = text.split(separator: " ").first else {
+                return SyntaxError(message: "a choice in ( ) has an empty option; remove the extra '|'")
+            }
+            return SyntaxError(
+                message: "a choice in ( ) has an option made only of small words, which are ignored: '\(text)'; "
+                    + "write + before a small word that must be there (+\(first)), use [ ] if the choice is optional, "
+                    + "or use another word")
         }
 
         /// The text of the choice's option at `position` (counting from 0), from the bytes between its brackets.

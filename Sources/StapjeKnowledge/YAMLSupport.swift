@@ -83,7 +83,7 @@ struct YAMLReader {
 
     /// Nothing written: a plain value that is empty (`key:` alone, `- ` alone) or YAML's `~` and `null`.
     static func isEmpty(_ node: YAMLNode) -> Bool {
-        guard case .scalar(let text, .plain) = node.content else { return false }
+        guard case .scalar(let text, .plain) = node.content, text.utf8.count <= 4 else { return false }
         return text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
     }
 }
