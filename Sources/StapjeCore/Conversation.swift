@@ -68,8 +68,9 @@ public struct Conversation: Sendable {
     /// is the topic's "does it not work?" part, not a message that was not understood.
     func route(_ text: String, session: Session) -> (Session, Reply) {
         var (session, reply) = routed(text, session: session)
-        if reply.kind == .answer || reply.kind == .step, let topic = session.topic,
-            let answer = content.answer(topic, language: session.language), isOnLastStep(session, of: answer)
+        // The reply's position says where it is (no lookup of the answer's steps on every reply).
+        if reply.kind == .answer || reply.kind == .step, session.topic != nil,
+            session.allSteps || reply.position.map({ $0.step >= $0.total }) == true
         {
             session.askedIfItWorked = true
         }
