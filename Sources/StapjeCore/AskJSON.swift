@@ -39,7 +39,7 @@ public struct AskJSON: Encodable, Sendable {
 
     /// The question as given.
     public var input: String
-    /// answer, clarify, fallback, handoff or chat.
+    /// answer, step (another step of the answer on screen), clarify, fallback, handoff or chat.
     public var kind: String
     /// The intent chosen, or nil.
     public var intent: String?
@@ -55,6 +55,12 @@ public struct AskJSON: Encodable, Sendable {
     public var texts: [String]
     /// Numbered options.
     public var options: [Reply.Option]
+    /// The topic on screen, when the reply shows an answer or a step of one.
+    public var topic: String?
+    /// Where the steps shown are ("step 3 of 8"), when the reply shows steps.
+    public var position: Reply.Position?
+    /// The steps this reply shows (one, or all), also for a step shown without the rest of the answer.
+    public var stepsShown: [String]
     /// The answer, when one is shown.
     public var answer: AnswerJSON?
     /// Why the engine chose it.
@@ -64,7 +70,7 @@ public struct AskJSON: Encodable, Sendable {
     public init(input: String, reply: Reply) {
         // The contract echoes the question, but never a value the guard withheld.
         self.input = reply.events.contains(.sensitiveDataWithheld) ? Conversation.redacted(input) : input
-        self.kind = reply.kind == .step ? "answer" : reply.kind.rawValue
+        self.kind = reply.kind.rawValue
         self.intent = reply.intent
         self.confidence = (reply.confidence * 1000).rounded() / 1000
         self.language = reply.language.rawValue
@@ -72,6 +78,9 @@ public struct AskJSON: Encodable, Sendable {
         self.alternatives = reply.kind == .clarify ? reply.options.map(\.id) : []
         self.texts = reply.texts
         self.options = reply.options
+        self.topic = reply.topic
+        self.position = reply.position
+        self.stepsShown = reply.steps
         self.answer = reply.answer.map { view in
             AnswerJSON(
                 id: view.id, title: view.title, summary: view.summary, youNeed: view.youNeed, steps: view.steps,

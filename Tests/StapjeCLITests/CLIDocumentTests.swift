@@ -49,7 +49,7 @@ struct CLIDocumentTests {
         let reply = try Self.documentedFields(after: "The reply:")
         let answer = try Self.documentedFields(after: "`answer`:")
         let explain = try Self.documentedFields(after: "`explain`:")
-        #expect(reply.count == 11 && answer.count == 14 && explain.count == 7, "the tables were not read")
+        #expect(reply.count == 14 && answer.count == 14 && explain.count == 7, "the tables were not read")
         // An answer, a clarifying question, a fallback, a conversation intent and a message held back.
         let objects = try Self.objects([
             "mot de pass oublié gmail", "prolonger mes prêts à la bibliothèque sur internet", "fiets",

@@ -238,6 +238,16 @@ struct ProtocolTests {
             #expect(shown["id"] as? String == "jobs.apply-online")
             #expect((shown["stepsShown"] as? [String])?.count == 1)
 
+            // A step in JSON mode: the reply says which, as the final line does.
+            try await client.send(#"{"cmd":"next","tag":"s1"}"# + "\n")
+            let step = try json(try #require(try await client.readLine()))
+            #expect(step["code"] as? Int == 213)
+            let stepReply = try #require(step["reply"] as? [String: Any])
+            #expect(stepReply["kind"] as? String == "step")
+            #expect(stepReply["topic"] as? String == "jobs.apply-online")
+            #expect((stepReply["position"] as? [String: Any])?["step"] as? Int == 2)
+            #expect((stepReply["stepsShown"] as? [String])?.count == 1)
+
             try await client.send("HUMAN\n")
             let handoff = try json(try #require(try await client.readLine()))
             #expect(handoff["code"] as? Int == 241)
