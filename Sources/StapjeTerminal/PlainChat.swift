@@ -24,6 +24,7 @@ public struct PlainChat: Sendable {
     public func run(readLine: () -> String?, write: (String) -> Void, now: () -> Date = Date.init) {
         var session = freshSession
         var started = false
+        var whereShown = false
         while let line = readLine() {
             let command = TerminalOptions.FaceCommand(rawValue: line.trimmingSpaces().lowercased())
             if command == .quit || command == .exit { return }
@@ -39,12 +40,15 @@ public struct PlainChat: Sendable {
             recording?.record(reply, before: session, typed: line, startsConversation: typed && !started, at: time)
             started = started || typed
             session = next
-            let shown = StandaloneHandoff.adjust(reply, session: &session, content: conversation.content)
+            let shown = StandaloneHandoff.adjust(
+                reply, session: &session, content: conversation.content, brief: whereShown)
+            if shown != reply { whereShown = true }
             let text = ReplyText(content: conversation.content, showHelperNotes: session.helperMode)
             write(text.lines(shown).joined(separator: "\n") + "\n\n")
             if reply.events.contains(.endSession) {
                 session = freshSession
                 started = false
+                whereShown = false
             }
         }
     }

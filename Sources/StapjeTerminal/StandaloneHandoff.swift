@@ -18,14 +18,19 @@ public enum StandaloneHandoff {
     /// `session` (the one after `reply`) is settled to match: no request stays open and no offer waits for a yes,
     /// since none can be met here. A request left open kept "did it work?" at the last step from being answered,
     /// and a "yes" after the list of where to find help showed the list again.
-    public static func adjust(_ reply: Reply, session: inout Session, content: ContentBundle) -> Reply {
+    ///
+    /// With `brief` (the steps of where to find a person were already shown in this conversation) only the first
+    /// line is shown again: a person who keeps missing got the whole list at every miss.
+    public static func adjust(_ reply: Reply, session: inout Session, content: ContentBundle, brief: Bool = false)
+        -> Reply
+    {
         let requested = reply.events.contains { event in
             if case .handoffRequested = event { return true }
             return false
         }
         var adjusted = reply
         if requested {
-            adjusted.texts = texts(language: reply.language, region: reply.region, content: content)
+            adjusted.texts = texts(language: reply.language, region: reply.region, content: content, brief: brief)
             session.handoff = .none
         } else if session.pending == .handoffOffer,
             let offer = reply.texts.firstIndex(of: content.words(reply.language).text("fallback_second"))
@@ -34,7 +39,7 @@ public enum StandaloneHandoff {
                 offer...offer,
                 with: texts(
                     language: reply.language, region: reply.region, content: content,
-                    key: "fallback_second_standalone"))
+                    key: "fallback_second_standalone", brief: brief))
             session.pending = .none
         }
         return adjusted
@@ -42,7 +47,8 @@ public enum StandaloneHandoff {
 
     /// "No helper through this screen" (or the words `key`), where to find one, and the steps of `help.where`.
     public static func texts(
-        language: Language, region: Region, content: ContentBundle, key: String = "handoff_standalone"
+        language: Language, region: Region, content: ContentBundle, key: String = "handoff_standalone",
+        brief: Bool = false
     ) -> [String] {
         let words = content.words(language)
         guard let answer = content.answer(whereTopic, language: language) else {
@@ -50,6 +56,11 @@ public enum StandaloneHandoff {
         }
         let view = AnswerView(answer, region: region, bundle: content)
         var texts = [words.text(key, ["where": view.summary])]
+        if brief, let first = view.steps.first {
+            // Once the list was shown: its first step only, the one nearest to hand ("ask at the desk of this
+            // library").
+            return texts + ["1. \(first)"]
+        }
         if !view.steps.isEmpty {
             texts.append(words.text("steps"))
             texts += view.steps.enumerated().map { "\($0.offset + 1). \($0.element)" }

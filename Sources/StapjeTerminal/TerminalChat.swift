@@ -29,6 +29,8 @@ public final class TerminalChat {
     private var historyFileFailed = false
     /// True once the current person typed something (their conversation is counted).
     private var started = false
+    /// Whether this conversation was already shown the steps of where to find a person (`StandaloneHandoff`).
+    private var whereShown = false
 
     /// The prompt.
     public static let prompt = "> "
@@ -128,7 +130,10 @@ public final class TerminalChat {
         if !reply.events.contains(.sensitiveDataWithheld) && !text.trimmingSpaces().isEmpty {
             remember(text, editor: editor)
         }
-        let lines = renderer.render(StandaloneHandoff.adjust(reply, session: &session, content: conversation.content))
+        let adjusted = StandaloneHandoff.adjust(
+            reply, session: &session, content: conversation.content, brief: whereShown)
+        if adjusted != reply { whereShown = true }
+        let lines = renderer.render(adjusted)
         if reply.events.contains(.endSession) {
             wipe(editor, notice: lines)
         } else {
@@ -167,6 +172,7 @@ public final class TerminalChat {
         if options.kiosk { device.clear() }
         session = freshSession
         started = false
+        whereShown = false
         language.update(session)
         idleTimer.reset(lastInput: editor.lastInput)
         show(notice)

@@ -46,6 +46,16 @@ struct CLITests {
         }
     }
 
+    /// On a kiosk with no helper behind it, the list of where to find a person is shown once a conversation; a
+    /// person who keeps missing gets its first line and first step again, not the whole list at every miss.
+    @Test func whereToFindAPersonIsListedOnceAConversation() throws {
+        let input = "qwxz vbnm\nplok zzqr\nfrml qqq\nhelper\n"
+        let (status, output) = try Self.run(["--no-stats", "--region", "VL"], input: input)
+        #expect(status == 0)
+        #expect(output.components(separatedBy: "\nStappen\n").count == 2, "\(output)")
+        #expect(output.components(separatedBy: "1. Vraag het aan de balie van deze bib").count == 4)
+    }
+
     @Test func askJSONReadsOneQuestionPerLineInFreshConversations() throws {
         let input = "volgende\nhoe laat vertrekt de trein\nwat is het weer morgen in Gent\n\n"
         let (status, output) = try Self.run(["ask", "--json"], input: input)
