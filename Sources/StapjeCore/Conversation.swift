@@ -447,7 +447,7 @@ public struct Conversation: Sendable {
             reply.hints = [words.text("fallback_topic_hint")]
         } else {
             // The last step: its follow-ups can still be picked by number.
-            session.pending = .followUps(related(answer))
+            session.pending = .followUps(related(answer, region: session.region))
             reply.hints.append(words.text("fallback_topic_hint"))
         }
         return (session, reply)
@@ -617,7 +617,8 @@ public struct Conversation: Sendable {
         reply.confidence = result?.confidence ?? 1
         reply.match = result
         if reply.position.map({ $0.step == $0.total }) == true || session.allSteps {
-            session.pending = related(answer).isEmpty ? .none : .followUps(related(answer))
+            let followUps = related(answer, region: session.region)
+            session.pending = followUps.isEmpty ? .none : .followUps(followUps)
         }
         return (session, reply)
     }
@@ -658,7 +659,7 @@ public struct Conversation: Sendable {
             var reply = render(answer, session: all, kind: .step)
             reply.texts = [words.text("all_steps_title")]
             reply.answer = nil
-            let followUps = related(answer)
+            let followUps = related(answer, region: session.region)
             session.pending = followUps.isEmpty ? .none : .followUps(followUps)
             session.step = max(total - 1, 0)
             return (session, reply)
@@ -667,7 +668,7 @@ public struct Conversation: Sendable {
         reply.answer = nil
         reply.texts = note.map { [$0] } ?? []
         if session.step == total - 1 {
-            let followUps = related(answer)
+            let followUps = related(answer, region: session.region)
             session.pending = followUps.isEmpty ? .none : .followUps(followUps)
         } else {
             session.pending = .none
@@ -713,7 +714,7 @@ public struct Conversation: Sendable {
         }
         let atEnd = reply.position.map { $0.step == $0.total } ?? true
         if atEnd {
-            reply.options = options(related(answer), language: session.language)
+            reply.options = options(related(answer, region: session.region), language: session.language)
             if !reply.options.isEmpty { reply.hints = [words.text("followups")] }
         } else {
             reply.hints = [words.text("next_hint")]
@@ -721,8 +722,12 @@ public struct Conversation: Sendable {
         return reply
     }
 
-    func related(_ answer: Answer) -> [String] {
-        answer.related.filter { content.isTopic($0) }
+    /// The follow-ups of `answer` that apply in `region` (itsme and the Belgian card reader are no follow-ups in
+    /// France).
+    func related(_ answer: Answer, region: Region) -> [String] {
+        answer.related.filter { id in
+            content.isTopic(id) && (content.topic(id).map { $0.regions.contains(region) } ?? true)
+        }
     }
 
     func options(_ ids: [String], language: Language) -> [Reply.Option] {

@@ -137,9 +137,12 @@ public struct AnswerView: Sendable, Hashable, Codable {
         self.ifNotWorking = answer.section(.ifNotWorking, region: region)?.text ?? ""
         self.safety = answer.section(.safety, region: region)?.text
         self.helperNotes = answer.section(.helperNotes, region: region)?.items ?? []
-        self.related = answer.related.enumerated().map { index, id in
-            Reply.Option(number: index + 1, id: id, title: bundle.answer(id, language: answer.language)?.title ?? id)
-        }
+        // Topics that do not apply in the region (itsme in France) are not suggested there.
+        self.related = answer.related.filter { bundle.topic($0).map { $0.regions.contains(region) } ?? true }
+            .enumerated().map { index, id in
+                Reply.Option(
+                    number: index + 1, id: id, title: bundle.answer(id, language: answer.language)?.title ?? id)
+            }
         self.sources = answer.sources
         self.lastChecked = answer.lastChecked
         self.region = region

@@ -9,8 +9,8 @@ import Yams
 /// Conversations written as files (Tests/StapjeCoreTests/Transcripts/*.yaml), so curators can add them.
 ///
 /// Each turn says what the person types and what the reply must be: `kind`, and optionally `topic`, `step`,
-/// `language`, `options: true` (numbered options shown), `event` (`handoff`, `end` or `none`) and `contains` (a text in
-/// the rendered reply).
+/// `language`, `options: true` (numbered options shown), `event` (`handoff`, `end` or `none`), `contains` (a text in
+/// the rendered reply) and `lacks` (a text not in it).
 struct TranscriptTests {
     static let conversation = Conversation(content: ContentLoader(root: ContentLocator.bundled).load().bundle)
 
@@ -53,6 +53,9 @@ struct TranscriptTests {
             }
             if let contains = turn["contains"] as? String {
                 #expect(shown.contains(contains), "\(where_): '\(contains)' not in\n\(shown)")
+            }
+            if let lacks = turn["lacks"] as? String {
+                #expect(!shown.contains(lacks), "\(where_): '\(lacks)' in\n\(shown)")
             }
             switch turn["event"] as? String {
             case "handoff":
