@@ -65,10 +65,12 @@ public final class DeskConsole {
         self.logger = logger
     }
 
-    /// Connects, signs in, watches the queue and runs until `quit`, Ctrl-D or SIGTERM.
+    /// Connects, signs in, watches the queue and runs until `quit`, Ctrl-D or SIGTERM; false when it ended because
+    /// the connection to the server was lost (the program then exits 1, so a wrapper can start it again).
     ///
     /// - Throws: ``StartError`` when the server cannot be reached or the token is refused; ``LineEditor/AlreadyInUse``.
-    public func run() throws {
+    @discardableResult
+    public func run() throws -> Bool {
         let link = try signIn()
         self.link = link
         defer {
@@ -81,6 +83,7 @@ public final class DeskConsole {
             completer: { typed in words.filter { $0.hasPrefix(typed.lowercased()) && !typed.isEmpty } })
         defer { editor.close() }
 
+        var lost = false
         loop: while true {
             let tick = ContinuousClock.now + .milliseconds(200)
             switch editor.read(prompt: prompt, until: tick) {
@@ -92,6 +95,7 @@ public final class DeskConsole {
                 show(events: link.drain(), editor: editor)
                 guard link.isOpen else {
                     editor.interject("The connection to the server was lost. Start the desk again.\n")
+                    lost = true
                     break loop
                 }
                 if lastRequest.duration(to: .now) >= options.heartbeat { _ = request("PING desk") }
@@ -100,6 +104,7 @@ public final class DeskConsole {
             }
         }
         leave()
+        return !lost
     }
 
     private var prompt: String { held.map { "#\($0)> " } ?? "desk> " }

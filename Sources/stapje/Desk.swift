@@ -31,7 +31,8 @@ struct Desk: ParsableCommand {
         var logger = Logger(label: "stapje.desk") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .error
         do {
-            try DeskConsole(options: .init(host: host, port: port, token: token), logger: logger).run()
+            let ended = try DeskConsole(options: .init(host: host, port: port, token: token), logger: logger).run()
+            if !ended { throw ExitCode(1) }
         } catch let error as DeskConsole.StartError {
             FileHandle.standardError.write(Data("stapje desk: \(error)\n".utf8))
             throw ExitCode(1)

@@ -94,6 +94,21 @@ struct DeskConsoleTests {
         #expect(again.waitForExit() == 0)
     }
 
+    /// A desk whose server goes away says so and exits 1, so a wrapper that restarts it can tell.
+    @Test func aDeskThatLosesItsServerSaysSoAndExitsOne() throws {
+        let server = try ServeProcess(helpers: ["An"])
+        let token = try #require(server.tokens["An"])
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        let desk = try PTYSession(
+            arguments: ["desk", "--port", "\(server.port)"],
+            environment: StapjeBinary.environment(home: home.url, ["STAPJE_HELPER_TOKEN": token]))
+        try desk.expect("desk> ")
+        server.stop()
+        try desk.expect("The connection to the server was lost.")
+        #expect(desk.waitForExit() == 1)
+    }
+
     @Test func theTokenIsAskedForUnseenAWrongOneIsRefusedAndOthersTicketsAreShown() throws {
         let server = try ServeProcess(helpers: ["An", "Bram"])
         let token = try #require(server.tokens["An"])
