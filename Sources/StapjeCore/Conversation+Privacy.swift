@@ -12,13 +12,6 @@ extension Conversation {
         redactor.redact(text)
     }
 
-    /// The reply to a message that carries sensitive data: the privacy lesson first, with the
-    /// `.sensitiveDataWithheld` event, then the rest of the message handled as usual.
-    ///
-    /// The rest is the message without the sensitive values and the words that announced them ("mijn pincode is
-    /// 1234, hoe betaal ik online?" → "hoe betaal ik online?"), so the raw values reach neither the engine nor its
-    /// explanation in `Reply.match`. When nothing else was understood, the lesson is the whole reply and no
-    /// miss is counted: the person said something, just not something to keep.
     /// The lesson that fits what was typed: a PIN, a password, a code or a card number must never be typed, and
     /// nobody may ask for them (`privacy_lesson`); a phone number, an e-mail address, an account or national number
     /// are the person's own details, which Stapje's answers sometimes tell them to type elsewhere: they are just not
@@ -33,6 +26,13 @@ extension Conversation {
         return secret ? "privacy_lesson" : "privacy_lesson_personal"
     }
 
+    /// The reply to a message that carries sensitive data: the privacy lesson first, with the
+    /// `.sensitiveDataWithheld` event, then the rest of the message handled as usual.
+    ///
+    /// The rest is the message without the sensitive values and the words that announced them ("mijn pincode is
+    /// 1234, hoe betaal ik online?" → "hoe betaal ik online?"), so the raw values reach neither the engine nor its
+    /// explanation in `Reply.match`. When nothing else was understood, the lesson is the whole reply and no
+    /// miss is counted: the person said something, just not something to keep.
     func withheld(_ findings: [SensitiveData], in text: String, session: Session) -> (Session, Reply) {
         let rest = Self.redactor.remainder(findings, in: text)
         if rest.contains(where: \.isLetter) {

@@ -725,9 +725,7 @@ public struct Conversation: Sendable {
     /// The follow-ups of `answer` that apply in `region` (itsme and the Belgian card reader are no follow-ups in
     /// France).
     func related(_ answer: Answer, region: Region) -> [String] {
-        answer.related.filter { id in
-            content.isTopic(id) && (content.topic(id).map { $0.regions.contains(region) } ?? true)
-        }
+        answer.related.filter { content.isTopic($0) && content.applies($0, in: region) }
     }
 
     func options(_ ids: [String], language: Language) -> [Reply.Option] {

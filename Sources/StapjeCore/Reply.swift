@@ -138,7 +138,7 @@ public struct AnswerView: Sendable, Hashable, Codable {
         self.safety = answer.section(.safety, region: region)?.text
         self.helperNotes = answer.section(.helperNotes, region: region)?.items ?? []
         // Topics that do not apply in the region (itsme in France) are not suggested there.
-        self.related = answer.related.filter { bundle.topic($0).map { $0.regions.contains(region) } ?? true }
+        self.related = answer.related.filter { bundle.applies($0, in: region) }
             .enumerated().map { index, id in
                 Reply.Option(
                     number: index + 1, id: id, title: bundle.answer(id, language: answer.language)?.title ?? id)

@@ -18,6 +18,12 @@ public struct ContentChecker: Sendable {
         public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
         /// The warnings.
         public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
+        /// What keeps the content read from `root` from being served (by `stapje serve` at its start and at a
+        /// reload): its errors, and no topics at all. Empty when it may be served.
+        public func refusals(root: String) -> [String] {
+            errors.map(\.description)
+                + (bundle.topics.isEmpty ? ["\(root): no topics; is this a content directory?"] : [])
+        }
     }
 
     /// The content directory.

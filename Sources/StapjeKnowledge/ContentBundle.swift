@@ -51,6 +51,12 @@ public struct ContentBundle: Sendable {
     /// own error says so, and the checks that would miss what they hold say nothing more.
     public var unreadable: Set<String> = []
 
+    /// The curriculum's file, relative to the content directory.
+    public static let curriculumFile = "faq/topics.yaml"
+
+    /// Whether the curriculum could not be read: every topic id then looks unknown, and its own error says why.
+    public var curriculumUnreadable: Bool { unreadable.contains(Self.curriculumFile) }
+
     /// Creates a bundle.
     public init(
         topics: [TopicInfo] = [], conversationIntents: [String] = [], languages: [Language] = Language.allCases,
@@ -81,6 +87,12 @@ public struct ContentBundle: Sendable {
     /// The words for `language` (an empty table when missing, so faces show keys instead of crashing).
     public func words(_ language: Language) -> Messages {
         messages[language] ?? Messages(language: language, values: [:])
+    }
+
+    /// Whether topic `id` applies in `region` (`regions:` in `faq/topics.yaml`; itsme is Belgian); true for an id
+    /// the curriculum does not list.
+    public func applies(_ id: String, in region: Region) -> Bool {
+        topic(id).map { $0.regions.contains(region) } ?? true
     }
 
     /// True for a content topic id (not a conversation intent).

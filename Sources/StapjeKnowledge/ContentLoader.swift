@@ -82,7 +82,7 @@ public struct ContentLoader: Sendable {
         /// The file the job reads, relative to the content directory.
         var file: String? {
             switch self {
-            case .curriculum: "faq/topics.yaml"
+            case .curriculum: ContentBundle.curriculumFile
             case .answer(let file, _, _), .messages(let file, _), .intents(let file, _, _): file
             case .intentFolder, .problem: nil
             }

@@ -7,10 +7,10 @@
 /// conversation; they are masked only in what is kept, such as the list of unanswered questions for curators,
 /// whose rows must never say who asked (docs/PRIVACY.md).
 ///
-/// Names are found from how they are given: after words that give a name ("ik heet", "je m'appelle", "my name is",
-/// "my name is"), the next words up to a small word or a sign; after "ik ben", "je suis", "I am" or a title ("dr",
-/// "madame"), only words written with a capital ("ik ben Fatima El Amrani", not "ik ben werkloos"). A name given any other way is not
-/// found; the digits of an address are, and so is a street.
+/// Names are found from how they are given: after words that give a name ("ik heet", "je m'appelle", "my name
+/// is"), the next words up to a small word or a sign; after "ik ben", "je suis", "I am" or a title ("dr", "madame"),
+/// only words written with a capital ("ik ben Fatima El Amrani", not "ik ben werkloos"). A name given any other way
+/// is not found; the digits of an address are, and so is a street.
 public enum PersonalDetails {
     /// `text` with names, dates, addresses and postcodes with their towns replaced by `[NAME]`, `[DATE]`,
     /// `[ADDRESS]` and `[POSTCODE]`.
@@ -60,7 +60,8 @@ public enum PersonalDetails {
     }
 
     /// Replaces every match of `pattern` in `text` with `replacement`. (Regex values are not Sendable, so the
-    /// patterns are compiled here, on each call: masking runs only on what is kept, a few times a day.)
+    /// patterns are compiled here, on each call: masking runs only on what is kept, an unanswered question or a
+    /// turn of a handoff, never on every message.)
     private static func replace(_ pattern: String, in text: inout String, with replacement: String) {
         guard let regex = try? Regex(pattern) else { return assertionFailure("bad pattern: \(pattern)") }
         text.replace(regex, with: replacement)

@@ -62,8 +62,7 @@ final class LiveContent: Sendable {
             logger.error("content reload failed", metadata: ["error": "\(error)"])
             return ContentReload(applied: false, topics: conversation.content.topics.count, errors: ["\(error)"])
         }
-        var errors = report.errors.map(\.description)
-        if report.bundle.topics.isEmpty { errors.append("\(root): no topics; is this a content directory?") }
+        let errors = report.refusals(root: root)
         guard errors.isEmpty else {
             logger.error(
                 "content reload refused: the new content has errors; still serving the old content",

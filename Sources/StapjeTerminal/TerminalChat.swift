@@ -56,11 +56,11 @@ public final class TerminalChat {
         self.language = LanguageBox(fresh)
     }
 
-    /// Runs until the person quits (or, in kiosk mode, until SIGTERM or the admin keys).
+    /// Runs until the person quits (or, in kiosk mode, until SIGTERM or the admin keys). `notice`, when given, is
+    /// shown first, after the kiosk's screen is cleared: a kiosk that lost its hub tells the person so on the screen
+    /// they keep.
     ///
     /// - Throws: ``LineEditor/AlreadyInUse`` or ``LineEditor/HistoryFileError`` before anything is shown.
-    /// Runs until the person (or the administrator) ends it. `notice`, when given, is shown first, after the
-    /// kiosk's screen is cleared: a kiosk that lost its hub tells the person so on the screen they keep.
     public func run(notice: String? = nil) throws {
         let completions = CompletionList(
             content: conversation.content,

@@ -51,13 +51,13 @@ struct ContentOptions: ParsableArguments {
     func loadChecked() throws -> Conversation {
         let root = ContentLocator.resolve(content)
         let report = ContentChecker(root: root).run()
-        let errors = report.errors
-        guard errors.isEmpty, !report.bundle.topics.isEmpty else {
-            let shown = errors.prefix(5).map { "  \($0)\n" }.joined()
+        let refusals = report.refusals(root: root)
+        guard refusals.isEmpty else {
+            let shown = refusals.prefix(5).map { "  \($0)\n" }.joined()
             FileHandle.standardError.write(
                 Data(
-                    ("stapje: the content in \(root) has \(Check.count(errors.count, "error")); the server does not "
-                        + "start on content that does not check. `stapje check --content \(root)` lists them all.\n"
+                    ("stapje: the content in \(root) has \(Check.count(refusals.count, "error")); the server does "
+                        + "not start on content that does not check. `stapje check --content \(root)` lists them all.\n"
                         + shown).utf8))
             throw ExitCode.failure
         }

@@ -126,7 +126,8 @@ extension Responder {
             return Self.storeUnavailable(error, logger: logger)
         }
         guard let ticket, ticket.state == .assigned else { return nil }
-        let redacted = Self.redactor.redact(text)
+        let findings = Self.redactor.detector.findings(in: text)
+        let redacted = Self.redactor.replacing(findings, in: text)
         let turn: Turn
         do {
             turn = try await desk.queue.appendTurn(number, by: .starter, text: redacted, at: Date())
@@ -143,7 +144,6 @@ extension Responder {
             code: 242, keyword: "RELAYED", parameters: [.init("ticket", number)],
             message: "your helper reads this")
         // The helper sees a placeholder for what no one may be asked for; the person is told, as the bot tells them.
-        let findings = redacted != text ? Self.redactor.detector.findings(in: text) : []
         if !findings.isEmpty {
             response.lines = [
                 content.served.conversation.content.words(language).text(Conversation.lessonKey(findings))
