@@ -5,14 +5,19 @@ import Testing
 /// `stapje desk` on a pseudo-terminal against a real `stapje serve`, with a starter on a socket.
 @Suite(.timeLimit(.minutes(3)))
 struct DeskConsoleTests {
+    /// `stapje desk` against `server`, signed in with `token` from the environment.
+    static func desk(_ server: ServeProcess, token: String, home: TemporaryDirectory) throws -> PTYSession {
+        try PTYSession(
+            arguments: ["desk", "--port", "\(server.port)"],
+            environment: StapjeBinary.environment(home: home.url, ["STAPJE_HELPER_TOKEN": token]))
+    }
+
     @Test func aHelperSeesATicketLiveTakesItChatsAndResolvesIt() throws {
         let server = try ServeProcess(helpers: ["An"])
         let token = try #require(server.tokens["An"])
         let home = try TemporaryDirectory()
         defer { home.remove() }
-        let desk = try PTYSession(
-            arguments: ["desk", "--port", "\(server.port)"],
-            environment: StapjeBinary.environment(home: home.url, ["STAPJE_HELPER_TOKEN": token]))
+        let desk = try Self.desk(server, token: token, home: home)
         try desk.expect("Signed in as An.")
         try desk.expect("The queue is empty.")
         try desk.expect("desk> ")
@@ -72,20 +77,19 @@ struct DeskConsoleTests {
         let token = try #require(server.tokens["An"])
         let home = try TemporaryDirectory()
         defer { home.remove() }
-        let environment = StapjeBinary.environment(home: home.url, ["STAPJE_HELPER_TOKEN": token])
         let starter = try LineClient(port: server.port)
         try starter.send("HELLO starter STAPJE/1")
         try starter.send("NEW lang=nl")
         let ticket = try #require(try starter.send("HUMAN").number("ticket"))
 
-        let first = try PTYSession(arguments: ["desk", "--port", "\(server.port)"], environment: environment)
+        let first = try Self.desk(server, token: token, home: home)
         try first.expect("desk> ")
         first.send("take \(ticket)\n")
         try first.expect("#\(ticket)> ")
         first.crash()
         _ = first.waitForExit()
 
-        let again = try PTYSession(arguments: ["desk", "--port", "\(server.port)"], environment: environment)
+        let again = try Self.desk(server, token: token, home: home)
         try again.expect("You still hold #\(ticket)")
         try again.expect("#\(ticket)> ")
         again.send("Ik ben er nog\n")
@@ -100,9 +104,7 @@ struct DeskConsoleTests {
         let token = try #require(server.tokens["An"])
         let home = try TemporaryDirectory()
         defer { home.remove() }
-        let desk = try PTYSession(
-            arguments: ["desk", "--port", "\(server.port)"],
-            environment: StapjeBinary.environment(home: home.url, ["STAPJE_HELPER_TOKEN": token]))
+        let desk = try Self.desk(server, token: token, home: home)
         try desk.expect("desk> ")
         server.stop()
         try desk.expect("The connection to the server was lost.")
