@@ -33,14 +33,14 @@ public final class ServerConnection: Sendable {
     /// - Throws: ``ConnectionRefused`` when nothing answers, ``ConnectionClosed`` or ``ProtocolViolation`` when what
     ///   answers is not a Stapje server.
     public static func connect(
-        host: String, port: Int, replyTimeout: Duration = .seconds(30), logger: Logger,
-        onEvent: (@Sendable (ServerEvent) -> Void)? = nil
+        host: String, port: Int, replyTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10),
+        logger: Logger, onEvent: (@Sendable (ServerEvent) -> Void)? = nil
     ) async throws -> ServerConnection {
         let (events, continuation) = AsyncStream.makeStream(of: ServerEvent.self)
         if onEvent != nil { continuation.finish() }
         let core = Core(events: continuation, onEvent: onEvent, replyTimeout: replyTimeout, logger: logger)
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.seconds(10))
+            .connectTimeout(TimeAmount(connectTimeout))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineBasedFrameDecoder()))

@@ -20,11 +20,63 @@ struct YAMLReader {
                 error(line: lineOffset + 1, "the file is empty: write the YAML described in docs/CONTENT.md")
                 return nil
             }
+            for (line, item) in Self.joinedListItems(text) {
+                warning(
+                    line: lineOffset + line,
+                    "this line starts with '- ' but is indented further than the list item on line \(lineOffset + item), "
+                        + "so YAML reads it as more words of that item, not as an item of its own; move it left so "
+                        + "that its '-' is under the '-' above")
+            }
             return node
         } catch {
             self.error(line: lineOffset + error.line, error.message)
             return nil
         }
+    }
+
+    /// Lines that look like list items ("- Tap Settings") but are indented further than the list item above them
+    /// ("- Open the app"): valid YAML, which joins them to that item as more words of one text, and almost always a
+    /// slip of the space bar. Each as (its line, the item's line), counting from 1. Only read for the few files
+    /// the plain reader leaves to libyaml, as this one is (the plain reader refuses a line indented further).
+    static func joinedListItems(_ text: String) -> [(line: Int, item: Int)] {
+        var found: [(line: Int, item: Int)] = []
+        /// The list item above whose text a further indented line would continue: its indentation and line.
+        var open: (indent: Int, line: Int)?
+        /// The indentation of a line that opened a block scalar (`|`, `>`): the lines indented further are its text.
+        var block: Int?
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.utf8.last == 13 ? raw.dropLast() : raw[...]
+            let content = line.drop { $0 == " " }
+            let indent = line.count - content.count
+            if content.isEmpty || content.hasPrefix("#") { continue }
+            if let opened = block, indent > opened { continue }
+            block = nil
+            let isItem = content == "-" || content.hasPrefix("- ")
+            if let item = open, indent > item.indent {
+                // More of the item's text: a slip when it starts with '- '.
+                if isItem { found.append((index + 1, item.line)) }
+                continue
+            }
+            var text = (isItem ? content.dropFirst(1) : content).drop { $0 == " " }
+            if let comment = text.indices.first(where: {
+                text[$0] == "#" && $0 > text.startIndex && text[text.index(before: $0)] == " "
+            }) {
+                text = text[..<comment]
+            }
+            while text.last == " " { text = text.dropLast() }
+            if let last = text.split(separator: " ").last, last.first == "|" || last.first == ">",
+                last.dropFirst().allSatisfy({ $0 == "-" || $0 == "+" || $0.isNumber })
+            {
+                block = indent
+                open = nil
+            } else if isItem, !text.isEmpty, !text.hasSuffix(":"), text.first != "\"", text.first != "'" {
+                // An item whose text may go on: plain words, not a key that opens something nested, nor a quote.
+                open = (indent, index + 1)
+            } else {
+                open = nil
+            }
+        }
+        return found
     }
 
     mutating func error(line: Int, _ message: String) {

@@ -87,6 +87,15 @@ enum HubWords {
         }
     }
 
+    /// The connection to the hub dropped: the kiosk tries to get it back (a few seconds).
+    static func reconnecting(language: Language) -> String {
+        switch language {
+        case .nl: "De verbinding met de helpers viel even weg. Een ogenblik, ik probeer het opnieuw."
+        case .fr: "La connexion avec les aidants a été coupée. Un instant, j'essaie de la rétablir."
+        case .en: "The connection to the helpers dropped. One moment, I am trying again."
+        }
+    }
+
     /// The hub went away during a conversation: the kiosk carries on by itself.
     static func lost(language: Language) -> String {
         switch language {

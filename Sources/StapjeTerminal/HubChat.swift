@@ -37,6 +37,15 @@ public final class HubChat {
         public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
     }
 
+    /// True when a Stapje server answers at `hub` (its banner, within a second); the connection is closed again.
+    public static func answers(_ hub: Hub) -> Bool {
+        let quiet = Logger(label: "stapje.hub") { _ in SwiftLogNoOpLogHandler() }
+        guard let link = try? HubLink.open(host: hub.host, port: hub.port, connectTimeout: .seconds(1), logger: quiet)
+        else { return false }
+        link.close()
+        return true
+    }
+
     /// What a person is told when the hub goes away: shown at once, and again by the face that carries on.
     public static func lostNotice(language: Language) -> String {
         HubWords.lost(language: language)
@@ -73,10 +82,23 @@ public final class HubChat {
     /// Set when the hub went away: the run ends and the caller carries on standalone.
     private var lostReason: String?
     private var lastRequest = ContinuousClock.now
+    /// The conversation's resume token on the hub and the number of the last event seen: after the connection drops
+    /// the kiosk takes the conversation up again with `RESUME` (``reconnect()``).
+    private var token: String?
+    private var lastEvent = 0
+    /// True while the loop handles a timer tick: the editor's prompt is on screen, so notes are interjected.
+    private var betweenKeys = false
+    private var editor: LineEditor?
 
     /// How often an idle kiosk pings the hub, well inside the server's idle timeout (300 s by default), so a
     /// kiosk waiting for its next person keeps its connection.
     static let heartbeat: Duration = .seconds(60)
+
+    /// How long a kiosk whose connection dropped tries to reach its hub again before it carries on alone: a hub
+    /// that its service manager restarts is back well within it.
+    static let reconnectWindow: Duration = .seconds(10)
+    /// The pause between two tries, in seconds.
+    static let reconnectPause = 0.5
 
     /// Creates the REPL; `environment` decides colours (`NO_COLOR`, `TERM`).
     public init(
@@ -122,10 +144,12 @@ public final class HubChat {
         let completions = CompletionList(
             content: conversation.content, faceCommands: options.kiosk ? [Self.newCommand] : Self.faceCommands)
         let editor = try LineEditor.conversation(options: options, completions: completions, language: language)
+        self.editor = editor
         var kioskGuard = KioskGuard()
         if options.kiosk { kioskGuard.engage() }
         defer {
             editor.close()
+            self.editor = nil
             kioskGuard.restore()
         }
         if options.kiosk { device.clear() }
@@ -139,7 +163,9 @@ public final class HubChat {
             case .line(let text):
                 if !handle(text, editor: editor) { break loop }
             case .deadline:
-                if let link, !link.isOpen { lose("the hub closed the connection") }
+                betweenKeys = true
+                defer { betweenKeys = false }
+                if let link, !link.isOpen { _ = reconnect() }
                 showEvents(editor: editor, interject: true)
                 if lastRequest.duration(to: .now) >= Self.heartbeat { _ = request("PING kiosk") }
                 if let idle, ContinuousClock.now >= idle { self.idle(editor) }
@@ -157,8 +183,8 @@ public final class HubChat {
             editor.wipe()
             return .lost(lostReason)
         }
-        _ = request("END")
-        _ = request("QUIT")
+        _ = request("END", reconnecting: false)
+        _ = request("QUIT", reconnecting: false)
         if options.kiosk {
             editor.wipe()
             device.clear()
@@ -202,7 +228,7 @@ public final class HubChat {
             guard (try? startSession()) != nil, let again = request("ASK \(trimmed)") else { return lostReason == nil }
             reply = again
         }
-        let events = link?.drain() ?? []
+        let events = drainEvents()
         if !events.contains(where: { $0.code == 622 }) { editor.addHistory(text) }
         if let lang = reply["lang"].flatMap(Language.init(rawValue:)) {
             session.language = lang
@@ -258,12 +284,20 @@ public final class HubChat {
     // MARK: - Events
 
     private func showEvents(editor: LineEditor, interject: Bool) {
-        guard let events = link?.drain(), !events.isEmpty else { return }
+        let events = drainEvents()
+        guard !events.isEmpty else { return }
         if events.contains(where: { $0.code == 621 }) {
             wipe(editor, notice: renderer.note(words.text("wiped")), startSession: true)
             return
         }
         show(events: events, editor: editor, interject: interject)
+    }
+
+    /// The events that arrived since the last call, noting the last one's number for a `RESUME`.
+    private func drainEvents() -> [ServerEvent] {
+        let events = link?.drain() ?? []
+        if let last = events.map(\.sequence).max() { lastEvent = max(lastEvent, last) }
+        return events
     }
 
     private func show(events: [ServerEvent], editor: LineEditor, interject: Bool) {
@@ -311,13 +345,31 @@ public final class HubChat {
         if let site, !site.isEmpty { line += " site=\(site)" }
         let reply = try link.send(line)
         guard reply.code == 220 else { throw ConnectionClosed("the hub refused NEW: \(reply.text ?? reply.keyword)") }
-        _ = link.drain()
+        token = reply["token"]
+        lastEvent = reply.number("seq") ?? 0
+        _ = drainEvents()
     }
 
-    /// Sends a request; when the hub is gone, says so once and marks the run lost.
-    private func request(_ line: String) -> ServerReply? {
-        guard let link, lostReason == nil else { return nil }
+    /// Sends a request. When the connection has dropped, the kiosk first tries to get back to the hub
+    /// (``reconnect()``) and sends it there; when the hub stays away, the person is told once and the run is lost.
+    /// `reconnecting: false` for what only makes sense on the connection there was (`END` and `QUIT` on leaving).
+    private func request(_ line: String, reconnecting: Bool = true) -> ServerReply? {
+        guard lostReason == nil else { return nil }
         lastRequest = .now
+        if let link {
+            do {
+                return try link.send(line)
+            } catch {
+                guard reconnecting else {
+                    lose("\(error)")
+                    return nil
+                }
+                logger.notice("hub connection dropped", metadata: ["reason": "\(error)"])
+            }
+        } else if !reconnecting {
+            return nil
+        }
+        guard reconnect(), let link else { return nil }
         do {
             return try link.send(line)
         } catch {
@@ -326,11 +378,93 @@ public final class HubChat {
         }
     }
 
+    /// Gets back to the hub after the connection dropped, trying for ``reconnectWindow``: `RESUME` takes the
+    /// conversation up again with the events missed; after a restart of the hub a person waiting for a helper gets
+    /// their place in the queue back (PROTOCOL.md section 6); a hub that forgot the conversation starts a fresh
+    /// one. False, with the person told, when the hub stays away.
+    private func reconnect() -> Bool {
+        link?.close()
+        link = nil
+        let deadline = ContinuousClock.now + Self.reconnectWindow
+        var reason = "the hub closed the connection"
+        var told = false
+        while lostReason == nil {
+            do {
+                let link = try HubLink.open(host: hub.host, port: hub.port, connectTimeout: .seconds(2), logger: logger)
+                self.link = link
+                try resume(on: link)
+                logger.notice("hub connection restored")
+                return true
+            } catch {
+                reason = "\(error)"
+                link?.close()
+                link = nil
+            }
+            guard ContinuousClock.now + .seconds(Self.reconnectPause) < deadline else { break }
+            if !told {
+                say(renderer.note(HubWords.reconnecting(language: session.language)))
+                told = true
+            }
+            Thread.sleep(forTimeInterval: Self.reconnectPause)
+        }
+        lose(reason)
+        return false
+    }
+
+    /// Greets a new connection and takes the conversation up on it: `RESUME`, or `NEW` when the hub does not know
+    /// it any more. Throws when the hub refuses, or still holds the conversation on the old connection.
+    private func resume(on link: HubLink) throws {
+        let hello = try link.send("HELLO kiosk STAPJE/1")
+        guard hello.isSuccess else { throw ConnectionClosed("the hub refused HELLO: \(hello.text ?? hello.keyword)") }
+        guard let token else { return try startSession() }
+        let reply = try link.send("RESUME \(token) since=\(lastEvent)")
+        switch reply.code {
+        case 220:
+            // The missed events follow the reply: wait for them (briefly), so that what the person sees is whole.
+            let expected = reply.number("replay") ?? 0
+            var events: [ServerEvent] = []
+            let patience = ContinuousClock.now + .seconds(2)
+            while events.count < expected && ContinuousClock.now < patience {
+                events += drainEvents()
+                if events.count < expected { Thread.sleep(forTimeInterval: 0.02) }
+            }
+            lastEvent = max(lastEvent, reply.number("seq") ?? 0)
+            say(resumed(reply, events: events))
+        case 453:
+            throw ConnectionClosed("the hub still holds the conversation on the dropped connection")
+        default:
+            // 550: the hub forgot the conversation (it restarted, and no helper was asked for).
+            try startSession()
+        }
+    }
+
+    /// What the person sees when the conversation is taken up again: after a restart of the hub, the request for
+    /// a helper and their place (the reply's words and `ticket`/`ahead`, not the replayed 613, which would say the
+    /// helper had to leave); the missed events otherwise.
+    private func resumed(_ reply: ServerReply, events: [ServerEvent]) -> [String] {
+        guard let ticket = reply.number("ticket") else { return events.flatMap(describe) }
+        var lines = renderer.render(lines: reply.lines, language: session.language, position: nil, titled: false)
+        if let ahead = reply.number("ahead") {
+            lines += renderer.note(HubWords.queued(ticket: ticket, ahead: ahead, language: session.language))
+        }
+        return lines + events.filter { $0.code != 613 }.flatMap(describe)
+    }
+
+    /// Shows lines at once: interjected above the prompt between keys, written out while a line is handled.
+    private func say(_ lines: [String]) {
+        guard !lines.isEmpty else { return }
+        if betweenKeys, let editor {
+            editor.interject(lines.map { $0 + "\n" }.joined() + "\n")
+        } else {
+            show(lines)
+        }
+    }
+
     private func lose(_ reason: String) {
         guard lostReason == nil else { return }
         lostReason = reason
         logger.warning("hub lost", metadata: ["reason": "\(reason)"])
-        show(renderer.note(HubWords.lost(language: session.language)))
+        say(renderer.note(HubWords.lost(language: session.language)))
     }
 
     private var words: Messages { conversation.content.words(session.language) }
@@ -361,8 +495,9 @@ public final class HubChat {
             do {
                 try startSession()
             } catch {
-                lose("\(error)")
-                return
+                // The connection dropped: the fresh conversation starts on the next one.
+                token = nil
+                guard reconnect() else { return }
             }
         }
         show(notice)

@@ -18,11 +18,13 @@ final class HubLink {
     ///
     /// Events land in the inbox before the reply they follow is returned, so ``drain()`` right after ``send(_:)``
     /// sees the events that request caused.
-    static func open(host: String, port: Int, logger: Logger) throws -> HubLink {
+    static func open(
+        host: String, port: Int, connectTimeout: Duration = .seconds(10), logger: Logger
+    ) throws -> HubLink {
         let inbox = EventInbox()
         let connection = try blocking {
             try await ServerConnection.connect(
-                host: host, port: port, logger: logger, onEvent: { inbox.append($0) })
+                host: host, port: port, connectTimeout: connectTimeout, logger: logger, onEvent: { inbox.append($0) })
         }
         return HubLink(connection: connection, inbox: inbox)
     }

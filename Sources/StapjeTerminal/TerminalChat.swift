@@ -31,9 +31,34 @@ public final class TerminalChat {
     private var started = false
     /// Whether this conversation was already shown the steps of where to find a person (`StandaloneHandoff`).
     private var whereShown = false
+    /// When to look for a lost hub next (``HubCheck``); right after a wipe, the screen being fresh again.
+    private var nextHubCheck = ContinuousClock.now
 
     /// The prompt.
     public static let prompt = "> "
+
+    /// How a run ended.
+    public enum Ending: Sendable, Equatable {
+        /// The person (or the administrator) ended the program.
+        case finished
+        /// The hub this kiosk had lost answers again (``HubCheck``): the caller goes back to it.
+        case hubIsBack
+    }
+
+    /// A kiosk that carries on alone after losing its hub (or never reaching it) looks for it again every
+    /// `interval` while its screen is fresh (nobody typed since the last wipe), so that the next person has the
+    /// helpers' desk again; a conversation under way is never cut off for it.
+    public struct HubCheck {
+        /// How often to look.
+        public var interval: Duration
+        /// True when the hub answers.
+        public var isBack: () -> Bool
+
+        public init(interval: Duration, isBack: @escaping () -> Bool) {
+            self.interval = interval
+            self.isBack = isBack
+        }
+    }
 
     /// Creates the REPL; `environment` decides colours (`NO_COLOR`, `TERM`).
     public init(
@@ -56,12 +81,13 @@ public final class TerminalChat {
         self.language = LanguageBox(fresh)
     }
 
-    /// Runs until the person quits (or, in kiosk mode, until SIGTERM or the admin keys). `notice`, when given, is
-    /// shown first, after the kiosk's screen is cleared: a kiosk that lost its hub tells the person so on the screen
-    /// they keep.
+    /// Runs until the person quits (or, in kiosk mode, until SIGTERM or the admin keys), or until `hubCheck` finds
+    /// the lost hub again. `notice`, when given, is shown first, after the kiosk's screen is cleared: a kiosk that
+    /// lost its hub tells the person so on the screen they keep.
     ///
     /// - Throws: ``LineEditor/AlreadyInUse`` or ``LineEditor/HistoryFileError`` before anything is shown.
-    public func run(notice: String? = nil) throws {
+    @discardableResult
+    public func run(notice: String? = nil, hubCheck: HubCheck? = nil) throws -> Ending {
         let completions = CompletionList(
             content: conversation.content,
             faceCommands: options.kiosk
@@ -81,11 +107,25 @@ public final class TerminalChat {
         show(renderer.welcome(conversation, session: session))
         idleTimer.reset(lastInput: editor.lastInput)
 
+        var ending = Ending.finished
+        nextHubCheck = ContinuousClock.now + (hubCheck?.interval ?? .zero)
         loop: while true {
-            switch editor.read(prompt: Self.prompt, until: idleTimer.deadline(lastInput: editor.lastInput)) {
+            var until = idleTimer.deadline(lastInput: editor.lastInput)
+            if hubCheck != nil {
+                let tick = ContinuousClock.now + .milliseconds(500)
+                until = until.map { min($0, tick) } ?? tick
+            }
+            switch editor.read(prompt: Self.prompt, until: until) {
             case .line(let text):
                 if !handle(text, editor: editor) { break loop }
             case .deadline:
+                if let hubCheck, !started, ContinuousClock.now >= nextHubCheck {
+                    if hubCheck.isBack() {
+                        ending = .hubIsBack
+                        break loop
+                    }
+                    nextHubCheck = ContinuousClock.now + hubCheck.interval
+                }
                 idle(editor)
             case .endOfFile:
                 guard options.kiosk else {
@@ -101,6 +141,7 @@ public final class TerminalChat {
             editor.wipe()
             device.clear()
         }
+        return ending
     }
 
     private var renderer: TerminalRenderer {
@@ -173,6 +214,7 @@ public final class TerminalChat {
         session = freshSession
         started = false
         whereShown = false
+        nextHubCheck = .now
         language.update(session)
         idleTimer.reset(lastInput: editor.lastInput)
         show(notice)

@@ -7,6 +7,7 @@ import StapjeText
 
 struct Ask: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "ask",
         abstract: "Answer one question (or one per line from standard input with --json).",
         discussion: """
             With --json, prints one JSON object per question: input, kind (answer, clarify, fallback, handoff, \

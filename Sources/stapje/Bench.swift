@@ -6,6 +6,7 @@ import StapjeKnowledge
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bench",
         abstract: "Measure the engine: loading and compiling, match latency percentiles, resident memory.",
         discussion: "Build with -c release for meaningful figures. Prints figures; asserts nothing.")
 

@@ -5,6 +5,7 @@ import StapjeTerminal
 
 struct Chat: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "chat",
         abstract: "Talk with Stapje (the default).",
         discussion: """
             On a terminal: line editing, history (arrow up), tab completion of commands and topics.
@@ -58,17 +59,20 @@ struct Chat: ParsableCommand {
         let running = try statistics.open(kiosk: terminalOptions.kiosk, site: hubOptions.site)
         defer { running?.stop() }
         var lostNotice: String?
-        if try hubOptions.runOnHub(
-            conversation: conversation, session: session, options: terminalOptions, lostNotice: &lostNotice)
-        {
-            return
-        }
-        if isatty(STDIN_FILENO) == 1 {
-            try TerminalChat(
+        // On a hub, until it cannot be reached; then alone, until it answers again at a fresh screen; and so on.
+        while true {
+            if try hubOptions.runOnHub(
+                conversation: conversation, session: session, options: terminalOptions, lostNotice: &lostNotice)
+            {
+                return
+            }
+            guard isatty(STDIN_FILENO) == 1 else { break }
+            let ending = try TerminalChat(
                 conversation: conversation, freshSession: session, options: terminalOptions,
                 recording: running?.recording
-            ).run(notice: lostNotice)
-            return
+            ).run(notice: lostNotice, hubCheck: hubOptions.hubCheck)
+            guard ending == .hubIsBack else { return }
+            lostNotice = nil
         }
         PlainChat(conversation: conversation, freshSession: session, recording: running?.recording).run(
             readLine: { readLine(strippingNewline: true) },

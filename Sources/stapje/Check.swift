@@ -5,6 +5,7 @@ import StapjeKnowledge
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check the content: syntax, ids, languages, links, plain-language limits, conflicts and tests.",
         discussion: "Prints every problem as file:line: message. Exits 0 only when there is none.")
 

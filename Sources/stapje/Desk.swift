@@ -5,6 +5,7 @@ import StapjeTerminal
 
 struct Desk: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "desk",
         abstract: "The helpers' console: watch the handoff queue, take a ticket, chat with the person.",
         discussion: """
             Connects to a `stapje serve --data-dir DIR` server and signs in with your helper token (from \

@@ -7,6 +7,7 @@ import StapjeText
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "eval",
         abstract: "Measure the engine on a test set (lines `lang<TAB>expected<TAB>text`, or `text<TAB>intent`).",
         discussion: """
             Expected `none` or `oos` means out of scope; `a|b` accepts either id. Prints in-scope accuracy, \

@@ -28,6 +28,7 @@ struct HelperCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a helper and print their token, once.",
             discussion: """
                 The token is printed on the last line and stored nowhere: only a salted hash is kept. Give it to \
@@ -53,7 +54,8 @@ struct HelperCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the helpers and when each last signed in.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List the helpers and when each last signed in.")
 
         @OptionGroup var data: DataOptions
 
@@ -82,6 +84,7 @@ struct HelperCommand: AsyncParsableCommand {
 
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Remove a helper; their token stops working at once.",
             discussion: "Tickets they hold go back to the queue when their lease runs out.")
 

@@ -18,10 +18,25 @@ struct HubOptions: ParsableArguments {
     )
     var site: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "With --hub: how often a kiosk that lost its hub looks for it again while nobody is using it; it goes "
+                + "back to the hub as soon as it answers.", valueName: "seconds"))
+    var hubRetry = 30
+
     func validate() throws {
         if let hub, HubChat.Hub(hub) == nil {
             throw ValidationError("--hub needs HOST:PORT, for example --hub 127.0.0.1:4242")
         }
+        guard hubRetry >= 1 else { throw ValidationError("--hub-retry must be at least 1 second") }
+    }
+
+    /// For the standalone kiosk that carries on after losing its hub (or never reaching it): how it finds the hub
+    /// again. Nil without a hub, or without a terminal (hub mode needs one).
+    var hubCheck: TerminalChat.HubCheck? {
+        guard let text = hub, let hub = HubChat.Hub(text), isatty(STDIN_FILENO) == 1 else { return nil }
+        return TerminalChat.HubCheck(interval: .seconds(hubRetry)) { HubChat.answers(hub) }
     }
 
     /// Runs the kiosk on the hub when one is given; false when the caller should run standalone (no hub asked for,

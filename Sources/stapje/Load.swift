@@ -5,6 +5,7 @@ import StapjeServer
 
 struct Load: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "load",
         abstract: "Load a server: N connections ask M questions each; prints throughput and latency percentiles.",
         discussion: """
             Without --port, a server is started in this process on a free loopback port. --echo also runs a bare \

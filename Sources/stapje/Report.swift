@@ -7,6 +7,7 @@ import StapjeText
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract: "A period's anonymous figures and the top unanswered questions, as text, CSV or HTML.",
         discussion: """
             Reads the statistics the server and the kiosk keep in the data directory (docs/PRIVACY.md, "What is \

@@ -8,6 +8,7 @@ import StapjeText
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Run the line-based TCP server (protocol STAPJE/1, see docs/PROTOCOL.md).",
         discussion: """
             Try it with `nc 127.0.0.1 4242` and follow the greeting. SIGTERM or SIGINT: finish the replies owed, \

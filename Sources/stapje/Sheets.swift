@@ -9,6 +9,7 @@ import StapjeText
 
 struct Topics: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "topics",
         abstract: "List every topic, grouped by category, with its id and title.")
 
     @OptionGroup var contentOptions: ContentOptions
@@ -29,6 +30,7 @@ struct Topics: ParsableCommand {
 
 struct Search: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "search",
         abstract: "Find topics from a few words: the engine's ranking, with the reason for each (as `why` shows).",
         discussion: """
             Ranks content topics only, and lists the best ones even when the assistant would say it does not \

@@ -5,6 +5,7 @@ import StapjeEngine
 
 struct Why: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "why",
         abstract: "Explain how a question is matched: words, corrections, language, rules, examples, decision.")
 
     @OptionGroup var contentOptions: ContentOptions

@@ -87,6 +87,33 @@ struct YAMLReaderTests {
         #expect(node["folded"]?.line == 4)
     }
 
+    /// A list line indented one space too far is valid YAML that joins it to the item above: read as YAML reads it,
+    /// with a warning on its line that names the item; lists nested on purpose, block scalars, continued plain text
+    /// and quoted items are left alone.
+    @Test func aListLineIndentedTooFarIsReadAsYAMLDoesAndWarned() throws {
+        var reader = YAMLReader(file: "t.yaml")
+        let text = "steps:\n  - Open the app\n    - Tap Settings\n  - Tap Account\n"
+        let parsed = reader.parse(text)
+        let node = try #require(parsed)
+        #expect(node["steps"]?.sequence?.map(\.string) == ["Open the app - Tap Settings", "Tap Account"])
+        let warnings = reader.diagnostics.filter { $0.severity == .warning }
+        #expect(warnings.map(\.location.line) == [3])
+        #expect(warnings.first?.message.contains("list item on line 2") == true)
+        #expect(reader.diagnostics.allSatisfy { $0.severity == .warning })
+
+        let fine = [
+            "steps:\n  - when:\n      - nested on purpose\n  - next\n",
+            "note: |\n  - a dash in a block\n    - deeper\n",
+            "- one\n  more words of one\n- two\n",
+            "- 'quoted'\n- two\n",
+            "- key: value\n  other: x\n- b\n",
+        ]
+        for text in fine {
+            #expect(YAMLReader.joinedListItems(text).isEmpty, "\(text)")
+        }
+        #expect(YAMLReader.joinedListItems("- key: value\n    - joined\n").map(\.line) == [2])
+    }
+
     @Test func flowCollectionsAndEscapesAreRead() throws {
         var reader = YAMLReader(file: "t.yaml")
         let parsed = reader.parse("- {id: a.b, regions: [VL, BXL]}\n- \"caf\\u00e9 \\\"x\\\"\"\n- 'it''s'\n")

@@ -116,6 +116,62 @@ struct HubChatTests {
         _ = kiosk.waitForExit()
     }
 
+    /// The hub is killed and started again while a person waits for a helper: the kiosk gets back to it by itself,
+    /// takes the conversation up with `RESUME`, and the person keeps their place; the helper reaches them.
+    @Test func aKioskWhoseHubRestartsKeepsThePersonsPlaceInTheQueue() throws {
+        let server = try ServeProcess(helpers: ["An"])
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        let kiosk = try PTYSession(
+            arguments: ["--hub", "127.0.0.1:\(server.port)", "--lang", "nl"],
+            environment: StapjeBinary.environment(home: home.url))
+        try kiosk.expectPrompt()
+        kiosk.send("/helper\n")
+        try kiosk.expect("Je hebt nummer 1. Jij bent de volgende.")
+        try kiosk.expectPrompt()
+
+        server.kill()
+        try server.restart()
+        // Without a key press: the kiosk notices, gets back, and says where the person stands.
+        let back = try kiosk.expect("Je hebt nummer 1. Jij bent de volgende.")
+        #expect(!back.contains("De verbinding met de helpers is weg."), "\(back)")
+        #expect(!back.contains("moest even weg"), "\(back)")  // not the words for a helper who left
+
+        let helper = try LineClient(port: server.port)
+        try helper.send("HELLO desk STAPJE/1")
+        #expect(try helper.send("AUTH \(server.tokens["An"] ?? "")").code == 235)
+        #expect(try helper.send("TAKE 1").keyword == "TAKEN")
+        try kiosk.expect("An is er om je te helpen.")
+        try helper.send("SAY 1 Hallo, ik ben An.")
+        try kiosk.expect("An (helper): Hallo, ik ben An.")
+        kiosk.send("/quit\n")
+        #expect(kiosk.waitForExit() == 0)
+    }
+
+    /// A kiosk that could not reach its hub answers on its own, and goes back to the hub once it answers, while
+    /// nobody is using the kiosk: the next person asking for a helper reaches the desk.
+    @Test func aKioskGoesBackToItsHubWhenItAnswersAgain() throws {
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        let port = try ClosedPort.make()
+        let kiosk = try PTYSession(
+            arguments: ["--hub", "127.0.0.1:\(port)", "--hub-retry", "1", "--lang", "nl"],
+            environment: StapjeBinary.environment(home: home.url))
+        try kiosk.expect("cannot reach the hub at 127.0.0.1:\(port)")
+        try kiosk.expect(words.text("welcome_human"))
+        try kiosk.expectPrompt()
+
+        let server = try ServeProcess(helpers: [], port: port)
+        try kiosk.expect(words.text("welcome_human"))  // the hub's welcome, once the kiosk found it
+        try kiosk.expectPrompt()
+        kiosk.send("/helper\n")
+        try kiosk.expect("Je hebt nummer 1. Jij bent de volgende.")
+        let observer = try LineClient(port: server.port)
+        #expect(try observer.send("STATS").number("sessions") == 1)
+        kiosk.send("/quit\n")
+        #expect(kiosk.waitForExit() == 0)
+    }
+
     @Test func anUnreachableHubIsSaidPlainlyAndTheKioskAnswersOnItsOwn() throws {
         let home = try TemporaryDirectory()
         defer { home.remove() }

@@ -4,14 +4,16 @@ import StapjeClient
 
 /// A real `stapje serve --port 0 --data-dir <tmp>` with helper accounts, for one test.
 final class ServeProcess {
-    let port: Int
+    private(set) var port: Int
     /// Each helper's token, by name.
     let tokens: [String: String]
     let directory: TemporaryDirectory
-    private let process: Process
+    private var process: Process
+    private let extraArguments: [String]
 
-    /// Adds `helpers` to a fresh data directory, starts the server on a free port and waits until it listens.
-    init(helpers: [String] = ["An"], arguments: [String] = []) throws {
+    /// Adds `helpers` to a fresh data directory, starts the server on `port` (0: a free one) and waits until it
+    /// listens.
+    init(helpers: [String] = ["An"], arguments: [String] = [], port: Int = 0) throws {
         directory = try TemporaryDirectory()
         let data = directory.url.appendingPathComponent("data").path
         var tokens: [String: String] = [:]
@@ -23,11 +25,22 @@ final class ServeProcess {
             tokens[name] = token
         }
         self.tokens = tokens
+        extraArguments = arguments
+        (process, self.port) = try Self.start(port: port, in: directory, arguments: arguments)
+    }
+
+    /// Starts `stapje serve` on `port` (0: a free one) with the data directory of `directory`, and waits until it
+    /// listens.
+    private static func start(
+        port wanted: Int, in directory: TemporaryDirectory, arguments: [String]
+    ) throws -> (Process, Int) {
+        let data = directory.url.appendingPathComponent("data").path
         let log = directory.url.appendingPathComponent("serve.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        process = Process()
+        let process = Process()
         process.executableURL = try StapjeBinary.url()
-        process.arguments = ["serve", "--port", "0", "--data-dir", data, "--log-level", "info"] + arguments
+        process.arguments =
+            ["serve", "--port", "\(wanted)", "--data-dir", data, "--log-level", "info"] + arguments
         process.environment = StapjeBinary.environment(home: directory.url)
         process.standardError = try FileHandle(forWritingTo: log)
         process.standardOutput = FileHandle.nullDevice
@@ -45,13 +58,24 @@ final class ServeProcess {
                 usleep(50_000)
             }
         }
-        self.port = port ?? 0
+        return (process, port ?? 0)
     }
 
     /// Stops the server (SIGTERM: it closes every connection with `421 CLOSING`) and waits for it.
     func stop() {
         process.terminate()
         process.waitUntilExit()
+    }
+
+    /// Kills the server (SIGKILL: a crash) and waits for it.
+    func kill() {
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Starts the server again on the same port and data directory (after `stop()` or `kill()`).
+    func restart() throws {
+        (process, port) = try Self.start(port: port, in: directory, arguments: extraArguments)
     }
 
     deinit {
