@@ -96,6 +96,18 @@ public struct Conversation: Sendable {
         if let region = regionStatement(tokens, session: session) {
             return switchRegion(to: region, session: session, thenAsking: text, tokens: tokens)
         }
+        // A question that names a region's own service ("comment je m'inscris au forem" at a Brussels kiosk) is
+        // about that region: when it is answered, the answer is that region's, and the person is told the region
+        // changed (the kiosk's region would name another agency with confidence).
+        if let region = serviceRegion(tokens), region != session.region {
+            let (switched, note) = switchRegion(to: region, session: session)
+            let (asked, reply) = question(text, tokens: tokens, session: switched)
+            if reply.kind == .answer, reply.topic != nil {
+                var combined = reply
+                combined.texts.insert(contentsOf: note.texts.prefix(1), at: 0)
+                return (asked, combined)
+            }
+        }
         if askedIfItWorked, let (stays, works) = lastStepAnswer(text, session: session) {
             return works ? (stays, chat("worked", session: stays)) : notWorking(stays)
         }
@@ -862,8 +874,30 @@ public struct Conversation: Sendable {
     ]
 
     func regionStatement(_ tokens: [Token], session: Session) -> Region? {
-        guard tokens.count <= 8, tokens.contains(where: { Self.residenceCues.contains($0.folded) }) else { return nil }
+        guard tokens.count <= 12, tokens.contains(where: { Self.residenceCues.contains($0.folded) }) else { return nil }
         return region(in: tokens.map(\.folded), session: session)
+    }
+
+    /// The one region whose own services `tokens` name, or nil when they name none, or those of two regions ("le
+    /// forem ou actiris ?").
+    func serviceRegion(_ tokens: [Token]) -> Region? {
+        guard !lexicon.services.isEmpty else { return nil }
+        let words = tokens.map(\.folded)
+        var found: Region?
+        for (region, names) in lexicon.services where names.contains(where: { Self.contains(words, $0) }) {
+            if let found, found != region { return nil }
+            found = region
+        }
+        return found
+    }
+
+    /// Whether `words` hold `name` as consecutive words.
+    static func contains(_ words: [String], _ name: [String]) -> Bool {
+        guard let first = name.first, words.count >= name.count else { return false }
+        for start in 0...(words.count - name.count) where words[start] == first {
+            if words[start..<start + name.count].elementsEqual(name) { return true }
+        }
+        return false
     }
 
     func region(in tokens: [String], session: Session) -> Region? {

@@ -12,6 +12,9 @@ struct ConversationLexicon: Sendable {
     /// Every region with the names that mean it, in a fixed order (messages by language, regions by code): the
     /// first region named wins.
     let regions: [(region: Region, names: [String])]
+    /// Every region with the names of its own public services ("forem", "de lijn", "france travail"), each as its
+    /// folded words, in the same order: a question that names one is about that region.
+    let services: [(region: Region, names: [[String]])]
     /// Every language with the names that mean it, in the same kind of order.
     let languages: [(language: Language, names: [String])]
     /// Every name of a language, in any language ("frans", "anglais", "dutch").
@@ -25,6 +28,7 @@ struct ConversationLexicon: Sendable {
         var yes: [Language: Set<String>] = [:]
         var no: [Language: Set<String>] = [:]
         var regions: [(Region, [String])] = []
+        var services: [(Region, [[String]])] = []
         var languages: [(Language, [String])] = []
         var categories: [Language: [String]] = [:]
         for messages in content.messages.values.sorted(by: { $0.language < $1.language }) {
@@ -33,6 +37,10 @@ struct ConversationLexicon: Sendable {
             for (code, value) in messages.table("region_words").sorted(by: { $0.key < $1.key }) {
                 guard case .list(let names) = value, let region = Region(code: code) else { continue }
                 regions.append((region, names.map(TextFolding.fold)))
+            }
+            for (code, value) in messages.table("service_words").sorted(by: { $0.key < $1.key }) {
+                guard case .list(let names) = value, let region = Region(code: code) else { continue }
+                services.append((region, names.map { Tokenizer().tokens($0).map(\.folded) }.filter { !$0.isEmpty }))
             }
             for (code, value) in messages.table("language_words").sorted(by: { $0.key < $1.key }) {
                 guard case .list(let names) = value, let language = Language(code: code) else { continue }
@@ -51,6 +59,7 @@ struct ConversationLexicon: Sendable {
         self.yes = yes
         self.no = no
         self.regions = regions
+        self.services = services
         self.languages = languages
         self.languageNames = Set(languages.flatMap(\.1))
         self.categories = categories
