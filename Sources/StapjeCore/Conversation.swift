@@ -304,7 +304,7 @@ public struct Conversation: Sendable {
     /// The answer on screen at step `index` (every step in helper mode); ends a run of misses.
     func showStep(_ index: Int, session: Session) -> (Session, Reply) {
         var session = session
-        session.step = index
+        session.step = max(index, 0)
         session.allSteps = session.helperMode
         return navigate(.repeat, session: session)
     }
@@ -698,7 +698,7 @@ public struct Conversation: Sendable {
         let index: Int?
         switch step {
         case .last: index = total > 0 ? total - 1 : nil
-        case .number(let number): index = number <= total ? number - 1 : nil
+        case .number(let number): index = (1...max(total, 1)).contains(number) && total > 0 ? number - 1 : nil
         }
         guard let index else {
             var (next, reply) = navigate(.repeat, session: session)

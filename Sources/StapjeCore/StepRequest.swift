@@ -81,7 +81,7 @@ struct StepRequests: Sendable {
             var numberAt = at
             if at + 1 < tokens.count {
                 let next = tokens[at + 1]
-                if next.isNumber, let number = Int(next.lower), number < 1000 {
+                if next.isNumber, let number = Int(next.lower), number >= 1, number < 1000 {
                     step = .number(number)
                 } else {
                     step = words.cardinals[next.folded]
