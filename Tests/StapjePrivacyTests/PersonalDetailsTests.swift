@@ -26,6 +26,22 @@ struct PersonalDetailsTests {
         #expect(PersonalDetails.mask(text) == expected)
     }
 
+    /// Text a hostile client crafts to make the patterns read it again from every letter (runs of letters and
+    /// hyphens, Latin and Japanese letters alternating, with and without digits) is masked in one pass: each took
+    /// seconds at 2 KB, on the threads the server shares between connections. The limit guards against a hang; it
+    /// is no timing (a pass over these takes milliseconds).
+    @Test(.timeLimit(.minutes(1)))
+    func textBuiltToMakeThePatternsBacktrackIsReadOnce() {
+        let long = String(repeating: "a-", count: 10_000)
+        #expect(PersonalDetails.mask(long) == long)
+        let scripts = String(repeating: "a\u{3042}", count: 10_000)
+        #expect(PersonalDetails.mask(scripts) == scripts)
+        let withDigits = String(repeating: "a-", count: 10_000) + " 1"
+        #expect(PersonalDetails.mask(withDigits) == withDigits)
+        // An address after such a run is still found.
+        #expect(PersonalDetails.mask(String(repeating: "a-", count: 5_000) + " Kerkstraat 12").hasSuffix("[ADDRESS]"))
+    }
+
     /// Questions without such details stay as they are: curators read them to improve the content.
     @Test(arguments: [
         "ik ben werkloos, hoe schrijf ik me in", "je suis perdu avec mon gsm", "I am lost with my phone",
