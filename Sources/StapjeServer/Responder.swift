@@ -80,6 +80,9 @@ struct Responder: Sendable {
     }
 
     func run(_ command: Command, state: inout ConnectionState) async -> Response {
+        if let desk, state.helper != nil, let signedOut = await signOutIfRemoved(state: &state, desk: desk, at: Date()) {
+            return signedOut
+        }
         if let desk, let helper = state.helper, !state.held.isEmpty {
             // Any line from a signed-in helper (PING included) renews the leases of the tickets this connection took.
             _ = try? await desk.queue.heartbeat(helper: helper, tickets: state.held, at: Date())

@@ -98,7 +98,13 @@ public final class DeskConsole {
                     lost = true
                     break loop
                 }
-                if lastRequest.duration(to: .now) >= options.heartbeat { _ = request("PING desk") }
+                if lastRequest.duration(to: .now) >= options.heartbeat, let reply = request("PING desk"),
+                    reply.code == 530
+                {
+                    // Signed out by the server (the account was removed): the ticket went back to the queue.
+                    say(refusal(reply))
+                    held = nil
+                }
             case .endOfFile, .terminated, .hangup, .exitKey:
                 break loop
             }

@@ -180,6 +180,29 @@ struct HandoffWireTests {
         }
     }
 
+    /// A removed helper whose desk only sends `PING` (every 20 seconds) is signed out at that line: their ticket goes
+    /// back to the queue at once and its person is told; what the person types next reaches no one.
+    @Test func aRemovedHelperIsSignedOutAtTheirNextPingAndTheirTicketGoesBack() async throws {
+        let (directory, tokens) = try await Self.dataDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await withHandoffServer(directory) { server in
+            let helper = try await helper(server, token: try #require(tokens["An"]))
+            let (starter, ticket) = try await starterInQueue(server)
+            #expect(try await exchange(helper, "TAKE \(ticket)").last?.hasPrefix("250 TAKEN ") == true)
+            _ = try await nextLine(starter, "* 610 ")
+            let database = try StoreDatabase.open(directory: directory, logger: Fixtures.logger)
+            #expect(try await HelperAccounts(database: database, logger: Fixtures.logger).remove(name: "An"))
+
+            let ping = try await exchange(helper, "PING desk")
+            #expect(ping.last?.hasPrefix("530 AUTH-REQUIRED ") == true, "\(ping)")
+            _ = try await nextLine(starter, "* 613 ")
+            let asked = try await exchange(starter, "ASK is daar nog iemand?")
+            #expect(asked.last?.hasPrefix("242 ") != true, "\(asked)")
+            #expect(try await exchange(helper, "PING again").last == "250 PONG again")
+            #expect(try await exchange(helper, "QUEUE").last?.hasPrefix("530 ") == true)
+        }
+    }
+
     @Test func twoHelpersTakingOneTicketExactlyOneWins() async throws {
         let (directory, tokens) = try await Self.dataDirectory(helpers: ["An", "Bo"])
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -60,6 +60,14 @@ final class HandoffDesk: Sendable {
         links.withLockedValue { $0[id]?.helper = helper }
     }
 
+    /// No helper any more on connection `id`: it gets no helper's events.
+    func signOut(on id: ConnectionID) {
+        links.withLockedValue {
+            $0[id]?.helper = nil
+            $0[id]?.watching = false
+        }
+    }
+
     func watch(on id: ConnectionID) {
         links.withLockedValue { $0[id]?.watching = true }
     }

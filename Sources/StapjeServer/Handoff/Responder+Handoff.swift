@@ -154,6 +154,30 @@ extension Responder {
 
     // MARK: - Helpers
 
+    /// Signs out a helper removed since they signed in (`stapje helper remove`), at any line of theirs (`PING`, which
+    /// a desk sends every 20 seconds, included): the tickets this connection held go back to the queue at once,
+    /// their people are told, and no more events reach the connection. Nil while the account exists (or the store
+    /// cannot say: nobody is signed out for a failing disk).
+    func signOutIfRemoved(state: inout ConnectionState, desk: HandoffDesk, at now: Date) async -> Response? {
+        guard let helper = state.helper, let exists = try? await desk.accounts.exists(name: helper), !exists else {
+            return nil
+        }
+        for number in state.held.sorted() {
+            guard let ticket = try? await desk.queue.ticket(number), !ticket.state.isFinal,
+                let assignment = ticket.assignment, assignment.helper == helper
+            else { continue }
+            _ = try? await desk.queue.release(assignment, at: now)
+        }
+        state.helper = nil
+        state.held = []
+        desk.signOut(on: state.id)
+        logger.notice("removed helper signed out", metadata: ["connection": "\(state.id)", "helper": "\(helper)"])
+        var response = Response(
+            code: 530, keyword: "AUTH-REQUIRED", message: "this helper account was removed; sign in again: AUTH <token>")
+        response.events = await desk.announce(caller: state.id)
+        return response
+    }
+
     func helperCommand(_ command: Command, state: inout ConnectionState) async -> Response {
         guard let desk else {
             return Self.unsupported("this server runs without a handoff queue (--no-queue)")
@@ -188,16 +212,6 @@ extension Responder {
                 code: 530, keyword: "AUTH-REQUIRED", message: "helper commands need a sign-in first: AUTH <token>")
         }
         do {
-            // A helper removed since signing in (`stapje helper remove`) is signed out at once.
-            guard try await desk.accounts.exists(name: helper) else {
-                state.helper = nil
-                state.held = []
-                logger.notice(
-                    "removed helper signed out", metadata: ["connection": "\(state.id)", "helper": "\(helper)"])
-                return Response(
-                    code: 530, keyword: "AUTH-REQUIRED",
-                    message: "this helper account was removed; sign in again: AUTH <token>")
-            }
             var response = try await run(command, helper: helper, desk: desk, state: state, at: now)
             switch command {
             case .take(let number): state.held.insert(number)
