@@ -61,6 +61,28 @@ struct ServeProgramTests {
         #expect(!FileManager.default.fileExists(atPath: state.path), "--no-queue created \(state.path)")
     }
 
+    /// A line cut off when its connection ends (a kiosk's Wi-Fi drops mid-line) is what a person typed: even at the
+    /// most talkative log level, its bytes are not written (they had been, as hex, in the error that ends the
+    /// connection).
+    @Test func anUnfinishedLineIsNotLoggedEvenAtTrace() async throws {
+        let log = Self.temporaryDirectory("serve").appendingPathExtension("log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        let server = try await ServeProcess.start(["--no-queue", "--log-level", "trace"], log: log)
+        var client = try #require(await LineClient.connect(port: server.port))
+        _ = try await client.exchange("HELLO t STAPJE/1")
+        _ = try await client.exchange("NEW lang=nl")
+        try await client.client.send("ASK ik ben Jan Peeters, mijn gsm is 0471 23 45 67")
+        try await Task.sleep(for: .milliseconds(200))
+        client.close()
+        let observer = try #require(await LineClient.connect(port: server.port))
+        observer.close()
+        #expect(try await server.terminate() == 0)
+        let text = try String(contentsOf: log, encoding: .utf8)
+        #expect(text.contains("connection ended"), "the end of the connection was not logged:\n\(text)")
+        let hex = Array("Peeters".utf8).map { String(format: "%02x", $0) }.joined()
+        for secret in ["Peeters", "0471", hex] { #expect(!text.contains(secret), "\(secret) in the log") }
+    }
+
     @Test func noQueueAndADataDirectoryExcludeEachOther() throws {
         let process = Process()
         process.executableURL = try LifecycleTests.program()

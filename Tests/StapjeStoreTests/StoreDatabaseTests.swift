@@ -21,6 +21,26 @@ struct StoreDatabaseTests {
         }
     }
 
+    /// A data directory made beforehand with the usual 0755 (`mkdir /var/lib/stapje`) is made private, and so are
+    /// the database and its WAL and shared-memory files (SQLite had created them 0644: any local user could read
+    /// the transcripts).
+    @Test func aDirectoryMadeBeforehandAndTheFilesInItBecomePrivate() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stapje-perm-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        let database = try StoreDatabase.open(directory: directory, logger: TemporaryStore.logger)
+        _ = try await database.integrityCheck()
+        func mode(_ path: String) throws -> Int {
+            (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
+        }
+        #expect(try mode(directory.path) == 0o700)
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: database.path + suffix) {
+            #expect(try mode(database.path + suffix) == 0o600, "\(suffix)")
+        }
+        #expect(try mode(database.path) == 0o600)
+    }
+
     @Test func anUnwritableDirectoryGivesAnActionableError() throws {
         let error = #expect(throws: StoreError.self) {
             try StoreDatabase.open(

@@ -46,8 +46,32 @@ public struct StoreDatabase: Sendable {
                 "cannot open the store \(path): \(error); check the file is a Stapje store and that you may write "
                     + "to it, or pass --data-dir with another directory")
         }
+        protect(directory: directory, path: path, logger: logger)
         logger.debug("store opened", metadata: ["path": "\(path)"])
         return StoreDatabase(path: path, pool: pool)
+    }
+
+    /// Makes the store readable by its owner only, also in a directory that existed before (`mkdir
+    /// /var/lib/stapje` gives 0755): the directory 0700 when this user owns it, and the database and its WAL and
+    /// shared-memory files 0600 (SQLite creates those two with the database file's mode). A directory owned by
+    /// another user that others may read is said in the log: the files inside are private all the same.
+    static func protect(directory: URL, path: String, logger: Logger) {
+        let manager = FileManager.default
+        let attributes = try? manager.attributesOfItem(atPath: directory.path)
+        let mode = (attributes?[.posixPermissions] as? NSNumber)?.intValue ?? 0
+        let owner = (attributes?[.ownerAccountID] as? NSNumber)?.uint32Value
+        if mode & 0o077 != 0 {
+            if owner == getuid(), (try? manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)) != nil {
+                logger.notice("data directory made private (0700)", metadata: ["path": "\(directory.path)"])
+            } else {
+                logger.warning(
+                    "the data directory can be read by other users; its files are private, but make it 0700",
+                    metadata: ["path": "\(directory.path)"])
+            }
+        }
+        for suffix in ["", "-wal", "-shm"] where manager.fileExists(atPath: path + suffix) {
+            try? manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path + suffix)
+        }
     }
 
     /// The database's settings as SQLite reports them: `journal_mode` and `synchronous` (2 is FULL).
