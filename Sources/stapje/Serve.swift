@@ -99,6 +99,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
+    /// The longest duration an option takes: 30 days.
+    static let longestSeconds = 2_592_000.0
+
     func validate() throws {
         if let defaultLang, Language(rawValue: defaultLang) == nil {
             throw ValidationError("--default-lang: use nl, fr or en")
@@ -112,11 +115,24 @@ struct Serve: AsyncParsableCommand {
         if noQueue && dataDir != nil {
             throw ValidationError("--no-queue and --data-dir exclude each other: choose one")
         }
-        guard maxWait > 0, starterGone > 0, helperLease > 0 else {
-            throw ValidationError("--max-wait, --starter-gone and --helper-lease must be positive")
+        guard (0...65_535).contains(port) else {
+            throw ValidationError("--port: use 1 to 65535, or 0 for any free port (got \(port))")
+        }
+        // Every duration: a number of seconds above 0 and at most 30 days (0 had made the idle check spin on every
+        // core; nan, inf and 1e300 had crashed the program at start).
+        let seconds: [(String, Double)] = [
+            ("--max-wait", maxWait), ("--starter-gone", starterGone), ("--helper-lease", helperLease),
+            ("--hello-timeout", helloTimeout), ("--idle-timeout", idleTimeout), ("--session-ttl", sessionTtl),
+            ("--shutdown-grace", shutdownGrace),
+        ]
+        for (option, value) in seconds where !(value.isFinite && value > 0 && value <= Self.longestSeconds) {
+            throw ValidationError("\(option): use a number of seconds above 0 and at most 2592000 (30 days)")
         }
         guard maxLine >= 64, maxUnsent >= 16_384, maxConnections >= 1, maxConnectionsPerAddress >= 1 else {
             throw ValidationError("limits too small: --max-line >= 64, --max-unsent >= 16384, connections >= 1")
+        }
+        guard maxErrors >= 1, maxQuestion >= 1, maxSessions >= 1 else {
+            throw ValidationError("--max-errors, --max-question and --max-sessions must be 1 or more")
         }
     }
 

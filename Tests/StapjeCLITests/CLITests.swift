@@ -235,4 +235,17 @@ struct CLITests {
         #expect(refused != 0)
         #expect(message.contains("no topic id"))
     }
+
+    /// Values no server can run with are refused at once with the option named (exit 64): 0 seconds of idle time had
+    /// made the server spin on every core, nan and 1e300 had crashed it, a port above 65535 had listened elsewhere.
+    @Test(arguments: [
+        ["--port", "70000"], ["--idle-timeout", "0"], ["--hello-timeout", "nan"], ["--session-ttl", "1e300"],
+        ["--idle-timeout=-1"], ["--max-errors=-1"], ["--shutdown-grace=0"], ["--max-question=0"],
+    ])
+    func serveRefusesValuesItCannotRunWith(arguments: [String]) throws {
+        let (status, output) = try Self.run(["serve", "--no-queue"] + arguments)
+        #expect(status == 64, "\(output)")
+        let option = String(arguments[0].prefix { $0 != "=" })
+        #expect(output.contains(option), "\(output)")
+    }
 }
