@@ -32,6 +32,7 @@ public enum StandaloneHandoff {
         if requested {
             adjusted.texts = texts(language: reply.language, region: reply.region, content: content, brief: brief)
             session.handoff = .none
+            showWhere(in: &session, brief: brief, content: content)
         } else if session.pending == .handoffOffer,
             let offer = reply.texts.firstIndex(of: content.words(reply.language).text("fallback_second"))
         {
@@ -41,8 +42,19 @@ public enum StandaloneHandoff {
                     language: reply.language, region: reply.region, content: content,
                     key: "fallback_second_standalone", brief: brief))
             session.pending = .none
+            showWhere(in: &session, brief: brief, content: content)
         }
         return adjusted
+    }
+
+    /// The list of where to find a person becomes the answer on screen, so that "next", "all steps" and a step's
+    /// number go through it (after its first step alone, "toutes les étapes" had said no answer was open).
+    static func showWhere(in session: inout Session, brief: Bool, content: ContentBundle) {
+        guard content.answer(whereTopic, language: session.language) != nil else { return }
+        session.topic = whereTopic
+        session.step = 0
+        session.allSteps = !brief || session.helperMode
+        session.pending = .none
     }
 
     /// "No helper through this screen" (or the words `key`), where to find one, and the steps of `help.where`.
@@ -58,8 +70,8 @@ public enum StandaloneHandoff {
         var texts = [words.text(key, ["where": view.summary])]
         if brief, let first = view.steps.first {
             // Once the list was shown: its first step only, the one nearest to hand ("ask at the desk of this
-            // library").
-            return texts + ["1. \(first)"]
+            // library"), and how to see the rest.
+            return texts + ["1. \(first)", words.text("next_hint")]
         }
         if !view.steps.isEmpty {
             texts.append(words.text("steps"))

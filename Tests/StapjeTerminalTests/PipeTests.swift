@@ -80,4 +80,21 @@ struct PipeTests {
         #expect(output.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: "/tmp/never"))
     }
+
+    /// A person who asks for someone twice gets the first place to go and how to see the rest; "all steps" then shows
+    /// every place (it had said that no answer was open).
+    @Test func askingTwiceForAPersonLeavesTheListReachable() throws {
+        let whereTo = try #require(StapjeBinary.bundle.answer("help.where", language: .fr))
+        let steps = whereTo.steps(region: .WAL)
+        let (output, status) = try Self.run(
+            ["--region", "WAL", "--no-stats"],
+            input: "je veux parler à quelqu'un\nje veux parler à quelqu'un\ntoutes les étapes\n")
+        #expect(status == 0)
+        let replies = output.components(separatedBy: "\n\n")
+        #expect(replies.count >= 3, "\(output)")
+        guard replies.count >= 3 else { return }
+        #expect(replies[1].contains(StapjeBinary.bundle.words(.fr).text("next_hint")), "\(replies[1])")
+        for (index, step) in steps.enumerated() { #expect(replies[2].contains("\(index + 1). \(step)"), "\(replies[2])") }
+        #expect(!replies[2].contains(StapjeBinary.bundle.words(.fr).text("no_topic")))
+    }
 }
