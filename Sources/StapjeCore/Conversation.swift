@@ -91,6 +91,12 @@ public struct Conversation: Sendable {
             session.pending = .none
             return answer ? requestHandoff(session, reason: "offered after repeated misses") : declined(session)
         }
+        // "Do you mean: 1. …?" with one option, answered "oui": that option.
+        if case .clarification(let options) = session.pending, options.count == 1,
+            yesOrNo(text, session: session) == true
+        {
+            return choose(number: 1, session: session)
+        }
         // One tokenisation serves the region check and matching.
         let tokens = Tokenizer().tokens(text)
         if let region = regionStatement(tokens, session: session) {

@@ -1,4 +1,5 @@
 public import StapjeKnowledge
+public import StapjeText
 
 /// Renders a reply as plain lines of text, in its language: the shared base of every face.
 ///
@@ -13,6 +14,11 @@ public struct ReplyText: Sendable {
     public init(content: ContentBundle, showHelperNotes: Bool = false) {
         self.content = content
         self.showHelperNotes = showHelperNotes
+    }
+
+    /// `label` followed by its colon: with a space before it in French ("Attention :"), as French typography has it.
+    public static func label(_ label: String, language: Language) -> String {
+        language == .fr ? label + " :" : label + ":"
     }
 
     /// The reply as lines, without colours or wrapping.
@@ -46,7 +52,7 @@ public struct ReplyText: Sendable {
             lines.append(words.text("if_not_working") + " " + ifNotWorking)
         }
         if let safety = reply.answer?.safety, !safety.isEmpty {
-            lines.append(words.text("safety") + ": " + safety)
+            lines.append(Self.label(words.text("safety"), language: reply.language) + " " + safety)
         }
         if showHelperNotes, let notes = reply.answer?.helperNotes, !notes.isEmpty {
             lines.append(words.text("helper_notes"))

@@ -134,7 +134,7 @@ public struct TerminalRenderer: Sendable {
             self.position = position.map {
                 words.text("step_position", ["n": "\($0.step)", "total": "\($0.total)"])
             }
-            safety = words.text("safety") + ":"
+            safety = ReplyText.label(words.text("safety"), language: words.language)
             ifNotWorking = words.text("if_not_working")
             self.hints = Set(hints)
         }
