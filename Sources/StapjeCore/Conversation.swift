@@ -563,8 +563,10 @@ public struct Conversation: Sendable {
         } else if session.missedCount >= 2 {
             offerPerson(&reply, &session)
         } else if let result, let rule = result.outOfScopeRule, understoodAsOutOfScope(rule, in: result) {
-            // Understood, but not something Stapje helps with: said plainly, with what it does help with.
+            // Understood, but not something Stapje helps with: said plainly, with what it does help with, and that
+            // a person can be asked (docs: the assistant "offers a human helper").
             reply.texts = [words.text("out_of_scope")]
+            reply.hints = [words.text("welcome_human")]
         } else if let (onTopic, stillThere) = stillOnTopic(session, result: result, tokens: tokens) {
             return (onTopic, stillThere)
         } else {

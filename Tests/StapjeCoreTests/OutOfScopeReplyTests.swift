@@ -18,6 +18,7 @@ struct OutOfScopeReplyTests {
         let words = conversation.content.words(language)
         #expect(reply.match?.outOfScopeRule != nil)
         #expect(reply.texts == [words.text("out_of_scope")])
+        #expect(reply.hints == [words.text("welcome_human")], "a person is offered")
         #expect(session.missedCount == 1)
         let (_, second) = conversation.respond(to: question, in: session, at: Date())
         #expect(second.texts == [words.text("fallback_second")])
