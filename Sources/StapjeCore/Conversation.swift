@@ -678,14 +678,16 @@ public struct Conversation: Sendable {
             all.allSteps = true
             var reply = render(answer, session: all, kind: .step)
             reply.texts = [words.text("all_steps_title")]
-            reply.answer = nil
+            // A helper sees the whole answer again, its safety line and notes for helpers included: the sheet's
+            // view, at the moment they join a conversation under way. A starter sees the steps.
+            if !session.helperMode { reply.answer = nil }
             let followUps = related(answer, region: session.region)
             session.pending = followUps.isEmpty ? .none : .followUps(followUps)
             session.step = max(total - 1, 0)
             return (session, reply)
         }
         var reply = render(answer, session: session, kind: .step)
-        reply.answer = nil
+        if !(session.helperMode && session.allSteps) { reply.answer = nil }
         reply.texts = note.map { [$0] } ?? []
         if session.step == total - 1 {
             let followUps = related(answer, region: session.region)

@@ -97,4 +97,17 @@ struct PipeTests {
         for (index, step) in steps.enumerated() { #expect(replies[2].contains("\(index + 1). \(step)"), "\(replies[2])") }
         #expect(!replies[2].contains(StapjeBinary.bundle.words(.fr).text("no_topic")))
     }
+
+    /// A helper who turns helper mode on while a topic is on screen and asks for all steps sees its safety line and
+    /// its notes for helpers, as the sheet shows them (they had been left out).
+    @Test func helperModeTurnedOnMidTopicShowsTheNotes() throws {
+        let dutch = StapjeBinary.bundle.words(.nl)
+        let (output, status) = try Self.run(
+            ["--region", "BXL", "--lang", "nl", "--no-stats"],
+            input: "hoe vraag ik een attest gezinssamenstelling\n/helpermode\nalle stappen\n")
+        #expect(status == 0)
+        let last = output.components(separatedBy: "\n\n").filter { !$0.isEmpty }.last ?? ""
+        #expect(last.contains(dutch.text("helper_notes")), "\(last)")
+        #expect(last.contains(dutch.text("safety") + ":"), "\(last)")
+    }
 }
