@@ -99,20 +99,29 @@ public struct Sheet: Sendable, Hashable {
     private static func versions(
         of kind: AnswerPart, in answer: Answer, region: Region?, words: SheetWords
     ) -> [Version] {
-        func version(_ section: AnswerSection, _ variant: RegionQualifier?) -> Version? {
+        func version(_ section: AnswerSection, _ variant: RegionQualifier?, label: String?) -> Version? {
             let items = kind.isList ? section.items.filter { !$0.isEmpty } : []
             let paragraphs = kind.isList ? [] : section.text.split(separator: "\n").map(String.init)
             guard !items.isEmpty || !paragraphs.isEmpty else { return nil }
-            return Version(
-                variant: variant, label: variant.map(words.variantLabel), items: items, paragraphs: paragraphs)
+            return Version(variant: variant, label: label, items: items, paragraphs: paragraphs)
         }
         if let region {
             // The same resolution a person in that region gets in the conversation: exact region, BE, plain.
-            return answer.section(kind, region: region).flatMap { version($0, nil) }.map { [$0] } ?? []
+            return answer.section(kind, region: region).flatMap { version($0, nil, label: nil) }.map { [$0] } ?? []
         }
-        let plain = answer.sections[kind]?[nil].flatMap { version($0, nil) }
         let variants = answer.variants(of: kind).sorted { order($0.0) < order($1.0) }
-        return (plain.map { [$0] } ?? []) + variants.compactMap { version($1, $0) }
+        // A BE variant is labelled with the Belgian regions that get it, as the conversation resolves them (a
+        // region's own variant wins over BE): beside a Flemish variant it is for Brussels and Wallonia only.
+        let own = Set(variants.compactMap { if case .region(let region) = $0.0 { region } else { nil } })
+        var versions = [answer.sections[kind]?[nil].flatMap { version($0, nil, label: nil) }].compactMap { $0 }
+        for (qualifier, section) in variants {
+            let reached = Region.allCases.filter { $0.isBelgian && !own.contains($0) }
+            let label =
+                qualifier == .belgium && !reached.isEmpty
+                ? words.variantLabel(reached) : words.variantLabel(qualifier)
+            versions += [version(section, qualifier, label: label)].compactMap { $0 }
+        }
+        return versions
     }
 
     /// Variants in map order, as a helper reads them: all of Belgium first, then VL, BXL, WAL, FR.

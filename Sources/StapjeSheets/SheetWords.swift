@@ -77,6 +77,11 @@ public struct SheetWords: Sendable, Hashable {
         variantTemplate.replacing("{region}", with: regionName(qualifier))
     }
 
+    /// "For Brussels, Wallonia": the label of a version that these regions get.
+    public func variantLabel(_ regions: [Region]) -> String {
+        variantTemplate.replacing("{region}", with: regions.map(regionName).joined(separator: ", "))
+    }
+
     /// The name of a category, or its id when the words do not name it.
     public func category(_ id: String) -> String {
         categoryNames[id] ?? id

@@ -26,6 +26,18 @@ struct SheetTests {
         }
     }
 
+    /// A BE variant beside a region's own is labelled with the Belgian regions that get it: the conversation shows
+    /// Flanders its own, so the BE steps of the citizen portal are for Brussels and Wallonia (the label had said
+    /// Flanders too, next to the Flemish steps).
+    @Test func aBelgianVariantIsLabelledWithTheRegionsThatGetIt() throws {
+        let sheet = try Sheet(topic: "gov.citizen-portal", in: Fixture.content, language: .en)
+        let steps = try #require(sheet.part(.steps))
+        let belgium = try #require(steps.versions.first { $0.variant == .belgium })
+        #expect(belgium.label?.contains("Brussels") == true && belgium.label?.contains("Wallonia") == true)
+        #expect(belgium.label?.contains("Flanders") == false, "\(belgium.label ?? "")")
+        #expect(steps.versions.contains { $0.variant == .region(.VL) })
+    }
+
     /// With a region, each part is the version a person in that region gets in the conversation.
     @Test(arguments: Region.allCases)
     func regionSheetShowsThatRegionsVersion(region: Region) throws {
