@@ -94,7 +94,9 @@ struct PipeTests {
         #expect(replies.count >= 3, "\(output)")
         guard replies.count >= 3 else { return }
         #expect(replies[1].contains(StapjeBinary.bundle.words(.fr).text("next_hint")), "\(replies[1])")
-        for (index, step) in steps.enumerated() { #expect(replies[2].contains("\(index + 1). \(step)"), "\(replies[2])") }
+        for (index, step) in steps.enumerated() {
+            #expect(replies[2].contains("\(index + 1). \(step)"), "\(replies[2])")
+        }
         #expect(!replies[2].contains(StapjeBinary.bundle.words(.fr).text("no_topic")))
     }
 
