@@ -20,7 +20,8 @@ public struct Messages: Sendable {
         "capabilities", "capabilities_commands", "not_helpful", "language_switched", "language_choice",
         "region_switched", "region_question", "privacy_lesson", "privacy_lesson_personal", "idle_warning", "wiped",
         "empty_input", "error_input",
-        "yes_words", "no_words", "regions", "region_words", "service_words", "language_words", "categories", "step_words",
+        "yes_words", "no_words", "regions", "region_words", "service_words", "language_words", "categories",
+        "step_words",
         "step_ordinals", "step_cardinals", "step_request_words",
     ]
 

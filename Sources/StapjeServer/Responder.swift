@@ -80,7 +80,8 @@ struct Responder: Sendable {
     }
 
     func run(_ command: Command, state: inout ConnectionState) async -> Response {
-        if let desk, state.helper != nil, let signedOut = await signOutIfRemoved(state: &state, desk: desk, at: Date()) {
+        if let desk, state.helper != nil, let signedOut = await signOutIfRemoved(state: &state, desk: desk, at: Date())
+        {
             return signedOut
         }
         if let desk, let helper = state.helper, !state.held.isEmpty {

@@ -86,7 +86,9 @@ struct HelperCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "remove",
             abstract: "Remove a helper; their token stops working at once.",
-            discussion: "A desk they have open is signed out at its next line (a PING every 20 s); the tickets it holds go back to the queue then.")
+            discussion:
+                "A desk they have open is signed out at its next line (a PING every 20 s); the tickets it holds go back to the queue then."
+        )
 
         @OptionGroup var data: DataOptions
 

@@ -25,7 +25,8 @@ struct StoreDatabaseTests {
     /// the database and its WAL and shared-memory files (SQLite had created them 0644: any local user could read
     /// the transcripts).
     @Test func aDirectoryMadeBeforehandAndTheFilesInItBecomePrivate() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stapje-perm-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "stapje-perm-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(
             at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])

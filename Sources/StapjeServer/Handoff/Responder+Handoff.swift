@@ -173,7 +173,8 @@ extension Responder {
         desk.signOut(on: state.id)
         logger.notice("removed helper signed out", metadata: ["connection": "\(state.id)", "helper": "\(helper)"])
         var response = Response(
-            code: 530, keyword: "AUTH-REQUIRED", message: "this helper account was removed; sign in again: AUTH <token>")
+            code: 530, keyword: "AUTH-REQUIRED", message: "this helper account was removed; sign in again: AUTH <token>"
+        )
         response.events = await desk.announce(caller: state.id)
         return response
     }

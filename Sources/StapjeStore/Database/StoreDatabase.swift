@@ -61,7 +61,9 @@ public struct StoreDatabase: Sendable {
         let mode = (attributes?[.posixPermissions] as? NSNumber)?.intValue ?? 0
         let owner = (attributes?[.ownerAccountID] as? NSNumber)?.uint32Value
         if mode & 0o077 != 0 {
-            if owner == getuid(), (try? manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)) != nil {
+            if owner == getuid(),
+                (try? manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)) != nil
+            {
                 logger.notice("data directory made private (0700)", metadata: ["path": "\(directory.path)"])
             } else {
                 logger.warning(
