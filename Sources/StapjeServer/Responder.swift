@@ -48,6 +48,9 @@ struct Responder: Sendable {
     var desk: HandoffDesk?
     /// Where anonymous statistics go, when the server keeps them.
     var recorder: (any ConversationRecorder)?
+    /// What one client address may ask of the shared session table and helpers' queue (the server's, shared by
+    /// every connection); nil: no quota.
+    var quotas: AddressQuotas?
 
     /// The greeting written when a connection opens.
     static func banner() -> Response {
@@ -244,6 +247,12 @@ struct Responder: Sendable {
                             parameters: [.init("topic", topic ?? "none"), .init("durable", "no")]))
                     continue
                 }
+                if let quotas, !quotas.takeHandoff(from: state.address) {
+                    logger.notice("requests for a person limited", metadata: ["connection": "\(state.id)"])
+                    return Response(
+                        code: 451, keyword: "TRY-LATER",
+                        message: "too many requests for a person from your address just now; ask at the desk")
+                }
                 let queued: (ticket: Ticket, ahead: Int)
                 do {
                     queued = try await enqueue(
@@ -362,6 +371,12 @@ struct Responder: Sendable {
         }
         // Without lang=, a conversation starts in the server's default language, or the usual one of the region it
         // names; either way the first messages' own language decides (`lang=` fixes it).
+        if let quotas, !quotas.takeSession(from: state.address) {
+            logger.notice("new conversations limited", metadata: ["connection": "\(state.id)"])
+            return Response(
+                code: 452, keyword: "TOO-MANY-SESSIONS",
+                message: "too many new conversations from your address; try again in a minute")
+        }
         let usual = options.region != nil ? region.usualLanguage : configuration.defaultLanguage
         var session = Session(language: language ?? usual, region: region)
         session.languageLocked = language != nil

@@ -18,6 +18,8 @@ public struct Server: Service {
     let sessions: SessionStore
     let stats = ServerStats()
     let limiter: ConnectionLimiter
+    /// New conversations and requests for a person per client address.
+    let quotas: AddressQuotas
     let registry = ConnectionRegistry()
     let logger: Logger
     let onListening: @Sendable (SocketAddress) -> Void
@@ -49,6 +51,9 @@ public struct Server: Service {
         self.limiter = ConnectionLimiter(
             maximum: configuration.maximumConnections,
             maximumPerAddress: configuration.maximumConnectionsPerAddress)
+        self.quotas = AddressQuotas(
+            sessions: .init(limit: configuration.maximumNewSessionsPerAddress, window: .seconds(60)),
+            handoffs: .init(limit: configuration.maximumHandoffsPerAddress, window: .seconds(600)))
         self.logger = logger
         self.onListening = onListening
         if let store {
@@ -195,7 +200,7 @@ public struct Server: Service {
         logger[metadataKey: "connection"] = "\(id)"
         let responder = Responder(
             configuration: configuration, content: content, sessions: sessions, stats: stats, logger: logger,
-            desk: desk, recorder: statistics)
+            desk: desk, recorder: statistics, quotas: quotas)
         desk?.connect(id, channel: channel.channel)
         let connection = Connection(
             id: id, responder: responder, configuration: configuration, channel: channel.channel)

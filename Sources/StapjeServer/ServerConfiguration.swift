@@ -30,6 +30,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var sessionTimeToLive: Duration = .seconds(600)
     /// Sessions held at once; `NEW` beyond this gets `452`.
     public var maximumSessions = 100_000
+    /// New conversations (`NEW`) one client address may start in a minute; one more gets `452`.
+    public var maximumNewSessionsPerAddress = 300
+    /// Requests for a person one client address may make in ten minutes; one more gets `451`.
+    public var maximumHandoffsPerAddress = 30
     /// Events each session remembers for `RESUME ... since=`.
     public var rememberedEvents = 32
     /// The language of a session started without `lang=`; it follows the person's language until they choose one.

@@ -84,6 +84,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Conversations held at once; NEW beyond this gets 452.")
     var maxSessions = defaults.maximumSessions
 
+    @Option(help: "New conversations one client address may start in a minute; NEW beyond this gets 452.")
+    var maxNewPerAddress = defaults.maximumNewSessionsPerAddress
+
+    @Option(help: "Requests for a person one client address may make in ten minutes; one more gets 451.")
+    var maxHandoffsPerAddress = defaults.maximumHandoffsPerAddress
+
     @Option(
         help: ArgumentHelp(
             "The language of a conversation started without lang= (nl, fr, en), until its messages show theirs.",
@@ -131,8 +137,11 @@ struct Serve: AsyncParsableCommand {
         guard maxLine >= 64, maxUnsent >= 16_384, maxConnections >= 1, maxConnectionsPerAddress >= 1 else {
             throw ValidationError("limits too small: --max-line >= 64, --max-unsent >= 16384, connections >= 1")
         }
-        guard maxErrors >= 1, maxQuestion >= 1, maxSessions >= 1 else {
-            throw ValidationError("--max-errors, --max-question and --max-sessions must be 1 or more")
+        guard maxErrors >= 1, maxQuestion >= 1, maxSessions >= 1, maxNewPerAddress >= 1, maxHandoffsPerAddress >= 1
+        else {
+            throw ValidationError(
+                "--max-errors, --max-question, --max-sessions, --max-new-per-address and --max-handoffs-per-address "
+                    + "must be 1 or more")
         }
     }
 
@@ -150,6 +159,8 @@ struct Serve: AsyncParsableCommand {
         configuration.maximumUnsentBytes = maxUnsent
         configuration.sessionTimeToLive = .milliseconds(Int64(sessionTtl * 1000))
         configuration.maximumSessions = maxSessions
+        configuration.maximumNewSessionsPerAddress = maxNewPerAddress
+        configuration.maximumHandoffsPerAddress = maxHandoffsPerAddress
         configuration.defaultRegion = Region(code: defaultRegion) ?? .VL
         configuration.defaultLanguage =
             defaultLang.flatMap { Language(rawValue: $0) } ?? configuration.defaultRegion.usualLanguage
