@@ -1,6 +1,10 @@
 import Logging
 import NIOCore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Raised into the pipeline when a line is longer than the limit; the connection answers `552` and closes.
 struct LineTooLongError: Error, Sendable {}
 
@@ -178,7 +182,13 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             stats.record { $0.slowReaders += 1 }
             logger.info("client does not read its replies; dropping it")
             refusing = true
-            context.close(promise: nil)
+            // An abortive close (a reset): the replies it left unread are thrown away at once. A graceful close
+            // left them to the kernel, up to its send buffer (4 MB) a connection, for minutes, outside every limit.
+            if let socket = context.channel as? any SocketOptionProvider {
+                socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in context.close(promise: nil) }
+            } else {
+                context.close(promise: nil)
+            }
         }
         context.fireChannelWritabilityChanged()
     }
