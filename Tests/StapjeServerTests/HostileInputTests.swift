@@ -279,8 +279,10 @@ struct HostileInputTests {
             #expect(dropped == 1)
             try await other.send("PING fine\n")
             #expect(try await other.readReply() == ["250 PONG fine"])
-            try await sluggard.startReading()
-            let received = try await sluggard.readUntilClosed()
+            // The server resets a slow reader, so the client's channel may already be closed
+            // (nothing to read) or may deliver what had arrived before the reset.
+            try? await sluggard.startReading()
+            let received = (try? await sluggard.readUntilClosed(timeout: .seconds(5))) ?? []
             #expect(received.filter { $0 == "214 HELP the protocol is described in docs/PROTOCOL.md" }.count < commands)
         }
     }
