@@ -206,22 +206,33 @@ public struct Server: Service {
             id: id, responder: responder, configuration: configuration, channel: channel.channel)
         do {
             try await channel.executeThenClose { inbound, outbound in
-                // On graceful shutdown the registry closes the input: the inbound stream ends after the lines
+                // On graceful shutdown the registry stops the reading: the inbound stream ends after the lines
                 // already read, and their replies are still written.
-                if !registry.register(id, channel.channel) { channel.channel.close(mode: .input, promise: nil) }
+                if !registry.register(id, channel.channel) {
+                    channel.channel.pipeline.fireUserInboundEventTriggered(StopReadingEvent())
+                }
                 defer { registry.unregister(id) }
                 do {
+                    var saidGoodbye = false
                     for try await line in inbound {
                         // In a task of its own: its frames are freed once the reply is ready (see `Connection`).
                         let answer = Task(executorPreference: executor) { await connection.output(for: line) }
                         guard let output = await answer.value else { continue }
                         try await outbound.write(output.bytes)
-                        if output.closes { return }
+                        if output.closes {
+                            saidGoodbye = true
+                            break
+                        }
                     }
-                    if registry.isDraining { try await outbound.write(connection.shutdownNotice()) }
+                    if registry.isDraining && !saidGoodbye { try await outbound.write(connection.shutdownNotice()) }
                 } catch is LineTooLongError {
                     try await outbound.write(connection.lineTooLongNotice())
                 }
+                // The last reply goes out before the close, and so does whatever the client had sent unread (see
+                // `ConnectionGuard`): then the close is no reset that throws the reply away.
+                // (A channel the client closed already refuses the event: nothing is left to send.)
+                try? await channel.channel.triggerUserOutboundEvent(LingeringCloseEvent()).get()
+                try? await channel.channel.closeFuture.get()
             }
         } catch {
             // The error's kind only: its description may carry the bytes of an unfinished line, which are what a

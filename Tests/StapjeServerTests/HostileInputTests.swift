@@ -264,6 +264,64 @@ struct HostileInputTests {
         }
     }
 
+    /// Lines the client sent after the one that ends the connection.
+    enum LastWord: String, CaseIterable, Sendable {
+        case quit, lineTooLong, tooManyErrors
+    }
+
+    /// A close with input left unread becomes a reset, which throws away the replies the kernel had not sent yet:
+    /// the server reads and drops what follows the last reply and closes with a FIN.
+    @Test(arguments: LastWord.allCases)
+    func theLastReplyArrivesThoughTheClientSentMore(_ word: LastWord) async throws {
+        try await withServer({ $0.maximumErrors = 3 }) { server in
+            // A client that reads late: the replies to its first lines still wait in the server's send buffer
+            // when the connection ends.
+            let client = try await server.connect(autoRead: false, receiveBuffer: 4096)
+            let ending: String
+            let expected: String
+            switch word {
+            case .quit:
+                ending = "QUIT\n"
+                expected = "221 BYE"
+            case .lineTooLong:
+                ending = String(repeating: "x", count: 3000) + "\n"
+                expected = "552 LINE-TOO-LONG"
+            case .tooManyErrors:
+                ending = "FROB\nFROB\nFROB\n"
+                expected = "421 CLOSING reason=too-many-errors"
+            }
+            let early = 3000
+            let flood = String(repeating: "PING more\n", count: 30_000)
+            // The server may close before it has all of it; the write then fails, and that is no failure.
+            try? await client.send(
+                "HELLO late STAPJE/1\n" + String(repeating: "PING first\n", count: early) + ending + flood)
+            try await Task.sleep(for: .milliseconds(300))
+            try await client.startReading()
+            let lines = try await client.readUntilClosed()
+            #expect(lines.filter { $0 == "250 PONG first" }.count == early)
+            #expect(lines.last?.hasPrefix(expected) == true, "\(lines.suffix(3))")
+            #expect(!lines.contains("250 PONG more"))
+        }
+    }
+
+    @Test func aDrainingServerSaysGoodbyeThoughTheClientKeepsSending() async throws {
+        try await withServer { server in
+            let client = try await server.greetedClient()
+            try await client.send("PING first\n")
+            #expect(try await client.readReply() == ["250 PONG first"])
+            let sender = Task {
+                // A client that pipelines without pause: input is always waiting when the server closes.
+                let burst = String(repeating: "PING more\n", count: 200)
+                while (try? await client.send(burst)) != nil { try await Task.sleep(for: .milliseconds(1)) }
+            }
+            defer { sender.cancel() }
+            try await Task.sleep(for: .milliseconds(100))
+            await server.group.triggerGracefulShutdown()
+            let lines = try await client.readUntilClosed()
+            #expect(lines.last == "421 CLOSING reason=shutdown the server is shutting down", "\(lines.suffix(3))")
+        }
+    }
+
     @Test func aClientThatNeverReadsIsDroppedAndOthersCarryOn() async throws {
         try await withServer({ $0.maximumUnsentBytes = 32_768 }) { server in
             let sluggard = try await server.connect(autoRead: false, receiveBuffer: 4096)

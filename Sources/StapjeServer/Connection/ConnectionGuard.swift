@@ -14,6 +14,12 @@ struct HelloCompletedEvent: Sendable {
     var format: WireFormat
 }
 
+/// Told to the guard by the connection (an outbound user event) after its last reply: close gracefully.
+struct LingeringCloseEvent: Sendable {}
+
+/// Fired into the pipeline at graceful shutdown: read no more lines (the ones read are still answered).
+struct StopReadingEvent: Sendable {}
+
 /// Sent down the pipeline when the connection's conversation starts or stops waiting for a helper: while it waits,
 /// silence is no reason to close it (the person was told to stay; a sweep of the queue counts the connection as
 /// a sign of life, and closing it would let the ticket be abandoned).
@@ -34,6 +40,10 @@ struct WaitingForHelperEvent: Sendable {
 ///   loop has looked at the socket since the deadline (a line waiting there, unread while the loop was busy
 ///   answering, is no silence). Silence counts from the last complete line; a line that never ends is none.
 /// - A client that does not read: when unsent replies pass the write buffer's high-water mark, it is dropped.
+/// - Every other close is a lingering one (`LingeringCloseEvent`, `StopReadingEvent`): the replies already written
+///   go out, then a FIN, and what the client still sends is read and thrown away until it closes too, for at most
+///   `lingerLimit`. Closing a socket with unread input makes the kernel send a reset at once and throw away the
+///   replies not yet sent, so a client that had pipelined lines lost the last reply (`552`, `421`, `221`).
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -61,6 +71,15 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var lastLine = NIODeadline.now()
     /// The conversation waits for a helper (`WaitingForHelperEvent`): no idle close.
     private var waitingForHelper = false
+    /// No more lines are passed on: what arrives is read and dropped (graceful shutdown, or a close under way).
+    private var discarding = false
+    /// The client sent its FIN (or the input ended otherwise).
+    private var inputEnded = false
+    /// The connection closes once the client has closed too, or at this deadline.
+    private var lingerDeadline: Scheduled<Void>?
+
+    /// How long a closing connection waits for the client's FIN while it drops what the client still sends.
+    static let lingerLimit = TimeAmount.seconds(2)
 
     /// A guard with these limits; `polls` tells whether the loop has looked at the socket since a deadline (without
     /// it, a deadline closes as soon as no reply is owed).
@@ -91,6 +110,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         helloDeadline = nil
         idleCheck?.cancel()
         idleCheck = nil
+        lingerDeadline?.cancel()
+        lingerDeadline = nil
         if admitted, let address {
             admitted = false
             limiter.release(address)
@@ -129,7 +150,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !refusing else { return }
+        guard !refusing, !discarding else { return }
         lastLine = .now()
         let line = unwrapInboundIn(data)
         if line.readableBytes > maximumLineLength {
@@ -149,7 +170,17 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(data)
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        // While dropping input, read on whatever the async side's back-pressure says: the client's FIN must be
+        // seen, and input left unread turns the close into a reset.
+        if discarding { context.read() }
+        context.fireChannelReadComplete()
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // The framing's complaints about bytes that are being dropped anyway (a socket error closes the channel
+        // whatever a handler does).
+        if discarding { return }
         if error is ByteToMessageDecoderError.PayloadTooLargeError {
             refuse(context: context)
         } else {
@@ -171,6 +202,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             promise?.succeed()
         } else if let waiting = event as? WaitingForHelperEvent {
             waitingForHelper = waiting.waiting
+            promise?.succeed()
+        } else if event is LingeringCloseEvent {
+            lingeringClose(context: context)
             promise?.succeed()
         } else {
             context.triggerUserOutboundEvent(event, promise: promise)
@@ -225,6 +259,16 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case IdleStateHandler.IdleStateEvent.read = event {
             checkIdle(context: context)
+        } else if event is StopReadingEvent {
+            stopReading(context: context)
+        } else if case ChannelEvent.inputClosed = event {
+            inputEnded = true
+            if lingerDeadline != nil {
+                // The client closed its side: nothing is left unread, so the close is a clean FIN.
+                context.close(promise: nil)
+            } else if !discarding {
+                context.fireUserInboundEventTriggered(event)
+            }
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -236,7 +280,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private func checkIdle(context: ChannelHandlerContext) {
         idleCheck?.cancel()
         idleCheck = nil
-        guard context.channel.isActive, !refusing, unanswered == 0, !waitingForHelper else { return }
+        guard context.channel.isActive, !refusing, !discarding, unanswered == 0, !waitingForHelper else { return }
         let due = lastLine + idleTimeout
         let now = NIODeadline.now()
         if now >= due && socketLookedAt(since: due) {
@@ -260,7 +304,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func close(context: ChannelHandlerContext, reason: String) {
-        guard !refusing else { return }
+        guard !refusing, !discarding else { return }
         refusing = true
         stats.record { $0.timeouts += 1 }
         logger.debug("closing", metadata: ["reason": "\(reason)"])
@@ -268,7 +312,35 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             code: 421, keyword: "CLOSING", parameters: [.init("reason", reason)], message: "closing the connection")
         let bytes = WireEncoder(format: format).encoded(response, tag: nil)
         context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
-        context.close(promise: nil)
+        lingeringClose(context: context)
+    }
+
+    /// Passes no more lines on; the async side sees the input end after the lines it already has.
+    private func stopReading(context: ChannelHandlerContext) {
+        guard !discarding else { return }
+        discarding = true
+        if !inputEnded { context.fireUserInboundEventTriggered(ChannelEvent.inputClosed) }
+        context.read()
+    }
+
+    /// Sends what was written, then a FIN; drops what the client still sends until its FIN or `lingerLimit`.
+    private func lingeringClose(context: ChannelHandlerContext) {
+        guard lingerDeadline == nil, context.channel.isActive else { return }
+        stopReading(context: context)
+        lingerDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: Self.lingerLimit) {
+            context.close(promise: nil)
+        }
+        if inputEnded {
+            // Nothing more can arrive: close once the writes before this point are done (writes complete in order).
+            let written = context.eventLoop.makePromise(of: Void.self)
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer()), promise: written)
+            written.futureResult.whenComplete { _ in context.close(promise: nil) }
+        } else {
+            // The FIN goes after the pending writes. A channel that cannot half-close is closed outright.
+            let shut = context.eventLoop.makePromise(of: Void.self)
+            context.close(mode: .output, promise: shut)
+            shut.futureResult.whenFailure { _ in context.close(promise: nil) }
+        }
     }
 
     /// An HTTP request line (`GET / HTTP/1.1`) first, or a `Host:` header at any time.

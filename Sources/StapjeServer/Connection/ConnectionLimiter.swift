@@ -79,6 +79,6 @@ final class ConnectionRegistry: Sendable {
             state.draining = true
             return Array(state.channels.values)
         }
-        for channel in channels { channel.close(mode: .input, promise: nil) }
+        for channel in channels { channel.pipeline.fireUserInboundEventTriggered(StopReadingEvent()) }
     }
 }
