@@ -143,8 +143,10 @@ public struct Conversation: Sendable {
         return letters >= 2
     }
 
-    /// Removes control characters and cuts the input to `maximumInput` characters.
+    /// Removes control characters and invisible ones (`InvisibleCharacters`) and cuts the input to `maximumInput`
+    /// characters.
     public static func clean(_ input: String) -> String {
+        let input = InvisibleCharacters.removed(from: input)
         // Most input is within the limit and has no control character (one scan of its bytes): it stays as it is,
         // or, in ASCII, only spaces at the ends go. A space at an end of accented text goes the long way (a space
         // before a combining mark is no space to trim).

@@ -82,6 +82,14 @@ struct TranscriptTests {
         #expect(Conversation.clean(String(repeating: "x", count: 100_000)).count == Conversation.maximumInput)
         #expect(Conversation.clean("   ") == "")
         #expect(Conversation.clean("  ja  ") == "ja")
+        #expect(Conversation.clean("wacht\u{200B}woord \u{202E}vergeten\u{202C}") == "wachtwoord vergeten")
+    }
+
+    /// A zero-width space typed or pasted inside a word no longer splits it for the engine.
+    @Test func aZeroWidthSpaceInsideAWordDoesNotHideIt() {
+        let (_, reply) = Self.conversation.respond(
+            to: "ik ben mijn wacht\u{200B}woord vergeten", in: Session(), at: Date(timeIntervalSince1970: 0))
+        #expect(reply.topic == "account.passwords", "\(reply)")
     }
 
     /// Printable ASCII takes a shorter way; a control character (dropped) sends the same text the long way.

@@ -107,6 +107,13 @@ struct HandoffWireTests {
             #expect(relayed.last?.hasPrefix("242 RELAYED ticket=1") == true, "\(relayed)")
             var heard = try await nextLine(helper, "* ")
             #expect(heard.hasPrefix("* 602 STARTER ") && heard.hasSuffix(" ik vind de knop niet"))
+            // Invisible characters do not reach the helper: an override would show the line backwards.
+            relayed = try await exchange(starter, "ASK waar staat \u{202E}knop\u{202C} de\u{200B}ze")
+            #expect(relayed.last?.hasPrefix("242 RELAYED") == true)
+            heard = try await nextLine(helper, "* 602 ")
+            #expect(heard.hasSuffix(" waar staat knop deze"), "\(heard.unicodeScalars.map { $0.value })")
+            #expect(try await exchange(helper, "SAY 1 kijk \u{2067}hier\u{2069}").last?.hasPrefix("250 SAID") == true)
+            #expect(try await nextLine(starter, "* ").hasSuffix(" kijk hier"))
             relayed = try await exchange(starter, "ASK mijn rekening is BE68 5390 0754 7034")
             #expect(relayed.last?.hasPrefix("242 ") == true)
             // The person is told what the helper does not see, as the bot tells them.

@@ -126,6 +126,8 @@ extension Responder {
             return Self.storeUnavailable(error, logger: logger)
         }
         guard let ticket, ticket.state == .assigned else { return nil }
+        // Nothing invisible reaches the helper's screen or the transcript (a bidi override could disguise a line).
+        let text = InvisibleCharacters.removed(from: text)
         let findings = Self.redactor.detector.findings(in: text)
         let redacted = Self.redactor.replacing(findings, in: text)
         let turn: Turn
@@ -262,7 +264,8 @@ extension Responder {
                     .init("lease", Int(desk.queue.timeouts.helperLease.components.seconds)),
                 ],
                 lines: lines)
-        case .say(let number, let text):
+        case .say(let number, let said):
+            let text = InvisibleCharacters.removed(from: said)
             let held = try await assignment(number)
             let turn = try await desk.queue.appendTurn(number, by: .helper(held), text: text, at: now)
             _ = desk.tellStarter(
