@@ -179,6 +179,13 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "stapje.server")
         let conversation = try contentOptions.loadChecked()
+        // Which content answers is the first thing an operator asks when an answer surprises them.
+        logger.info(
+            "content loaded",
+            metadata: [
+                "root": "\(ContentLocator.resolve(contentOptions.content))",
+                "topics": "\(conversation.content.topics.count)",
+            ])
         var store: StoreDatabase?
         if noQueue {
             logger.info("no handoff queue (--no-queue): requests for a person are not kept")
