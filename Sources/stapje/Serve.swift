@@ -200,8 +200,20 @@ struct Serve: AsyncParsableCommand {
             retention.noStats
                 ? nil : try Statistics(database: database, policy: retention.policy, logger: logger, at: Date())
         }
+        let configuration = serverConfiguration()
+        if let limit = DescriptorLimit.raise(for: configuration.maximumConnections),
+            limit.connections < configuration.maximumConnections
+        {
+            logger.warning(
+                "too few file descriptors for --max-connections: connections past the limit wait unanswered",
+                metadata: [
+                    "max-connections": "\(configuration.maximumConnections)", "open-files": "\(limit.soft)",
+                    "needed": "\(DescriptorLimit.needed(for: configuration.maximumConnections))",
+                    "fix": "raise `ulimit -n` (systemd: LimitNOFILE=) or lower --max-connections",
+                ])
+        }
         let server = Server(
-            configuration: serverConfiguration(), conversation: conversation,
+            configuration: configuration, conversation: conversation,
             contentRoot: ContentLocator.resolve(contentOptions.content), logger: logger, store: store,
             statistics: statistics, closedTicketDays: retention.keepTicketsDays)
         try await ServerProcess(
