@@ -248,7 +248,9 @@ struct Responder: Sendable {
                     continue
                 }
                 if let quotas, !quotas.takeHandoff(from: state.address) {
-                    logger.notice("requests for a person limited", metadata: ["connection": "\(state.id)"])
+                    logger.notice(
+                        "requests for a person limited",
+                        metadata: ["connection": "\(state.id)", "address": "\(state.address)"])
                     return Response(
                         code: 451, keyword: "TRY-LATER",
                         message: "too many requests for a person from your address just now; ask at the desk")
@@ -372,7 +374,8 @@ struct Responder: Sendable {
         // Without lang=, a conversation starts in the server's default language, or the usual one of the region it
         // names; either way the first messages' own language decides (`lang=` fixes it).
         if let quotas, !quotas.takeSession(from: state.address) {
-            logger.notice("new conversations limited", metadata: ["connection": "\(state.id)"])
+            logger.notice(
+                "new conversations limited", metadata: ["connection": "\(state.id)", "address": "\(state.address)"])
             return Response(
                 code: 452, keyword: "TOO-MANY-SESSIONS",
                 message: "too many new conversations from your address; try again in a minute")

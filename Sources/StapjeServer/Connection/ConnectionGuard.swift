@@ -127,7 +127,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         self.address = address
         if let refusal = limiter.admit(address) {
             stats.record { $0.connectionsRefused += 1 }
-            logger.notice("connection refused", metadata: ["reason": "\(refusal.rawValue)"])
+            logger.notice("connection refused", metadata: ["reason": "\(refusal.rawValue)", "address": "\(address)"])
             refusing = true
             let response = Response(
                 code: 421, keyword: "CLOSING", parameters: [.init("reason", refusal.rawValue)],
@@ -138,6 +138,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         admitted = true
+        logger.debug("connection opened", metadata: ["address": "\(address)"])
         stats.record { counters in
             counters.connections += 1
             counters.connectionsTotal += 1
@@ -214,7 +215,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if !context.channel.isWritable {
             stats.record { $0.slowReaders += 1 }
-            logger.info("client does not read its replies; dropping it")
+            logger.info(
+                "client does not read its replies; dropping it", metadata: ["address": "\(address ?? "unknown")"])
             refusing = true
             // An abortive close (a reset): the replies it left unread are thrown away at once. A graceful close
             // left them to the kernel, up to its send buffer (4 MB) a connection, for minutes, outside every limit.

@@ -201,9 +201,12 @@ extension Responder {
                 logger.info("helper signed in", metadata: ["connection": "\(state.id)", "helper": "\(helper.name)"])
                 return Response(code: 235, keyword: "AUTHENTICATED", parameters: [.init("helper", helper.name)])
             case .refused:
-                logger.notice("helper sign-in refused", metadata: ["connection": "\(state.id)"])
+                logger.notice(
+                    "helper sign-in refused", metadata: ["connection": "\(state.id)", "address": "\(state.address)"])
                 return Response(code: 535, keyword: "AUTH-FAILED", message: "that token is not valid")
             case .limited(let retryAfter):
+                logger.notice(
+                    "helper sign-ins limited", metadata: ["connection": "\(state.id)", "address": "\(state.address)"])
                 return Response(
                     code: 454, keyword: "AUTH-LIMITED",
                     parameters: [.init("retry-after", max(1, Int(retryAfter.components.seconds)))],
