@@ -79,6 +79,8 @@ struct ServeProgramTests {
         #expect(try await server.terminate() == 0)
         let text = try String(contentsOf: log, encoding: .utf8)
         #expect(text.contains("connection ended"), "the end of the connection was not logged:\n\(text)")
+        // The service that connected is named by its address (an operator looks for the program at fault).
+        #expect(text.contains("address=127.0.0.1") && text.contains("connection opened"), "\(text)")
         let hex = Array("Peeters".utf8).map { String(format: "%02x", $0) }.joined()
         for secret in ["Peeters", "0471", hex] { #expect(!text.contains(secret), "\(secret) in the log") }
     }
