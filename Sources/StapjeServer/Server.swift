@@ -148,9 +148,12 @@ public struct Server: Service {
     func configurePipeline(_ channel: any Channel, polls: LoopPolls?) throws {
         let pipeline = channel.pipeline.syncOperations
         try pipeline.addHandler(TLSSniffer(stats: stats, logger: logger))
-        // The buffer limit catches a line that never ends; ConnectionGuard checks each complete line.
+        // The framing refuses a line that can no longer end within the limit; ConnectionGuard checks each complete
+        // line. The buffer limit (a line and its CR) stays as a backstop.
         try pipeline.addHandler(
-            ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: configuration.maximumLineLength + 1))
+            ByteToMessageHandler(
+                LineFraming(maximumLineLength: configuration.maximumLineLength),
+                maximumBufferSize: configuration.maximumLineLength + 1))
         try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(configuration.idleTimeout)))
         try pipeline.addHandler(
             ConnectionGuard(

@@ -38,6 +38,39 @@ struct HostileInputTests {
         }
     }
 
+    /// One byte over the limit, no newline, and the client waits: the line cannot end within the limit any more,
+    /// so it is refused at once (it had waited for more bytes, or the idle time, with no answer).
+    @Test func anUnfinishedLineOneByteOverTheLimitGets552AtOnce() async throws {
+        try await withServer { server in
+            let client = try await server.greetedClient()
+            try await client.send("PING a\n" + String(repeating: "A", count: 2049))
+            #expect(try await client.readReply() == ["250 PONG a"])
+            let rest = try await client.readUntilClosed()
+            #expect(rest.count == 1)
+            #expect(rest.first?.hasPrefix("552 LINE-TOO-LONG") == true)
+        }
+    }
+
+    /// A line of exactly the limit whose CR arrived without its LF is still a line: it is answered once the LF comes.
+    @Test func aLineOfTheLimitWaitingForItsNewlineAfterTheCRIsRead() async throws {
+        try await withServer { server in
+            let client = try await server.greetedClient()
+            try await client.send("PING x" + String(repeating: " ", count: 2048 - 6) + "\r")
+            try await Task.sleep(for: .milliseconds(100))
+            try await client.send("\nPING y\n")
+            #expect(try await client.readReply() == ["250 PONG x"])
+            #expect(try await client.readReply() == ["250 PONG y"])
+        }
+    }
+
+    @Test(arguments: [
+        ("", false), ("AB", false), ("ABCD", false), ("ABCD\r", false), ("ABCDE", true), ("ABC\r\r", false),
+        ("ABCD\rX", true),
+    ])
+    func anUnfinishedLineIsRefusedOnceItCannotEndWithinTheLimit(bytes: String, refused: Bool) {
+        #expect(LineFraming.cannotEnd(unfinished: ByteBuffer(string: bytes), maximumLineLength: 4) == refused)
+    }
+
     @Test func aLineSplitAcrossManyPacketsIsReadWhole() async throws {
         try await withServer { server in
             let client = try await server.connect()
@@ -127,11 +160,24 @@ struct HostileInputTests {
 
     @Test func anIdleConnectionIsClosedButNeverWithARepliesOwed() async throws {
         try await withServer({ $0.idleTimeout = .milliseconds(300) }) { server in
-            let client = try await server.connect()
             // Ten questions at once keep the server busy for longer than the idle timeout in a debug build:
             // all ten answers still come, then the idle close.
             let questions = String(repeating: "ASK hoe maak ik een e-mailadres\n", count: 10)
-            try await client.send("HELLO idle STAPJE/1\nNEW lang=nl\n" + questions)
+            var attempt = 0
+            var connected: TestClient?
+            while connected == nil {
+                attempt += 1
+                let client = try await server.connect()
+                do {
+                    try await client.send("HELLO idle STAPJE/1\nNEW lang=nl\n" + questions)
+                    connected = client
+                } catch  where attempt < 3 {
+                    // A test process starved for longer than the idle timeout between connecting and sending
+                    // finds the connection rightly closed already (CI once did): that is no reply owed.
+                    continue
+                }
+            }
+            guard let client = connected else { return }
             for _ in 0..<3 { _ = try await client.readReply() }
             for _ in 0..<10 { #expect(try await client.readReply().last?.hasPrefix("21") == true) }
             let rest = try await client.readUntilClosed()

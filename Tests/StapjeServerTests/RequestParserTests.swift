@@ -146,6 +146,47 @@ struct RequestParserTests {
         #expect(error.message.contains(message), "\(error.message)")
     }
 
+    /// A field given twice is refused: which of the two values is meant cannot be known (a gateway in front could
+    /// have read the other one). Names written with escapes count as the names they decode to; a repeated name
+    /// inside a value is no repeated field.
+    @Test(arguments: [
+        (#"{"cmd":"ping","cmd":"quit","tag":"t1"}"#, #""cmd" is given twice"#),
+        (#"{"tag":"t1","cmd":"ask","text":"a","text":"b"}"#, #""text" is given twice"#),
+        (#"{"tag":"t1","cmd":"ask","text":"a","\u0074ext":"b"}"#, #""text" is given twice"#),
+        (#"{"tag":"t1", "cmd" : "ask", "x":1, "x" :[1]}"#, #""x" is given twice"#),
+    ])
+    func aJSONFieldGivenTwiceIsRefused(line: String, message: String) {
+        guard case .refused(let error) = parse(line) else {
+            Issue.record("\(line) was not refused")
+            return
+        }
+        #expect(error.code == 501)
+        #expect(error.tag == "t1")
+        #expect(error.message.contains(message), "\(error.message)")
+    }
+
+    @Test(arguments: [
+        #"{"cmd":"ask","text":"cmd, \"cmd\": cmd","tag":"t1"}"#,
+        #"{"cmd":"ask","text":"x","extra":{"cmd":"ping","cmd":1},"list":[{"a":1},{"a":2}]}"#,
+        #"{"cmd":"ask","text":"{\"cmd\":1,\"cmd\":2}"}"#,
+    ])
+    func aNameRepeatedInsideAValueIsNoRepeatedField(line: String) {
+        guard case .request(let request) = parse(line) else {
+            Issue.record("\(line) was refused")
+            return
+        }
+        #expect(request.command.verb == "ASK")
+    }
+
+    @Test func aRepeatedTagIsRefusedWithoutATag() {
+        guard case .refused(let error) = parse(#"{"cmd":"ping","tag":"a","tag":"b"}"#) else {
+            Issue.record("not refused")
+            return
+        }
+        #expect(error.code == 501)
+        #expect(error.tag == nil)
+    }
+
     static let badBytes: [[UInt8]] = [
         Array("PI".utf8) + [0x00] + Array("NG".utf8),  // NUL
         [0xFF, 0xF4, 0xFF, 0xFD, 0x06],  // telnet IAC IP, IAC DO TIMING-MARK

@@ -318,7 +318,7 @@ struct RequestParser: Sendable {
 
     // MARK: - JSON requests
 
-    /// `{"tag":"q1","cmd":"ask","text":"..."}`. Unknown fields are ignored. Each field is read on its own, so a
+    /// `{"tag":"q1","cmd":"ask","text":"..."}`. Unknown fields are ignored; a field given twice is refused. Each field is read on its own, so a
     /// field of the wrong type is named (`wrongField`) and the request's tag still comes back with the refusal.
     struct JSONRequest: Decodable {
         var tag: String?
@@ -389,6 +389,10 @@ struct RequestParser: Sendable {
                 return .refused(.syntax("a tag is 1 to 64 letters, digits, '.', '_' or '-'"))
             }
             tag = raw
+        }
+        if let name = JSONMemberNames.repeated(in: line) {
+            // Which of two tags is meant cannot be known: the refusal then carries none.
+            return .refused(.syntax("\"\(name)\" is given twice: name each field once", tag: name == "tag" ? nil : tag))
         }
         if let (name, type) = request.wrongField {
             return .refused(.syntax("\"\(name)\" must be \(type)", tag: tag))
