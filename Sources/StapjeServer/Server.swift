@@ -90,26 +90,12 @@ public struct Server: Service {
 
     func serve(on loops: ServerEventLoops) async throws {
         let configuration = self.configuration
-        let listener = try await ServerBootstrap(group: loops.group)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.allowRemoteHalfClosure, value: true)
-            // Each connection keeps its receive buffer: start small (commands are short) and grow when needed.
-            .childChannelOption(
-                .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65536)
-            )
-            .childChannelOption(
-                .writeBufferWaterMark,
-                value: .init(low: configuration.maximumUnsentBytes / 2, high: configuration.maximumUnsentBytes)
-            )
-            .bind(host: configuration.host, port: configuration.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try self.configurePipeline(channel, polls: loops.polls)
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
-                        wrappingChannelSynchronously: channel,
-                        configuration: .init(backPressureStrategy: .init(lowWatermark: 4, highWatermark: 32)))
-                }
-            }
+        let listener: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+        do {
+            listener = try await bind(on: loops)
+        } catch {
+            throw ListenFailure(host: configuration.host, port: configuration.port, underlying: error)
+        }
         if let address = listener.channel.localAddress {
             logger.info("listening", metadata: ["address": "\(address)", "protocol": "\(Responder.protocolVersion)"])
             onListening(address)
@@ -143,6 +129,33 @@ public struct Server: Service {
         // The replies written while draining are counted too.
         statistics?.close()
         logger.info("server stopped")
+    }
+
+    /// Opens the listening socket; every connection gets its pipeline (`configurePipeline`).
+    private func bind(on loops: ServerEventLoops) async throws
+        -> NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+    {
+        let configuration = self.configuration
+        return try await ServerBootstrap(group: loops.group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            // Each connection keeps its receive buffer: start small (commands are short) and grow when needed.
+            .childChannelOption(
+                .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65536)
+            )
+            .childChannelOption(
+                .writeBufferWaterMark,
+                value: .init(low: configuration.maximumUnsentBytes / 2, high: configuration.maximumUnsentBytes)
+            )
+            .bind(host: configuration.host, port: configuration.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try self.configurePipeline(channel, polls: loops.polls)
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(backPressureStrategy: .init(lowWatermark: 4, highWatermark: 32)))
+                }
+            }
     }
 
     func configurePipeline(_ channel: any Channel, polls: LoopPolls?) throws {

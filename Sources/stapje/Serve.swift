@@ -191,7 +191,12 @@ struct Serve: AsyncParsableCommand {
             logger.info("no handoff queue (--no-queue): requests for a person are not kept")
         } else {
             let directory = DataDirectory.resolve(dataDir, environment: ProcessInfo.processInfo.environment)
-            store = try StoreDatabase.open(directory: directory, logger: logger)
+            do {
+                store = try StoreDatabase.open(directory: directory, logger: logger)
+            } catch {
+                ServeExit.say("\(error)")
+                throw ExitCode(ServeExit.storeUnavailable)
+            }
             logger.info("handoff queue open", metadata: ["data-dir": "\(directory.path)"])
         }
         // Anonymous statistics live beside the queue (docs/PRIVACY.md); --no-stats or --no-queue: none. Closed
@@ -216,8 +221,32 @@ struct Serve: AsyncParsableCommand {
             configuration: configuration, conversation: conversation,
             contentRoot: ContentLocator.resolve(contentOptions.content), logger: logger, store: store,
             statistics: statistics, closedTicketDays: retention.keepTicketsDays)
-        try await ServerProcess(
-            server: server, shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000)), logger: logger
-        ).run()
+        do {
+            try await ServerProcess(
+                server: server, shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000)), logger: logger
+            ).run()
+        } catch let failure as ListenFailure {
+            ServeExit.say("\(failure)")
+            throw ExitCode(failure.portInUse ? ServeExit.portInUse : ServeExit.cannotListen)
+        }
+    }
+}
+
+/// How `stapje serve` ends when it cannot run (docs/CLI.md), in the numbers of BSD's sysexits, so that a service
+/// manager can tell a fault that a restart may mend (the port still taken) from one that needs a person (content
+/// that does not check: systemd's `RestartPreventExitStatus=`). Options it cannot use exit 64, as every command's.
+enum ServeExit {
+    /// The content does not check (EX_DATAERR).
+    static let contentRefused: Int32 = 65
+    /// The listening socket cannot be opened: no such address, a privileged port (EX_UNAVAILABLE).
+    static let cannotListen: Int32 = 69
+    /// The data directory or the queue's database cannot be made or opened (EX_CANTCREAT).
+    static let storeUnavailable: Int32 = 73
+    /// The port is in use, perhaps only for now (EX_TEMPFAIL).
+    static let portInUse: Int32 = 75
+
+    /// One line on standard error, as the program's other refusals.
+    static func say(_ message: String) {
+        FileHandle.standardError.write(Data("stapje: \(message)\n".utf8))
     }
 }

@@ -62,7 +62,7 @@ struct ContentOptions: ParsableArguments {
                     ("stapje: the content in \(root) has \(Check.count(refusals.count, "error")); the server does "
                         + "not start on content that does not check. `stapje check --content \(root)` lists them all.\n"
                         + shown).utf8))
-            throw ExitCode.failure
+            throw ExitCode(ServeExit.contentRefused)
         }
         return Conversation(content: report.bundle, matcher: report.matcher)
     }

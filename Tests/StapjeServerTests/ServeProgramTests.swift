@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `stapje serve` as a program: where its durable queue lives by default, and running without one.
 @Suite(.timeLimit(.minutes(3)))
 struct ServeProgramTests {
@@ -83,6 +87,58 @@ struct ServeProgramTests {
         #expect(text.contains("address=127.0.0.1") && text.contains("connection opened"), "\(text)")
         let hex = Array("Peeters".utf8).map { String(format: "%02x", $0) }.joined()
         for secret in ["Peeters", "0471", hex] { #expect(!text.contains(secret), "\(secret) in the log") }
+    }
+
+    /// Runs `stapje serve` with `arguments` until it exits: its status and what it said on standard error.
+    static func failedStart(_ arguments: [String]) throws -> (status: Int32, said: String) {
+        let process = Process()
+        process.executableURL = try LifecycleTests.program()
+        process.arguments = ["serve"] + arguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, said)
+    }
+
+    /// A server that cannot start says why in words and exits with a status a service manager can act on: 75 for
+    /// a port in use (a restart may mend it), 69 for an address that cannot be used, 73 for a queue that cannot be
+    /// opened. (It had printed the socket call's own error and exited 1 for all of them.)
+    @Test func aServerThatCannotStartSaysWhyAndExitsWithItsStatus() throws {
+        let taken = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(taken) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(taken, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        try #require(bound == 0 && listen(taken, 1) == 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(taken, $0, &length) }
+        }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+
+        let inUse = try Self.failedStart(["--no-queue", "--port", "\(port)"])
+        #expect(inUse.status == 75)
+        #expect(inUse.said.contains("cannot listen on 127.0.0.1:\(port): the port is in use"), "\(inUse.said)")
+        #expect(!inUse.said.contains("errno"), "\(inUse.said)")
+
+        let noSuchHost = try Self.failedStart(["--no-queue", "--port", "0", "--host", "no-such-host.invalid"])
+        #expect(noSuchHost.status == 69)
+        #expect(noSuchHost.said.contains("no machine has that name"), "\(noSuchHost.said)")
+
+        let file = Self.temporaryDirectory("file")
+        try Data().write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let noStore = try Self.failedStart(["--port", "0", "--data-dir", file.path])
+        #expect(noStore.status == 73)
+        #expect(noStore.said.contains("stapje: cannot create the data directory"), "\(noStore.said)")
     }
 
     @Test func noQueueAndADataDirectoryExcludeEachOther() throws {
