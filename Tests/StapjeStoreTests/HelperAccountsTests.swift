@@ -73,7 +73,8 @@ struct HelperAccountsTests {
             let accounts = Self.accounts(store, limits: limits)
             let (_, token) = try await accounts.add(name: "an", at: at(0))
             for second in [10.0, 20, 30] {
-                #expect(try await accounts.authenticate(token: "wrong", from: "10.0.0.9", at: at(second)) == .refused)
+                let guess = "wrong-\(Int(second))"
+                #expect(try await accounts.authenticate(token: guess, from: "10.0.0.9", at: at(second)) == .refused)
             }
             // Even the right token is not checked while the source is limited.
             #expect(
@@ -85,6 +86,26 @@ struct HelperAccountsTests {
             }
             guard case .accepted = try await accounts.authenticate(token: token, from: "10.0.0.9", at: at(70.5)) else {
                 Issue.record("the source was still limited after the window")
+                return
+            }
+        }
+    }
+
+    /// Desks behind one NAT share an address: a desk looping with a removed token is limited itself, and the
+    /// others still sign in (the looping desk had kept every desk of the address out).
+    @Test func oneWrongTokenTriedAgainLimitsOnlyThatToken() async throws {
+        try await TemporaryStore.with { store in
+            let accounts = Self.accounts(store, limits: AttemptLimits(maximumFailures: 3, window: .seconds(60)))
+            let (_, token) = try await accounts.add(name: "an", at: at(0))
+            for second in [10.0, 11, 12] {
+                #expect(try await accounts.authenticate(token: "removed", from: "nat", at: at(second)) == .refused)
+            }
+            #expect(
+                try await accounts.authenticate(token: "removed", from: "nat", at: at(13))
+                    == .limited(retryAfter: .seconds(57)))
+            #expect(try await accounts.authenticate(token: "other", from: "nat", at: at(14)) == .refused)
+            guard case .accepted = try await accounts.authenticate(token: token, from: "nat", at: at(15)) else {
+                Issue.record("a desk with a valid token was kept out by another desk's loop")
                 return
             }
         }

@@ -19,7 +19,8 @@ public enum Authentication: Sendable, Hashable {
     case accepted(Helper)
     /// No helper has this token.
     case refused
-    /// Too many failures from this source: try again after this long (the token was not even checked).
+    /// Too many failures from this source with different tokens, or with this same token: try again after this
+    /// long (the token was not even checked).
     case limited(retryAfter: Duration)
 }
 
@@ -91,7 +92,7 @@ public struct HelperAccounts: Sendable {
 
     /// Checks a token presented by `source` (a client address, say); limited after repeated failures.
     public func authenticate(token: String, from source: String, at now: Date) async throws -> Authentication {
-        if let wait = limiter.wait(for: source, at: now) {
+        if let wait = limiter.wait(for: source, token: token, at: now) {
             logger.warning("sign-in refused: too many failures", metadata: ["source": "\(source)"])
             return .limited(retryAfter: wait)
         }
@@ -110,7 +111,7 @@ public struct HelperAccounts: Sendable {
             return helper
         }
         guard let found else {
-            limiter.failed(source, at: now)
+            limiter.failed(source, token: token, at: now)
             logger.warning("sign-in refused: unknown token", metadata: ["source": "\(source)"])
             return .refused
         }
