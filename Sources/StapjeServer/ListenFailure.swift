@@ -25,7 +25,11 @@ public struct ListenFailure: Error, CustomStringConvertible, Sendable {
         } else {
             errno = nil
             detail = "\(underlying)"
-            unknownHost = underlying is SocketAddressError.UnknownHost || underlying is SocketAddressError
+            if underlying is SocketAddressError.UnknownHost {
+                unknownHost = true
+            } else if case .unknown? = underlying as? SocketAddressError {
+                unknownHost = true
+            }
         }
     }
 

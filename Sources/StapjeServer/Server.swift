@@ -161,12 +161,10 @@ public struct Server: Service {
     func configurePipeline(_ channel: any Channel, polls: LoopPolls?) throws {
         let pipeline = channel.pipeline.syncOperations
         try pipeline.addHandler(TLSSniffer(stats: stats, logger: logger))
-        // The framing refuses a line that can no longer end within the limit; ConnectionGuard checks each complete
-        // line. The buffer limit (a line and its CR) stays as a backstop.
+        // The framing refuses a line that can no longer end within the limit (it never buffers more than a line and
+        // its CR); ConnectionGuard checks each complete line.
         try pipeline.addHandler(
-            ByteToMessageHandler(
-                LineFraming(maximumLineLength: configuration.maximumLineLength),
-                maximumBufferSize: configuration.maximumLineLength + 1))
+            ByteToMessageHandler(LineFraming(maximumLineLength: configuration.maximumLineLength)))
         try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(configuration.idleTimeout)))
         try pipeline.addHandler(
             ConnectionGuard(

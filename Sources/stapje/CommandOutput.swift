@@ -21,4 +21,9 @@ enum CommandOutput {
             throw WriteError(description: "cannot write \(path): \(error.localizedDescription)")
         }
     }
+
+    /// One line on standard error, as the program's refusals and notices are written: `stapje: <text>`.
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data("stapje: \(text)\n".utf8))
+    }
 }

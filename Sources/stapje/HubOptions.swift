@@ -48,7 +48,7 @@ struct HubOptions: ParsableArguments {
     ) throws -> Bool {
         guard let text = hub, let hub = HubChat.Hub(text) else { return false }
         guard isatty(STDIN_FILENO) == 1 else {
-            note("hub mode needs a terminal; answering on its own")
+            CommandOutput.note("hub mode needs a terminal; answering on its own")
             return false
         }
         var logger = Logger(label: "stapje.hub") { StreamLogHandler.standardError(label: $0) }
@@ -60,18 +60,14 @@ struct HubOptions: ParsableArguments {
         case .finished:
             return true
         case .unreachable(let reason):
-            note(
+            CommandOutput.note(
                 "cannot reach the hub at \(hub) (\(reason)); running on its own: a person asking for a helper is "
                     + "told where to find one")
             return false
         case .lost(let reason):
-            note("lost the hub at \(hub) (\(reason)); carrying on on its own")
+            CommandOutput.note("lost the hub at \(hub) (\(reason)); carrying on on its own")
             lostNotice = HubChat.lostNotice(language: session.language)
             return false
         }
-    }
-
-    private func note(_ text: String) {
-        FileHandle.standardError.write(Data("stapje: \(text)\n".utf8))
     }
 }

@@ -194,7 +194,7 @@ struct Serve: AsyncParsableCommand {
             do {
                 store = try StoreDatabase.open(directory: directory, logger: logger)
             } catch {
-                ServeExit.say("\(error)")
+                CommandOutput.note("\(error)")
                 throw ExitCode(ServeExit.storeUnavailable)
             }
             logger.info("handoff queue open", metadata: ["data-dir": "\(directory.path)"])
@@ -226,7 +226,7 @@ struct Serve: AsyncParsableCommand {
                 server: server, shutdownGrace: .milliseconds(Int64(shutdownGrace * 1000)), logger: logger
             ).run()
         } catch let failure as ListenFailure {
-            ServeExit.say("\(failure)")
+            CommandOutput.note("\(failure)")
             throw ExitCode(failure.portInUse ? ServeExit.portInUse : ServeExit.cannotListen)
         }
     }
@@ -244,9 +244,4 @@ enum ServeExit {
     static let storeUnavailable: Int32 = 73
     /// The port is in use, perhaps only for now (EX_TEMPFAIL).
     static let portInUse: Int32 = 75
-
-    /// One line on standard error, as the program's other refusals.
-    static func say(_ message: String) {
-        FileHandle.standardError.write(Data("stapje: \(message)\n".utf8))
-    }
 }

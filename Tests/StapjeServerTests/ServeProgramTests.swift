@@ -1,10 +1,6 @@
 import Foundation
 import Testing
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// `stapje serve` as a program: where its durable queue lives by default, and running without one.
 @Suite(.timeLimit(.minutes(3)))
 struct ServeProgramTests {
@@ -106,28 +102,15 @@ struct ServeProgramTests {
     /// A server that cannot start says why in words and exits with a status a service manager can act on: 75 for
     /// a port in use (a restart may mend it), 69 for an address that cannot be used, 73 for a queue that cannot be
     /// opened. (It had printed the socket call's own error and exited 1 for all of them.)
-    @Test func aServerThatCannotStartSaysWhyAndExitsWithItsStatus() throws {
-        let taken = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(taken) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(taken, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
+    @Test func aServerThatCannotStartSaysWhyAndExitsWithItsStatus() async throws {
+        // The port of a server that is running.
+        try await withServer { server in
+            let inUse = try Self.failedStart(["--no-queue", "--port", "\(server.port)"])
+            #expect(inUse.status == 75)
+            #expect(
+                inUse.said.contains("cannot listen on 127.0.0.1:\(server.port): the port is in use"), "\(inUse.said)")
+            #expect(!inUse.said.contains("errno"), "\(inUse.said)")
         }
-        try #require(bound == 0 && listen(taken, 1) == 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(taken, $0, &length) }
-        }
-        let port = Int(UInt16(bigEndian: address.sin_port))
-
-        let inUse = try Self.failedStart(["--no-queue", "--port", "\(port)"])
-        #expect(inUse.status == 75)
-        #expect(inUse.said.contains("cannot listen on 127.0.0.1:\(port): the port is in use"), "\(inUse.said)")
-        #expect(!inUse.said.contains("errno"), "\(inUse.said)")
 
         let noSuchHost = try Self.failedStart(["--no-queue", "--port", "0", "--host", "no-such-host.invalid"])
         #expect(noSuchHost.status == 69)
@@ -142,16 +125,8 @@ struct ServeProgramTests {
     }
 
     @Test func noQueueAndADataDirectoryExcludeEachOther() throws {
-        let process = Process()
-        process.executableURL = try LifecycleTests.program()
-        process.arguments = ["serve", "--no-queue", "--data-dir", Self.temporaryDirectory("unused").path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
+        let (status, said) = try Self.failedStart(["--no-queue", "--data-dir", Self.temporaryDirectory("unused").path])
+        #expect(status != 0)
         #expect(said.contains("--no-queue and --data-dir"), "\(said)")
     }
 }

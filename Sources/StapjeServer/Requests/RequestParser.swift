@@ -318,8 +318,9 @@ struct RequestParser: Sendable {
 
     // MARK: - JSON requests
 
-    /// `{"tag":"q1","cmd":"ask","text":"..."}`. Unknown fields are ignored; a field given twice is refused. Each field is read on its own, so a
-    /// field of the wrong type is named (`wrongField`) and the request's tag still comes back with the refusal.
+    /// `{"tag":"q1","cmd":"ask","text":"..."}`. Unknown fields are ignored; a field given twice is refused
+    /// (`JSONMemberNames`). Each field is read on its own, so a field of the wrong type is named (`wrongField`) and
+    /// the request's tag still comes back with the refusal.
     struct JSONRequest: Decodable {
         var tag: String?
         var cmd: String

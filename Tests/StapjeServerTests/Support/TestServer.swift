@@ -40,6 +40,22 @@ struct RunningServer {
         try await TestClient.connect(port: port, autoRead: autoRead, receiveBuffer: receiveBuffer)
     }
 
+    /// A new connection that has sent `opening` (its replies unread). A test process starved for longer than a
+    /// short idle timeout between connecting and sending finds the connection rightly closed (CI once did); it
+    /// connects again, `attempts` times in all.
+    func connect(sending opening: String, attempts: Int = 3) async throws -> TestClient {
+        var attempt = 1
+        while true {
+            let client = try await connect()
+            do {
+                try await client.send(opening)
+                return client
+            } catch  where attempt < attempts {
+                attempt += 1
+            }
+        }
+    }
+
     /// A connection that has read the banner and said HELLO.
     func greetedClient(format: String = "text") async throws -> TestClient {
         let client = try await connect()
